@@ -1,0 +1,25 @@
+# Safeguard: two commands for a newcomer.
+#   make demo   run the system with demo data on embedded SQLite
+#   make test   run every test
+SHELL := /bin/bash
+PY := .venv/bin/python
+DEMO_ENV := DEBUG=1 SITE_URL=http://127.0.0.1:8000 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+	MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN=1 SQLITE_PATH=var/demo.sqlite3
+
+.PHONY: demo test lint venv
+venv:
+	@scripts/bootstrap
+
+demo: venv
+	@$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(DEMO_ENV) $(PY) manage.py createcachetable
+	@$(DEMO_ENV) $(PY) manage.py load_demo
+	@$(DEMO_ENV) $(PY) manage.py db_worker >var/demo-worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:8000
+
+test: venv
+	@.venv/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,0 +1,87 @@
+"""Personas shared by every test: two schools and one person per role in each."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from safeguard.accounts.permissions import Role
+from safeguard.accounts.tests.factories import SchoolFactory, member
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Larkspur Primary")
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory(name="Fernhill Academy")
+
+
+@pytest.fixture
+def dsl(school):
+    return member(school, Role.DSL, email="dsl@larkspur.example", first_name="Dana")
+
+
+@pytest.fixture
+def deputy(school):
+    return member(school, Role.DEPUTY_DSL, email="deputy@larkspur.example")
+
+
+@pytest.fixture
+def slt(school):
+    return member(school, Role.SLT, email="slt@larkspur.example")
+
+
+@pytest.fixture
+def teacher(school):
+    return member(school, Role.TEACHER, email="teacher@larkspur.example", first_name="Terry")
+
+
+@pytest.fixture
+def midday(school):
+    return member(school, Role.MIDDAY, email="midday@larkspur.example")
+
+
+@pytest.fixture
+def governor(school):
+    return member(school, Role.GOVERNOR, email="governor@larkspur.example")
+
+
+@pytest.fixture
+def dsl_other_school(other_school):
+    return member(other_school, Role.DSL, email="dsl@fernhill.example")
+
+
+@pytest.fixture
+def persona(school):
+    """persona(role) -> a new person holding that role in `school`."""
+
+    def make(role: str, **fields):
+        return member(school, role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def client_as():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,49 @@
+"""Attach the signed-in person's current school and role to every request."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from safeguard.accounts.models import Membership
+
+SESSION_SCHOOL_KEY = "safeguard_school_id"
+
+
+class SchoolMembershipMiddleware:
+    """Sets request.membership, request.school and request.memberships.
+
+    Roles are read afresh on every request, so a role change or deactivation
+    takes effect on the person's very next click (ASVS 8.3.2). Someone signed
+    in with no active role anywhere is signed out at once.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        request.school = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            memberships = list(
+                Membership.objects.active_for_user(user).select_related("school").order_by(
+                    "school__name"
+                )
+            )
+            if not memberships and not user.is_superuser:
+                logout(request)
+                messages.error(request, "Your account is not active at any school.")
+                return redirect("account_login")
+            wanted = request.session.get(SESSION_SCHOOL_KEY)
+            current = next((m for m in memberships if m.school_id == wanted), None)
+            if current is None and memberships:
+                current = memberships[0]
+                request.session[SESSION_SCHOOL_KEY] = current.school_id
+            request.memberships = memberships  # type: ignore[attr-defined]
+            request.membership = current  # type: ignore[attr-defined]
+            request.school = current.school if current else None  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,91 @@
+"""Who may do what: the single source of truth.
+
+Each role a person holds in a school maps to a frozen set of capabilities.
+Every view declares the one capability it needs with `@requires(...)`; a test
+walks the URL configuration and fails on any view that declares none.
+School policy section 3: full access and administration for the DSL and
+deputies only; "write only" (record and see their own) for everyone else;
+governors see aggregate reports only (DOMAIN.md).
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+
+class Role(models.TextChoices):
+    DSL = "dsl", "Designated Safeguarding Lead"
+    DEPUTY_DSL = "deputy_dsl", "Deputy DSL"
+    SLT = "slt", "Senior leadership"
+    TEACHER = "teacher", "Teacher"
+    TEACHING_ASSISTANT = "ta", "Teaching assistant"
+    OFFICE = "office", "Office / admin staff"
+    MIDDAY = "midday", "Midday supervisor"
+    OTHER = "other", "Other staff"
+    GOVERNOR = "governor", "Governor"
+
+
+class Capability(StrEnum):
+    # Any active member of the school: dashboard, own account, switching school.
+    USE_APP = "use_app"
+    RECORD_INCIDENT = "record_incident"
+    VIEW_ALL_INCIDENTS = "view_all_incidents"
+    ALLOCATE_RESTRICTED_CATEGORIES = "allocate_restricted_categories"
+    VIEW_REPORTS = "view_reports"
+    MANAGE_STAFF = "manage_staff"
+    CHANGE_ROLES = "change_roles"
+    MANAGE_GROUPS = "manage_groups"
+    MANAGE_PUPILS = "manage_pupils"
+    MANAGE_CATEGORIES = "manage_categories"
+    MANAGE_SCHOOL = "manage_school"
+
+
+_RECORDER = frozenset({Capability.USE_APP, Capability.RECORD_INCIDENT})
+_LEAD = frozenset(Capability)
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.DSL: _LEAD,
+    Role.DEPUTY_DSL: _LEAD,
+    Role.SLT: _RECORDER,
+    Role.TEACHER: _RECORDER,
+    Role.TEACHING_ASSISTANT: _RECORDER,
+    Role.OFFICE: _RECORDER,
+    Role.MIDDAY: _RECORDER,
+    Role.OTHER: _RECORDER,
+    Role.GOVERNOR: frozenset({Capability.USE_APP, Capability.VIEW_REPORTS}),
+}
+
+# Roles whose holders must use a second factor (DOMAIN.md; school policy section 3).
+ROLES_REQUIRING_MFA = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SLT})
+# Roles that make up the school's safeguarding team.
+SAFEGUARDING_LEADS = frozenset({Role.DSL, Role.DEPUTY_DSL})
+
+
+def capabilities_of(role: str) -> frozenset[Capability]:
+    return ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def has_capability(request: HttpRequest, capability: Capability) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and capability in capabilities_of(membership.role)
+
+
+def requires(capability: Capability) -> Callable:
+    """Decorate a view: the signed-in member's role in the current school must grant it."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_capability(request, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

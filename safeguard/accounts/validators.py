@@ -1,0 +1,65 @@
+"""Password rules on top of Django's (school policy section 4; docs/security.md)."""
+
+import re
+import string
+
+from django.core.exceptions import ValidationError
+
+MAX_PASSWORD_LENGTH = 512
+CONTEXT_WORDS = ("safeguard", "cpoms", "myconcern", "password", "school")
+
+
+class CharacterMixValidator:
+    """The school policy's rule: lower case, upper case, a digit and a symbol."""
+
+    def validate(self, password: str, user=None) -> None:
+        missing = []
+        if not re.search(r"[a-z]", password):
+            missing.append("a lower-case letter")
+        if not re.search(r"[A-Z]", password):
+            missing.append("an upper-case letter")
+        if not re.search(r"[0-9]", password):
+            missing.append("a digit")
+        if not any(c in string.punctuation or c == " " for c in password):
+            missing.append("a symbol such as ! ? # or a space")
+        if missing:
+            raise ValidationError(
+                "Your password needs " + ", ".join(missing) + ".", code="password_mix"
+            )
+
+    def get_help_text(self) -> str:
+        return "Use lower- and upper-case letters, a digit and a symbol."
+
+
+class MaximumLengthValidator:
+    """Long passphrases are welcome; only absurd lengths are refused."""
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) > MAX_PASSWORD_LENGTH:
+            raise ValidationError(
+                f"Your password can be at most {MAX_PASSWORD_LENGTH} characters.",
+                code="password_too_long",
+            )
+
+    def get_help_text(self) -> str:
+        return f"Passphrases of up to {MAX_PASSWORD_LENGTH} characters are welcome."
+
+
+class ContextWordValidator:
+    """Refuse passwords built on this service's or the school's own name (ASVS 6.2.11)."""
+
+    def validate(self, password: str, user=None) -> None:
+        lowered = re.sub(r"[^a-z]", "", password.lower())
+        words = list(CONTEXT_WORDS)
+        if user is not None and getattr(user, "pk", None):
+            for membership in user.memberships.select_related("school"):
+                words.extend(w for w in re.findall(r"[a-z]+", membership.school.name.lower()) if len(w) > 3)
+        for word in words:
+            if word in lowered and len(lowered) - len(word) < 8:
+                raise ValidationError(
+                    "Your password is too close to the name of this service or your school.",
+                    code="password_context",
+                )
+
+    def get_help_text(self) -> str:
+        return "Don't base your password on the school's or this service's name."

@@ -1,0 +1,69 @@
+"""The audit trail: append-only and hash-chained (SECURITY.md R3, R4).
+
+Nothing but `safeguard.audit.services.record` writes it. The database itself
+refuses UPDATE and DELETE on this table (triggers in migration 0002).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditAction(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "signed_out", "Signed out"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    SCHOOL_CREATED = "school_created", "School created"
+    SCHOOL_UPDATED = "school_updated", "School details changed"
+    STAFF_INVITED = "staff_invited", "Staff invited"
+    INVITATION_RESENT = "invitation_resent", "Invitation re-sent"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    STAFF_DEACTIVATED = "staff_deactivated", "Staff deactivated"
+    STAFF_REACTIVATED = "staff_reactivated", "Staff reactivated"
+    STAFF_UPDATED = "staff_updated", "Staff details changed"
+    GROUP_CREATED = "group_created", "Group created"
+    GROUP_UPDATED = "group_updated", "Group changed"
+    GROUP_DELETED = "group_deleted", "Group deleted"
+    PUPIL_CREATED = "pupil_created", "Pupil added"
+    PUPIL_UPDATED = "pupil_updated", "Pupil changed"
+    PUPIL_ARCHIVED = "pupil_archived", "Pupil archived"
+    PUPIL_RESTORED = "pupil_restored", "Pupil restored"
+    PUPIL_VIEWED = "pupil_viewed", "Pupil record viewed"
+    PUPIL_STATUS_ADDED = "pupil_status_added", "Pupil status added"
+    PUPIL_STATUS_ENDED = "pupil_status_ended", "Pupil status ended"
+    CATEGORY_CREATED = "category_created", "Category added"
+    CATEGORY_UPDATED = "category_updated", "Category changed"
+    CATEGORY_MOVED = "category_moved", "Category reordered"
+
+
+class AuditEvent(models.Model):
+    """One thing someone did. Holds ids and field names, never record text."""
+
+    school = models.ForeignKey(
+        "accounts.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["school", "created_at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action}"

@@ -1,0 +1,29 @@
+"""Who is asking, from where: read by the audit trail, set once per request."""
+
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    ip_address: str | None
+    user_agent: str
+
+
+_current: ContextVar[RequestMeta | None] = ContextVar("request_meta", default=None)
+
+
+def bind(request: HttpRequest) -> Token:
+    ip = request.META.get("REMOTE_ADDR") or None
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    return _current.set(RequestMeta(ip_address=ip, user_agent=agent))
+
+
+def reset(token: Token) -> None:
+    _current.reset(token)
+
+
+def current() -> RequestMeta | None:
+    return _current.get()

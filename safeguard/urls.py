@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from safeguard import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("accounts/", include("safeguard.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("school/", include("safeguard.accounts.school_urls")),
+    path("pupils/", include("safeguard.pupils.urls")),
+    path("school/categories/", include("safeguard.incidents.category_urls")),
+]
+
+if settings.ADMIN_ENABLED:
+    # For the deployment's operator (a superuser) only; schools use the screens above.
+    urlpatterns.append(path("operator-admin/", admin.site.urls))
+
+handler403 = "safeguard.views.permission_denied"
+handler404 = "safeguard.views.page_not_found"
+handler500 = "safeguard.views.server_error"

@@ -1,0 +1,27 @@
+"""Pages that belong to no single app: the dashboard and the error pages."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.http import require_GET
+
+from safeguard.accounts.permissions import Capability, requires
+
+
+@require_GET
+@requires(Capability.USE_APP)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the failure may lie in it. No details, ever.
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))
