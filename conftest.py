@@ -1,6 +1,9 @@
 """Personas shared by every test: two schools and one person per role in each."""
 
 import os
+import socket
+from email import message_from_bytes
+from email.message import Message
 
 import pytest
 from django.test import Client
@@ -85,3 +88,42 @@ def client_as():
         return client
 
     return make
+
+
+class _CollectingHandler:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = message_from_bytes(envelope.original_content or envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1; Django's default mailer sends to it.
+
+    Yields the list of received `email.message.Message` objects.
+    """
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = _CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
+    try:
+        yield handler.messages
+    finally:
+        controller.stop()
