@@ -1,8 +1,19 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from safeguard.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
     path("switch-school/", views.switch_school, name="switch-school"),
+    # Before the keyed pattern, which "set-password" would otherwise match.
+    path(
+        "invitation/set-password/",
+        views.invitation_set_password,
+        name="invitation-set-password",
+    ),
+    re_path(
+        r"^invitation/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        views.invitation_accept,
+        name="invitation-accept",
+    ),
 ]

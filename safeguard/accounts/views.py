@@ -1,12 +1,24 @@
-"""Views about the signed-in person's own account."""
+"""Views about the signed-in person's own account, and accepting an invitation."""
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import url_str_to_user_pk
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeguard.accounts import services
+from safeguard.accounts.forms import SetPasswordForm
 from safeguard.accounts.middleware import SESSION_SCHOOL_KEY
+from safeguard.accounts.models import User
 from safeguard.accounts.permissions import Capability, requires
+
+# The link's token lives here between the emailed URL and the set-password page, so it
+# never sits in the address bar or a Referer header of the page with the form.
+SESSION_INVITATION_KEY = "safeguard_invitation"
 
 
 @require_POST
@@ -22,3 +34,63 @@ def switch_school(request: HttpRequest) -> HttpResponse:
         request.session.cycle_key()
         messages.success(request, f"You are now working in {target.school.name}.")
     return redirect("dashboard")
+
+
+def _invited_user(uidb36: str, key: str) -> User | None:
+    """The person the link was made for, if the link is still good and they still work here."""
+    try:
+        user = User.objects.filter(pk=url_str_to_user_pk(uidb36)).first()
+    except (ValueError, TypeError):
+        return None
+    if user is None or user.has_usable_password() or not user.is_active:
+        return None
+    if not default_token_generator.check_token(user, key):
+        return None
+    if services.invited_membership_of(user) is None:
+        return None
+    return user
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_INVITATION_KEY, None)
+    return render(request, "accounts/invitation_invalid.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def invitation_accept(request: HttpRequest, uidb36: str, key: str) -> HttpResponse:
+    """The emailed link: check it, keep its token in the session, and drop it from the URL."""
+    user = _invited_user(uidb36, key)
+    if user is None:
+        return _invalid_link(request)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        # Someone else is signed in on this computer: sign them out first.
+        logout(request)
+    request.session[SESSION_INVITATION_KEY] = {"uidb36": uidb36, "key": key}
+    return redirect("accounts:invitation-set-password")
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_set_password(request: HttpRequest) -> HttpResponse:
+    """Welcome the new member of staff and let them choose their password."""
+    stored = request.session.get(SESSION_INVITATION_KEY) or {}
+    user = _invited_user(str(stored.get("uidb36", "")), str(stored.get("key", "")))
+    if user is None:
+        return _invalid_link(request)
+    form = SetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.accept_invitation(user=user, password=form.cleaned_data["password1"])
+        request.session.pop(SESSION_INVITATION_KEY, None)
+        messages.success(
+            request, "Your password is set. Sign in with your email address and new password."
+        )
+        return redirect("account_login")
+    membership = services.invited_membership_of(user)
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invited_user": user, "invited_school": membership.school},
+    )

@@ -1,7 +1,7 @@
 import factory
 from allauth.account.models import EmailAddress
 
-from safeguard.accounts.models import Membership, School, User
+from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import create_school
 
@@ -49,3 +49,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def member(school: School, role: str, **user_fields) -> User:
     """A person holding `role` in `school`."""
     return MembershipFactory(school=school, role=role, user=UserFactory(**user_fields)).user
+
+
+class StaffGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffGroup
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)

@@ -1,0 +1,211 @@
+"""Forms for the DSL's staff, group and school screens, and for accepting an invitation.
+
+Forms check what a person typed and say what is wrong next to the field. Rules that must
+hold whatever the screen (last DSL, SLT group, domains) are enforced again in services.
+"""
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.validators import RegexValidator
+
+from safeguard.accounts import selectors
+from safeguard.accounts.models import Membership, School, StaffGroup, User
+from safeguard.accounts.permissions import Role
+from safeguard.accounts.services import ALREADY_ON_STAFF, email_domain_error
+
+DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$"
+)
+
+
+class StaffFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[("", "All roles"), *Role.choices], required=False, label="Role"
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *selectors.STATUS_CHOICES], required=False, label="Status"
+    )
+
+
+class InviteStaffForm(forms.Form):
+    first_name = forms.CharField(max_length=100, label="First name")
+    last_name = forms.CharField(max_length=100, label="Last name")
+    email = forms.EmailField(
+        max_length=254,
+        label="School email address",
+        help_text="The invitation goes here. It becomes their username.",
+    )
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices], label="Role")
+    job_title = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Job title (optional)",
+        help_text="For example Year 6 teacher or SENCO.",
+    )
+
+    def __init__(self, *args: object, school: School, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.school = school
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if school.allowed_email_domains:
+            endings = ", ".join(f"@{d}" for d in school.allowed_email_domains)
+            self.fields["email"].help_text = (
+                f"An address ending {endings}. The invitation goes here; it becomes their username."
+            )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        domain_error = email_domain_error(self.school, email)
+        if domain_error:
+            raise forms.ValidationError(domain_error)
+        if Membership.objects.for_school(self.school).filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(ALREADY_ON_STAFF)
+        return email
+
+
+class StaffDetailsForm(forms.Form):
+    first_name = forms.CharField(max_length=100, label="First name")
+    last_name = forms.CharField(max_length=100, label="Last name")
+    job_title = forms.CharField(max_length=100, required=False, label="Job title (optional)")
+
+    @classmethod
+    def for_membership(cls, membership: Membership) -> "StaffDetailsForm":
+        return cls(
+            initial={
+                "first_name": membership.user.first_name,
+                "last_name": membership.user.last_name,
+                "job_title": membership.job_title,
+            }
+        )
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        label="Role",
+        help_text="What they can see and do changes at their next click.",
+    )
+
+
+class StaffGroupForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Name", help_text="For example SEND team.")
+    description = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Description (optional)",
+        help_text="Who is in it and when to alert them.",
+    )
+
+    def __init__(
+        self, *args: object, school: School, group: StaffGroup | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.school = school
+        self.group = group
+        if group is not None and group.is_slt:
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = "The SLT group is built in and can't be renamed."
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = StaffGroup.objects.for_school(self.school).filter(name__iexact=name)
+        if self.group is not None:
+            clash = clash.exclude(pk=self.group.pk)
+        if clash.exists():
+            raise forms.ValidationError("Your school already has a group with this name.")
+        return name
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:  # type: ignore[override]
+        title = f", {obj.job_title}" if obj.job_title else ""
+        return f"{obj.user.full_name or obj.user.email} ({obj.get_role_display()}{title})"
+
+
+class GroupMembersForm(forms.Form):
+    members = StaffChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Members",
+        error_messages={"invalid_choice": "Choose active staff of your own school only."},
+    )
+
+    def __init__(self, *args: object, school: School, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Only this school's active staff can be chosen: another school's id is not valid.
+        self.fields["members"].queryset = selectors.active_staff_of(school)  # type: ignore[attr-defined]
+
+
+class SchoolSettingsForm(forms.ModelForm):
+    urn = forms.CharField(
+        label="URN",
+        required=False,
+        max_length=8,
+        validators=[
+            RegexValidator(r"^\d{6,7}$", "Enter the URN as 6 or 7 digits, for example 123456.")
+        ],
+        help_text="The school's unique reference number (6 or 7 digits), if it has one.",
+    )
+
+    class Meta:
+        model = School
+        fields = ["name", "urn", "email_domains", "idle_timeout_minutes", "mfa_required_for_all"]
+        labels = {
+            "name": "School name",
+            "email_domains": "Staff email domains",
+            "idle_timeout_minutes": "Sign out after this many idle minutes",
+        }
+
+    def clean_urn(self) -> str:
+        return self.cleaned_data["urn"].strip()
+
+    def clean_email_domains(self) -> str:
+        raw = self.cleaned_data["email_domains"]
+        domains: list[str] = []
+        for item in re.split(r"[,\s]+", raw):
+            domain = item.strip().lower().lstrip("@")
+            if not domain:
+                continue
+            if not DOMAIN_RE.match(domain):
+                raise forms.ValidationError(
+                    f"“{item.strip()}” doesn't look like an email domain. "
+                    "Enter domains like larkspur.sch.uk, separated by commas."
+                )
+            if domain not in domains:
+                domains.append(domain)
+        return ", ".join(domains)
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_password1(self) -> str:
+        password = self.cleaned_data["password1"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords don't match. Type the same one twice.")
+        return cleaned
