@@ -1,0 +1,110 @@
+"""Playwright against a live server, driving the system's own Chromium.
+
+The browser comes from the operating system (Debian: `apt-get install chromium`),
+never from `playwright install`, so the tests run offline and on CI machines
+that cannot download browsers.
+"""
+
+import shutil
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models.signals import post_migrate
+from django.test import Client
+from playwright.sync_api import BrowserContext, Page
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail(
+            "Browser tests need Chromium from the operating system. Install it with "
+            "`sudo apt-get install chromium` (Debian/Ubuntu), then run the tests again. "
+            "Do not run `playwright install`.",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _append_only_tables_can_be_emptied(transactional_db, django_db_blocker):
+    """Let the end-of-test flush empty tables whose triggers refuse DELETE (the audit trail).
+
+    Live-server tests commit for real, so pytest-django empties every table afterwards.
+    The audit trail's triggers rightly refuse that; here, and only in tests, they are
+    lifted for the flush and put back straight after it.
+    """
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = cursor.fetchall()
+            for _, name, _ in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            for table in {table for table, _, _ in triggers}:
+                cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from sqlite_master
+            for *_, sql in triggers:
+                cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
+            )
+            tables = [row[0] for row in cursor.fetchall()]
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+
+            def enable_again(**kwargs: object) -> None:
+                post_migrate.disconnect(dispatch_uid="browser-tests-enable-triggers")
+                with connection.cursor() as again:
+                    for table in tables:
+                        again.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+            # The flush sends post_migrate once the tables are empty.
+            post_migrate.connect(
+                enable_again, weak=False, dispatch_uid="browser-tests-enable-triggers"
+            )
+
+
+@pytest.fixture
+def site(live_server) -> Callable[[str], str]:
+    """site("/path") -> the absolute URL of that path on the live test server."""
+    return lambda path="/": live_server.url + path
+
+
+@pytest.fixture
+def signed_in(context: BrowserContext, live_server) -> Callable[[object], None]:
+    """signed_in(user): give the browser a session for `user` without the sign-in form."""
+
+    def sign_in(user: object) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return sign_in
+
+
+@pytest.fixture
+def phone_page(page: Page) -> Page:
+    page.set_viewport_size(PHONE)
+    return page
