@@ -1,6 +1,7 @@
 # Safeguard: two commands for a newcomer.
-#   make demo   run the system with demo data on embedded SQLite
-#   make test   run every test
+#   make demo   run the system with demo data on embedded SQLite (http://127.0.0.1:8000)
+#   make test   run every test, browser tests included (needs: apt-get install chromium)
+# Both set themselves up from a fresh clone; the only requirement is Python 3.13.
 SHELL := /bin/bash
 PY := .venv/bin/python
 DEMO_ENV := DEBUG=1 SITE_URL=http://127.0.0.1:8000 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
@@ -10,11 +11,13 @@ DEMO_ENV := DEBUG=1 SITE_URL=http://127.0.0.1:8000 EMAIL_BACKEND=django.core.mai
 venv:
 	@scripts/bootstrap
 
+# The background worker (emails) runs beside the web server in this terminal, so
+# invitation and password-reset emails print here. Ctrl-C stops both.
 demo: venv
 	@$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	@$(DEMO_ENV) $(PY) manage.py createcachetable
 	@$(DEMO_ENV) $(PY) manage.py load_demo
-	@$(DEMO_ENV) $(PY) manage.py db_worker >var/demo-worker.log 2>&1 & worker=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:8000
 
