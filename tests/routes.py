@@ -1,0 +1,154 @@
+"""Every URL in the project, found by walking the URL configuration.
+
+The permission and header tests are generated from this list, so a new view is
+checked the moment its URL is added, without anyone remembering to list it.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safeguard.accounts.models import School, StaffGroup
+from safeguard.accounts.permissions import Capability, Role
+from safeguard.accounts.tests.factories import MembershipFactory
+from safeguard.incidents.tests.factories import CategoryFactory
+from safeguard.pupils.models import PupilStatus, StatusKind
+from safeguard.pupils.tests.factories import PupilFactory
+
+# Third-party views that enforce their own authentication: allauth's sign-in,
+# password and second-factor pages (public ones carry login_not_required, the
+# rest need a signed-in user and are covered by LoginRequiredMiddleware), and
+# Django's admin (operator only, staff-checked, switched off by default). They
+# hold no school data, so they need no school capability.
+THIRD_PARTY_PREFIXES = ("allauth.", "django.contrib.admin")
+
+# Placeholders for keywords that name no school object: allauth's key ids and
+# the tokens in invitation and reset links. They are used only signed out,
+# where the sign-in redirect comes first or a bad token is the right answer.
+PLACEHOLDER_KWARGS: dict[str, str | int] = {"pk": 1, "key": "abc", "uidb36": "1"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "categories:category-edit"; "" if the pattern has no name
+    pattern: str  # "school/categories/<int:category_id>/edit/"
+    kwargs: tuple[str, ...]
+    callback: Callable[..., Any]
+
+    def __str__(self) -> str:
+        return self.name or self.pattern
+
+    @property
+    def view(self) -> Any:
+        """The class for class-based views, else the function."""
+        return (
+            getattr(self.callback, "view_class", None)
+            or getattr(self.callback, "cls", None)
+            or self.callback
+        )
+
+    @property
+    def module(self) -> str:
+        return getattr(self.view, "__module__", "") or ""
+
+    @property
+    def is_ours(self) -> bool:
+        return self.module.startswith("safeguard.")
+
+    @property
+    def is_third_party(self) -> bool:
+        return self.module.startswith(THIRD_PARTY_PREFIXES)
+
+    @property
+    def is_public(self) -> bool:
+        """Marked with login_not_required: reachable without signing in."""
+        return getattr(self.callback, "login_required", True) is False
+
+    @property
+    def capability(self) -> Capability | None:
+        for holder in (self.callback, self.view):
+            capability = getattr(holder, "required_capability", None)
+            if capability is not None:
+                return capability
+        return None
+
+    def url(self, values: dict[str, Any]) -> str:
+        missing = [kwarg for kwarg in self.kwargs if kwarg not in values]
+        if missing:
+            raise LookupError(
+                f"{self} needs URL keyword(s) {missing} that the permission tests can't fill: "
+                "use a shared keyword name (pupil_id, status_id, membership_id, group_id, "
+                "category_id) or add it to kwarg_objects() in tests/routes.py."
+            )
+        return reverse(self.name, kwargs={kwarg: values[kwarg] for kwarg in self.kwargs})
+
+
+def _walk(
+    resolver: URLResolver,
+    prefix: str = "",
+    namespaces: tuple[str, ...] = (),
+    kwargs: tuple[str, ...] = (),
+) -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        found = tuple(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from _walk(entry, prefix + str(entry.pattern), inner, kwargs + found)
+        elif isinstance(entry, URLPattern):
+            name = ":".join((*namespaces, entry.name)) if entry.name else ""
+            yield Route(
+                name=name,
+                pattern=prefix + str(entry.pattern),
+                kwargs=kwargs + found,
+                callback=entry.callback,
+            )
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver()))
+
+
+ROUTES = all_routes()
+# Our own views that need a signed-in member: the permission matrix runs on these.
+OURS = [route for route in ROUTES if route.is_ours and not route.is_public]
+
+# URL keywords are shared across apps (docs/architecture.md), so this is the
+# only list the URL tests keep; a view taking any other keyword fails loudly.
+KWARG_NAMES = frozenset({"pupil_id", "status_id", "membership_id", "group_id", "category_id"})
+
+
+def kwarg_objects(school: School) -> dict[str, Model]:
+    """One object of each kind a URL can name, all in `school`."""
+    pupil = PupilFactory(school=school)
+    objects = {
+        "pupil_id": pupil,
+        "status_id": PupilStatus.objects.create(
+            school=school,
+            pupil=pupil,
+            kind=StatusKind.SEN_SUPPORT,
+            started_on=datetime.date(2024, 9, 2),
+        ),
+        "membership_id": MembershipFactory(school=school, role=Role.TEACHER),
+        "group_id": StaffGroup.objects.create(school=school, name="Year 3 team"),
+        "category_id": CategoryFactory(school=school, name="Gangs"),
+    }
+    assert set(objects) == KWARG_NAMES
+    return objects
+
+
+def fetch(client: Client, url: str) -> HttpResponse:
+    """GET the page; a POST-only view answers 405, so POST it empty instead."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {})
+    return response
+
+
+def signed_out_url(route: Route, ids: dict[str, int]) -> str:
+    return route.url({**PLACEHOLDER_KWARGS, **ids})
