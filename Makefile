@@ -14,12 +14,10 @@ venv:
 # The background worker (emails) runs beside the web server in this terminal, so
 # invitation and password-reset emails print here. Ctrl-C stops both.
 demo: venv
-	@$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
-	@$(DEMO_ENV) $(PY) manage.py createcachetable
-	@$(DEMO_ENV) $(PY) manage.py load_demo
+	@$(DEMO_ENV) $(PY) scripts/prepare_demo
 	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEMO_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:8000
+	  $(DEMO_ENV) $(PY) manage.py runserver --noreload --skip-checks 127.0.0.1:8000
 
 test: venv
 	@.venv/bin/pytest $(PYTEST_ARGS)
