@@ -14,6 +14,25 @@ from safeguard.accounts.tests.factories import SchoolFactory, member
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_purge_protected_tables():
+    """Between transactional (browser) tests Django empties every table; records and the
+    audit trail refuse DELETE, so the clean-up uses the deliberate purge switch."""
+    from django.test.testcases import TransactionTestCase
+
+    from safeguard.lib.immutable import allow_purge
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        with allow_purge():
+            original(self)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -37,6 +37,19 @@ class AuditAction(models.TextChoices):
     CATEGORY_CREATED = "category_created", "Category added"
     CATEGORY_UPDATED = "category_updated", "Category changed"
     CATEGORY_MOVED = "category_moved", "Category reordered"
+    INCIDENT_RECORDED = "incident_recorded", "Incident recorded"
+    INCIDENT_VIEWED = "incident_viewed", "Incident viewed"
+    INCIDENT_PRINTED = "incident_printed", "Incident printed"
+    INCIDENT_CORRECTED = "incident_corrected", "Incident corrected by a DSL"
+    INCIDENT_STATUS_CHANGED = "incident_status_changed", "Incident status changed"
+    MISTAKE_REPORTED = "mistake_reported", "Mistake reported to the DSL"
+    ACTION_ADDED = "action_added", "Action added"
+    ATTACHMENT_ADDED = "attachment_added", "File attached"
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded", "File downloaded"
+    ALERT_SENT = "alert_sent", "Alert created"
+    ALERT_READ = "alert_read", "Alert read"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", "Alert acknowledged"
+    ALERT_EMAIL_FAILED = "alert_email_failed", "Alert email failed"
 
 
 class AuditEvent(models.Model):

@@ -47,9 +47,17 @@ class Category(SchoolOwned):
         help_text="Incidents in this category always alert the school's DSLs.",
     )
     is_retired = models.BooleanField(
-        "retired", default=False, help_text="Retired categories stay on old records but can't be chosen."
+        "retired",
+        default=False,
+        help_text="Retired categories stay on old records but can't be chosen.",
     )
     position = models.PositiveIntegerField(default=0)
+    default_recipients = models.ManyToManyField(
+        "accounts.Membership",
+        blank=True,
+        related_name="+",
+        help_text="Staff always alerted to incidents in this category (e.g. the SENCO for SEND).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -61,3 +69,33 @@ class Category(SchoolOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Incidents, actions and what is recorded with them live in records.py (size).
+from safeguard.incidents.records import (  # noqa: E402
+    Action,
+    Alert,
+    Attachment,
+    BodyMapMark,
+    Draft,
+    Incident,
+    IncidentCategory,
+    IncidentCorrection,
+    IncidentReview,
+    LinkedPupil,
+)
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "Action",
+    "Alert",
+    "Attachment",
+    "BodyMapMark",
+    "Category",
+    "Draft",
+    "Incident",
+    "IncidentCategory",
+    "IncidentCorrection",
+    "IncidentReview",
+    "LinkedPupil",
+]
