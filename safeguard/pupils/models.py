@@ -1,10 +1,45 @@
 """Pupils and their statuses (DOMAIN.md: pupil profile)."""
 
+import datetime
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from safeguard.lib.scoping import SchoolOwned
+from safeguard.lib.upn import normalise_upn, upn_problem
+
+# Children on a school's roll are at most 25 (post-16 provision with an EHCP
+# runs to 25); an older date of birth is almost always a mistyped year.
+MAX_PUPIL_AGE_YEARS = 25
+
+# Invisible characters that reorder or hide text ("Trojan Source"), besides the
+# C0/C1 controls. Joiners stay allowed: some scripts need them in names.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+CONTROL_CHARACTER_MESSAGE = (
+    "This cannot contain control characters (such as tabs, line breaks or invisible "
+    "direction marks): please retype it."
+)
+
+
+def has_control_characters(text: str) -> bool:
+    """True if text holds a control, line-separator or bidirectional-override character."""
+    return any(
+        unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in _BIDI_CONTROLS for char in text
+    )
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 class YearGroup(models.TextChoices):
@@ -78,17 +113,87 @@ class Pupil(SchoolOwned):
                 name="pupil_admission_number_unique_in_school",
             ),
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(on_roll_on__isnull=True) | Q(left_on__gte=F("on_roll_on")),
+                condition=Q(left_on__isnull=True)
+                | Q(on_roll_on__isnull=True)
+                | Q(left_on__gte=F("on_roll_on")),
                 name="pupil_left_after_joining",
             ),
         ]
         indexes = [
             models.Index(fields=["school", "is_archived", "legal_last_name"]),
             models.Index(fields=["school", "year_group"]),
+            models.Index(
+                fields=["school", "registration_group"], name="pupil_school_reg_group_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    # Fields whose text is typed by people and shown back to them.
+    TEXT_FIELDS = (
+        "legal_first_name",
+        "legal_last_name",
+        "preferred_first_name",
+        "preferred_last_name",
+        "upn",
+        "admission_number",
+        "registration_group",
+        "leaving_destination",
+    )
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Before the length checks: a UPN typed in groups ("A123 4567 89012") is still 13.
+        self.upn = normalise_upn(self.upn or "")
+        self.admission_number = (self.admission_number or "").strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        """The rules every pupil record keeps, whether typed in a form or imported."""
+        errors: dict[str, str] = {}
+        for name in self.TEXT_FIELDS:
+            if has_control_characters(getattr(self, name) or ""):
+                errors[name] = CONTROL_CHARACTER_MESSAGE
+        today = timezone.localdate()
+        born = self.date_of_birth
+        if born is not None:
+            if born >= today:
+                errors["date_of_birth"] = "The date of birth must be in the past."
+            elif born < years_before(today, MAX_PUPIL_AGE_YEARS):
+                errors["date_of_birth"] = (
+                    f"This date of birth is more than {MAX_PUPIL_AGE_YEARS} years ago: "
+                    "please check the year."
+                )
+        if "date_of_birth" in errors:
+            born = None  # dates compared with a wrong birth date would only add noise
+        if born is not None and self.on_roll_on is not None and self.on_roll_on < born:
+            errors["on_roll_on"] = "The on-roll date cannot be before the date of birth."
+        if self.left_on is not None:
+            if self.on_roll_on is not None and self.left_on < self.on_roll_on:
+                errors["left_on"] = "The leaving date cannot be before the on-roll date."
+            elif born is not None and self.left_on < born:
+                errors["left_on"] = "The leaving date cannot be before the date of birth."
+        if "upn" not in errors:
+            problem = upn_problem(self.upn) if self.upn else None
+            if problem:
+                errors["upn"] = problem
+            elif self.upn and self._clashes(upn=self.upn):
+                errors["upn"] = "Another pupil at this school already has this UPN."
+        number = self.admission_number
+        if "admission_number" not in errors and number and self._clashes(admission_number=number):
+            errors["admission_number"] = (
+                "Another pupil at this school already has this admission number."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _clashes(self, **lookup: str) -> bool:
+        """Whether another pupil of this school (archived ones included) has this value."""
+        if self.school_id is None:
+            return False
+        return (
+            Pupil.objects.for_school(self.school_id).exclude(pk=self.pk).filter(**lookup).exists()
+        )
 
     @property
     def first_name(self) -> str:
@@ -129,11 +234,51 @@ class PupilStatus(SchoolOwned):
                 name="pupilstatus_ends_after_start",
             )
         ]
+        indexes = [
+            # The pupil list's "status" filter: which pupils of a school hold a kind now.
+            models.Index(fields=["school", "kind", "ended_on"], name="pupilstatus_school_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def clean(self) -> None:
+        """A status runs forwards, starts after birth and does not repeat one already held."""
+        errors: dict[str, str] = {}
+        if has_control_characters(self.note or ""):
+            errors["note"] = CONTROL_CHARACTER_MESSAGE
+        started, ended = self.started_on, self.ended_on
+        if started is not None and ended is not None and ended < started:
+            errors["ended_on"] = "The end date cannot be before the start date."
+        pupil = self.pupil if self.pupil_id is not None else None
+        if pupil is not None and started is not None and started < pupil.date_of_birth:
+            errors["started_on"] = "A status cannot start before the pupil's date of birth."
+        if pupil is not None and started is not None and "ended_on" not in errors and self.kind:
+            overlapping = PupilStatus.objects.for_school(pupil.school_id).filter(
+                pupil=pupil, kind=self.kind
+            )
+            overlapping = overlapping.exclude(pk=self.pk).filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=started)
+            )
+            if ended is not None:
+                overlapping = overlapping.filter(started_on__lte=ended)
+            if overlapping.exists():
+                errors["kind"] = (
+                    f"This pupil already has “{self.get_kind_display()}” for some of these "
+                    "dates: end that one first, or change the dates."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.started_on <= today and (self.ended_on is None or self.ended_on >= today)
+
+    @property
+    def is_past(self) -> bool:
+        return self.ended_on is not None and self.ended_on < timezone.localdate()
+
+    @property
+    def is_future(self) -> bool:
+        return self.started_on > timezone.localdate()

@@ -4,7 +4,7 @@ import factory
 
 from safeguard.accounts.tests.factories import SchoolFactory
 from safeguard.lib.upn import make_upn
-from safeguard.pupils.models import Pupil, YearGroup
+from safeguard.pupils.models import Pupil, PupilStatus, StatusKind, YearGroup
 
 
 class PupilFactory(factory.django.DjangoModelFactory):
@@ -18,3 +18,13 @@ class PupilFactory(factory.django.DjangoModelFactory):
     year_group = YearGroup.Y3
     registration_group = "3B"
     upn = factory.Sequence(lambda n: make_upn(f"{820200126000 + n:012d}"))
+
+
+class PupilStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PupilStatus
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.LazyAttribute(lambda status: status.pupil.school)
+    kind = StatusKind.CP_PLAN
+    started_on = datetime.date(2024, 9, 1)
