@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from safeguard.accounts import selectors
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.services import ALREADY_ON_STAFF, email_domain_error
+from safeguard.accounts.services import ALREADY_ON_STAFF, SLT_RENAME, email_domain_error
 
 DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$"
@@ -53,7 +53,9 @@ class InviteStaffForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         if school.allowed_email_domains:
             endings = ", ".join(f"@{d}" for d in school.allowed_email_domains)
-            self.fields["email"].help_text = (
+            self.fields[
+                "email"
+            ].help_text = (
                 f"An address ending {endings}. The invitation goes here; it becomes their username."
             )
 
@@ -107,11 +109,12 @@ class StaffGroupForm(forms.Form):
         self.school = school
         self.group = group
         if group is not None and group.is_slt:
-            self.fields["name"].disabled = True
             self.fields["name"].help_text = "The SLT group is built in and can't be renamed."
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
+        if self.group is not None and self.group.is_slt and name != self.group.name:
+            raise forms.ValidationError(SLT_RENAME)
         clash = StaffGroup.objects.for_school(self.school).filter(name__iexact=name)
         if self.group is not None:
             clash = clash.exclude(pk=self.group.pk)

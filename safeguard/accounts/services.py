@@ -31,6 +31,7 @@ SCHOOL_EDITABLE_FIELDS = (
     "mfa_required_for_all",
 )
 
+SLT_RENAME = "The SLT group is built in and can't be renamed."
 ALREADY_ON_STAFF = "This person is already on your staff list."
 LAST_DSL = (
     "{name} is the school's only active DSL. Make someone else a DSL first, "
@@ -410,7 +411,7 @@ def update_group(*, group: StaffGroup, updated_by: User, name: str, description:
     """Rename or describe a group. The SLT group keeps its name: staff look for it."""
     name = name.strip()
     if group.is_slt and name != group.name:
-        raise ValidationError({"name": "The SLT group is built in and can't be renamed."})
+        raise ValidationError({"name": SLT_RENAME})
     _refuse_duplicate_group_name(school=group.school, name=name, exclude_id=group.pk)
     changed = [
         field
