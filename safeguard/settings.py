@@ -79,7 +79,9 @@ def database_from_env() -> dict:
 
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = env_secret("SECRET_KEY", default="dev-insecure-key-for-local-use-only" if DEBUG else None)
+SECRET_KEY = env_secret(
+    "SECRET_KEY", default="dev-insecure-key-for-local-use-only" if DEBUG else None
+)
 if SECRET_KEY is None:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off")
 
@@ -169,9 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "safeguard.accounts.validators.ContextWordValidator"},
 ]
 if env_bool("PASSWORD_REQUIRE_MIX", default=True):
-    AUTH_PASSWORD_VALIDATORS.append(
-        {"NAME": "safeguard.accounts.validators.CharacterMixValidator"}
-    )
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "safeguard.accounts.validators.CharacterMixValidator"})
 # Invitation and reset links stay valid for three days and die once used.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 

@@ -30,9 +30,9 @@ class SchoolMembershipMiddleware:
         user = request.user
         if user.is_authenticated:
             memberships = list(
-                Membership.objects.active_for_user(user).select_related("school").order_by(
-                    "school__name"
-                )
+                Membership.objects.active_for_user(user)
+                .select_related("school")
+                .order_by("school__name")
             )
             if not memberships and not user.is_superuser:
                 logout(request)

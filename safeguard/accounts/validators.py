@@ -53,7 +53,9 @@ class ContextWordValidator:
         words = list(CONTEXT_WORDS)
         if user is not None and getattr(user, "pk", None):
             for membership in user.memberships.select_related("school"):
-                words.extend(w for w in re.findall(r"[a-z]+", membership.school.name.lower()) if len(w) > 3)
+                words.extend(
+                    w for w in re.findall(r"[a-z]+", membership.school.name.lower()) if len(w) > 3
+                )
         for word in words:
             if word in lowered and len(lowered) - len(word) < 8:
                 raise ValidationError(
