@@ -115,7 +115,7 @@ def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     # The form works on a copy, so the page heading keeps the stored name while errors show.
-    form = PupilForm(request.POST or None, instance=copy.copy(pupil), school=pupil.school)
+    form = PupilForm(request.POST or None, instance=copy.copy(pupil), school=school_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.update_pupil(actor=request.user, pupil=pupil, details=form.details())
