@@ -20,7 +20,19 @@ DOMAIN_RE = re.compile(
 )
 
 
-class StaffFilterForm(forms.Form):
+class PlainLabelsMixin:
+    """Labels without Django's trailing colon, which screen readers read out."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+def required(message: str) -> dict[str, str]:
+    return {"required": message}
+
+
+class StaffFilterForm(PlainLabelsMixin, forms.Form):
     role = forms.ChoiceField(
         choices=[("", "All roles"), *Role.choices], required=False, label="Role"
     )
@@ -29,15 +41,27 @@ class StaffFilterForm(forms.Form):
     )
 
 
-class InviteStaffForm(forms.Form):
-    first_name = forms.CharField(max_length=100, label="First name")
-    last_name = forms.CharField(max_length=100, label="Last name")
+class InviteStaffForm(PlainLabelsMixin, forms.Form):
+    first_name = forms.CharField(
+        max_length=100, label="First name", error_messages=required("Enter their first name.")
+    )
+    last_name = forms.CharField(
+        max_length=100, label="Last name", error_messages=required("Enter their last name.")
+    )
     email = forms.EmailField(
         max_length=254,
         label="School email address",
+        error_messages={
+            **required("Enter their school email address."),
+            "invalid": "Enter an email address like name@school.sch.uk.",
+        },
         help_text="The invitation goes here. It becomes their username.",
     )
-    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices], label="Role")
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *Role.choices],
+        label="Role",
+        error_messages=required("Choose their role."),
+    )
     job_title = forms.CharField(
         max_length=100,
         required=False,
@@ -69,9 +93,13 @@ class InviteStaffForm(forms.Form):
         return email
 
 
-class StaffDetailsForm(forms.Form):
-    first_name = forms.CharField(max_length=100, label="First name")
-    last_name = forms.CharField(max_length=100, label="Last name")
+class StaffDetailsForm(PlainLabelsMixin, forms.Form):
+    first_name = forms.CharField(
+        max_length=100, label="First name", error_messages=required("Enter their first name.")
+    )
+    last_name = forms.CharField(
+        max_length=100, label="Last name", error_messages=required("Enter their last name.")
+    )
     job_title = forms.CharField(max_length=100, required=False, label="Job title (optional)")
 
     @classmethod
@@ -85,16 +113,25 @@ class StaffDetailsForm(forms.Form):
         )
 
 
-class ChangeRoleForm(forms.Form):
+class ChangeRoleForm(PlainLabelsMixin, forms.Form):
     role = forms.ChoiceField(
         choices=Role.choices,
         label="Role",
         help_text="What they can see and do changes at their next click.",
+        error_messages={
+            **required("Choose a role."),
+            "invalid_choice": "Choose one of the roles in the list.",
+        },
     )
 
 
-class StaffGroupForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Name", help_text="For example SEND team.")
+class StaffGroupForm(PlainLabelsMixin, forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Name",
+        help_text="For example SEND team.",
+        error_messages=required("Give the group a name."),
+    )
     description = forms.CharField(
         max_length=300,
         required=False,
@@ -129,13 +166,16 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.user.full_name or obj.user.email} ({obj.get_role_display()}{title})"
 
 
-class GroupMembersForm(forms.Form):
+class GroupMembersForm(PlainLabelsMixin, forms.Form):
     members = StaffChoiceField(
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Members",
-        error_messages={"invalid_choice": "Choose active staff of your own school only."},
+        error_messages={
+            "invalid_choice": "Choose active staff of your own school only.",
+            "invalid_pk_value": "Choose active staff of your own school only.",
+        },
     )
 
     def __init__(self, *args: object, school: School, **kwargs: object) -> None:
@@ -144,7 +184,7 @@ class GroupMembersForm(forms.Form):
         self.fields["members"].queryset = selectors.active_staff_of(school)  # type: ignore[attr-defined]
 
 
-class SchoolSettingsForm(forms.ModelForm):
+class SchoolSettingsForm(PlainLabelsMixin, forms.ModelForm):
     urn = forms.CharField(
         label="URN",
         required=False,
@@ -162,6 +202,15 @@ class SchoolSettingsForm(forms.ModelForm):
             "name": "School name",
             "email_domains": "Staff email domains",
             "idle_timeout_minutes": "Sign out after this many idle minutes",
+        }
+        error_messages = {
+            "name": required("Enter the school's name."),
+            "idle_timeout_minutes": {
+                **required("Enter a number of minutes from 5 to 240."),
+                "invalid": "Enter a whole number of minutes from 5 to 240.",
+                "min_value": "Enter at least 5 minutes.",
+                "max_value": "Enter at most 240 minutes.",
+            },
         }
 
     def clean_urn(self) -> str:
@@ -184,16 +233,18 @@ class SchoolSettingsForm(forms.ModelForm):
         return ", ".join(domains)
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(PlainLabelsMixin, forms.Form):
     password1 = forms.CharField(
         label="New password",
         strip=False,
+        error_messages=required("Choose a password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label="Confirm new password",
         strip=False,
+        error_messages=required("Type your new password again."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

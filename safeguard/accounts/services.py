@@ -185,7 +185,8 @@ def _send_invitation_on_commit(*, membership: Membership, sender: User) -> None:
 def resend_invitation(*, membership: Membership, resent_by: User) -> None:
     """Email a fresh link to someone who has never set a password.
 
-    An earlier link keeps working until one of them is used or it expires (docs/staff.md).
+    An earlier link keeps working until one of them is used or it expires
+    (docs/staff.md, "What makes a link stop working").
     """
     if not membership.is_active:
         raise ValidationError("Reactivate this person before re-sending their invitation.")

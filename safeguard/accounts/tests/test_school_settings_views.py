@@ -70,3 +70,11 @@ def test_a_refused_form_keeps_the_school_name_in_the_header(school, dsl, client_
     assert 'value="Typed Name"' in response.text
     assert response.context["current_school"].name == "Larkspur Primary"
     assert School.objects.get(pk=school.pk).name == "Larkspur Primary"
+
+
+def test_an_idle_timeout_above_the_limit_says_the_limit(dsl, client_as):
+    response = client_as(dsl).post(
+        reverse("school:school-settings"), {**VALID, "idle_timeout_minutes": "500"}
+    )
+
+    assert response.context["form"].errors["idle_timeout_minutes"] == ["Enter at most 240 minutes."]

@@ -130,7 +130,7 @@ def test_inviting_outside_the_school_domains_names_the_allowed_ending(school, ds
 def test_inviting_without_a_role_asks_for_one(dsl, client_as):
     response = client_as(dsl).post(reverse("school:staff-invite"), {**INVITE, "role": ""})
 
-    assert "role" in response.context["form"].errors
+    assert response.context["form"].errors == {"role": ["Choose their role."]}
     assert (
         not Membership.objects.for_school(dsl.memberships.get().school)
         .filter(user__email=INVITE["email"])
