@@ -146,3 +146,16 @@ def smtp_server(settings):
         yield handler.messages
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def membership_of():
+    """membership_of(user, school=None) -> that person's Membership (the first, by default)."""
+    from safeguard.accounts.models import Membership
+
+    def find(user, school=None):
+        if school is None:
+            return Membership.objects.active_for_user(user).select_related("school", "user").first()
+        return Membership.objects.for_school(school).select_related("school", "user").get(user=user)
+
+    return find

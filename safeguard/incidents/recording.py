@@ -1,0 +1,319 @@
+"""Recording an incident (school policy section 5, steps 2-8) and keeping drafts.
+
+`record_incident` is the only way an incident comes to exist. It re-checks
+every rule the form checks, because a crafted request can skip the form:
+the pupil and everything chosen belong to the author's current school;
+ordinary staff can't choose an archived pupil or a restricted category; the
+event can't be in the future. It runs in one transaction with its audit
+row; alert emails leave only after the commit. The same submit key twice
+returns the first incident (a double click or a retried request).
+"""
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from safeguard.accounts.models import Membership, StaffGroup, User
+from safeguard.accounts.permissions import Capability
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
+from safeguard.incidents import alerting
+from safeguard.incidents.models import (
+    BodyMapMark,
+    Category,
+    Draft,
+    Incident,
+    IncidentCategory,
+    IncidentReview,
+    LinkedPupil,
+)
+from safeguard.incidents.records import MAX_TEXT_LENGTH, LinkRole, RecordKind
+from safeguard.lib.text import text_problem
+from safeguard.pupils.models import Pupil
+
+# How far ahead of the server's clock a device's "now" may be (phones drift).
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Link:
+    pupil: Pupil
+    role: str = LinkRole.INVOLVED
+
+
+@dataclass(frozen=True)
+class Mark:
+    side: str
+    x: int
+    y: int
+    mark_type: str
+    colour: str = ""
+    shape: str = ""
+    size: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file already checked and written to storage by `attachments.store_upload`."""
+
+    stored_name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _check(
+    *,
+    membership: Membership,
+    pupil: Pupil,
+    kind: str,
+    text: str,
+    occurred_at: datetime.datetime,
+    categories: Sequence[Category],
+    links: Sequence[Link],
+    dsl_spoken_to: User | None,
+    groups: Sequence[StaffGroup],
+    people: Sequence[Membership],
+) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    school_id = membership.school_id
+    is_lead = Capability.VIEW_ALL_INCIDENTS in membership.capabilities
+    if Capability.RECORD_INCIDENT not in membership.capabilities:
+        fail("__all__", "Your role doesn't record incidents.")
+    if pupil.school_id != school_id:
+        fail("pupil", "Choose a pupil from your school.")
+    elif pupil.is_archived and not is_lead:
+        fail("pupil", "This pupil is archived. Speak to your DSL if the incident is about them.")
+    if kind not in RecordKind.values:
+        fail("kind", "Say what you are recording.")
+    problem = text_problem(text, max_length=MAX_TEXT_LENGTH)
+    if problem:
+        fail("text", problem)
+    if occurred_at > timezone.now() + CLOCK_SKEW:
+        fail("occurred_at", "The time it happened can't be in the future.")
+    elif occurred_at.date() < pupil.date_of_birth:
+        fail("occurred_at", "The time it happened is before the pupil was born.")
+    if not categories:
+        fail("categories", "Choose at least one category. If unsure, choose the nearest one.")
+    for category in categories:
+        if category.school_id != school_id or category.is_retired:
+            fail("categories", "Choose categories from the list.")
+        elif category.is_restricted and Capability.ALLOCATE_RESTRICTED_CATEGORIES not in (
+            membership.capabilities
+        ):
+            fail("categories", f"Only a DSL can allocate “{category.name}”.")
+    seen = {pupil.pk}
+    for link in links:
+        if link.pupil.school_id != school_id or (link.pupil.is_archived and not is_lead):
+            fail("links", "Linked pupils must be current pupils of your school.")
+        elif link.pupil.pk in seen:
+            fail("links", "Each child can be linked once, and not as the main pupil.")
+        if link.role not in LinkRole.values:
+            fail("links", "Choose how each linked pupil is involved.")
+        seen.add(link.pupil.pk)
+    if (
+        dsl_spoken_to is not None
+        and not dsl_spoken_to.memberships.filter(school_id=school_id, is_active=True).exists()
+    ):
+        fail("dsl_spoken_to", "Choose someone from your school.")
+    for group in groups:
+        if group.school_id != school_id:
+            fail("groups", "Choose groups from your school.")
+    for person in people:
+        if person.school_id != school_id or not person.is_active:
+            fail("people", "Choose people from your school.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_incident(
+    *,
+    membership: Membership,
+    submit_key: uuid.UUID,
+    pupil: Pupil,
+    kind: str,
+    text: str,
+    occurred_at: datetime.datetime,
+    categories: Sequence[Category],
+    location: str = "",
+    spoke_to_dsl: bool = False,
+    dsl_spoken_to: User | None = None,
+    links: Sequence[Link] = (),
+    marks: Sequence[Mark] = (),
+    files: Sequence[StoredFile] = (),
+    groups: Sequence[StaffGroup] = (),
+    people: Sequence[Membership] = (),
+) -> tuple[Incident, bool]:
+    """Record the incident; return it and whether this call created it."""
+    existing = _already_recorded(membership, submit_key)
+    if existing is not None:
+        return existing, False
+    _check(
+        membership=membership,
+        pupil=pupil,
+        kind=kind,
+        text=text,
+        occurred_at=occurred_at,
+        categories=categories,
+        links=links,
+        dsl_spoken_to=dsl_spoken_to,
+        groups=groups,
+        people=people,
+    )
+    try:
+        incident = _create(
+            membership=membership,
+            submit_key=submit_key,
+            pupil=pupil,
+            kind=kind,
+            text=text,
+            occurred_at=occurred_at,
+            categories=categories,
+            location=location,
+            spoke_to_dsl=spoke_to_dsl or dsl_spoken_to is not None,
+            dsl_spoken_to=dsl_spoken_to,
+            links=links,
+            marks=marks,
+            files=files,
+            groups=groups,
+            people=people,
+        )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: return its incident.
+        existing = _already_recorded(membership, submit_key)
+        if existing is None:
+            raise
+        return existing, False
+    return incident, True
+
+
+def _already_recorded(membership: Membership, submit_key: uuid.UUID) -> Incident | None:
+    incident = Incident.objects.for_school(membership.school).filter(submit_key=submit_key).first()
+    if incident is not None and incident.author_id != membership.user_id:
+        raise ValidationError("This form was already used by someone else. Start a new incident.")
+    return incident
+
+
+@transaction.atomic
+def _create(
+    *,
+    membership: Membership,
+    submit_key: uuid.UUID,
+    pupil: Pupil,
+    kind: str,
+    text: str,
+    occurred_at: datetime.datetime,
+    categories: Sequence[Category],
+    location: str,
+    spoke_to_dsl: bool,
+    dsl_spoken_to: User | None,
+    links: Sequence[Link],
+    marks: Sequence[Mark],
+    files: Sequence[StoredFile],
+    groups: Sequence[StaffGroup],
+    people: Sequence[Membership],
+) -> Incident:
+    from safeguard.incidents.models import Attachment
+
+    school = membership.school
+    author = membership.user
+    now = timezone.now()
+    incident = Incident.objects.create(
+        school=school,
+        pupil=pupil,
+        author=author,
+        kind=kind,
+        text=text,
+        occurred_at=min(occurred_at, now),
+        recorded_at=now,
+        location=location.strip(),
+        spoke_to_dsl=spoke_to_dsl,
+        dsl_spoken_to=dsl_spoken_to,
+        submit_key=submit_key,
+    )
+    categories = list(dict.fromkeys(categories))
+    IncidentCategory.objects.bulk_create(
+        IncidentCategory(school=school, incident=incident, category=category)
+        for category in categories
+    )
+    review = IncidentReview.objects.create(school=school, incident=incident, pupil=pupil)
+    review.categories.set(categories)
+    LinkedPupil.objects.bulk_create(
+        LinkedPupil(school=school, incident=incident, pupil=link.pupil, role=link.role)
+        for link in links
+    )
+    BodyMapMark.objects.bulk_create(
+        BodyMapMark(school=school, incident=incident, number=number, **vars(mark))
+        for number, mark in enumerate(marks, start=1)
+    )
+    Attachment.objects.bulk_create(
+        Attachment(school=school, incident=incident, uploaded_by=author, uploaded_at=now, **vars(f))
+        for f in files
+    )
+    recipients = alerting.recipients_for(
+        school=school, author=author, categories=categories, groups=groups, people=people
+    )
+    alerting.create_alerts(
+        incident=incident,
+        created_by=author,
+        recipients=recipients,
+        label=alerting.category_label(categories),
+    )
+    Draft.objects.for_school(school).filter(author=author, submit_key=submit_key).delete()
+    record(
+        actor=author,
+        action=AuditAction.INCIDENT_RECORDED,
+        school=school,
+        target=incident,
+        detail={
+            "pupil": pupil.pk,
+            "categories": [c.pk for c in categories],
+            "linked": [link.pupil.pk for link in links],
+            "marks": len(marks),
+            "files": len(files),
+            "alerted": [r.user.pk for r in recipients],
+        },
+    )
+    return incident
+
+
+# Drafts -------------------------------------------------------------------------------
+
+DRAFT_FIELDS_LIMIT = 200_000
+
+
+def save_draft(*, membership: Membership, submit_key: uuid.UUID, data: dict[str, Any]) -> Draft:
+    """Keep what the author has typed so far; visible to them alone (policy: nothing lost)."""
+    size = sum(len(str(v)) for v in data.values())
+    if size > DRAFT_FIELDS_LIMIT:
+        raise ValidationError("This draft is too long to keep.")
+    if Incident.objects.for_school(membership.school).filter(submit_key=submit_key).exists():
+        raise ValidationError("This incident has already been submitted.")
+    drafts = Draft.objects.for_school(membership.school)
+    draft = drafts.filter(author=membership.user, submit_key=submit_key).first()
+    if draft is None:
+        if drafts.filter(submit_key=submit_key).exists():
+            raise ValidationError("This draft belongs to someone else.")
+        draft = Draft(school=membership.school, author=membership.user, submit_key=submit_key)
+    draft.data = data
+    draft.updated_at = timezone.now()
+    draft.save()
+    return draft
+
+
+def discard_draft(*, membership: Membership, draft: Draft) -> None:
+    if draft.author_id != membership.user_id or draft.school_id != membership.school_id:
+        raise ValidationError("This draft isn't yours.")
+    draft.delete()
