@@ -85,9 +85,8 @@ def test_every_record_table_refuses_update_and_delete(table, one_row_in_every_re
 
 def test_purge_switch_allows_delete_but_never_update(teacher, membership_of):
     incident = record_test_incident(membership_of(teacher))
-    with allow_purge():
-        with pytest.raises(DatabaseError):
-            raw("UPDATE incidents_incident SET text = 'x' WHERE id = %s", [incident.pk])
+    with allow_purge(), pytest.raises(DatabaseError):
+        raw("UPDATE incidents_incident SET text = 'x' WHERE id = %s", [incident.pk])
     # Outside the switch, delete is refused again.
     with pytest.raises(DatabaseError):
         raw("DELETE FROM incidents_incident WHERE id = %s", [incident.pk])
