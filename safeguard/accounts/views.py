@@ -40,7 +40,7 @@ def _invited_user(uidb36: str, key: str) -> User | None:
     """The person the link was made for, if the link is still good and they still work here."""
     try:
         user = User.objects.filter(pk=url_str_to_user_pk(uidb36)).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return None
     if user is None or user.has_usable_password() or not user.is_active:
         return None

@@ -266,3 +266,12 @@ def test_someone_with_a_password_elsewhere_gets_a_notice_not_a_link(
     assert "has added you to Larkspur Primary" in body
     assert "/accounts/login/" in body
     assert not LINK_RE.search(body)
+
+
+@pytest.mark.parametrize("uidb36", ["zzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzz", "0"])
+def test_a_link_for_no_such_person_is_refused(client, db, uidb36):
+    response = client.get(
+        reverse("accounts:invitation-accept", kwargs={"uidb36": uidb36, "key": "abc-def"})
+    )
+
+    assert "This invitation link doesn't work" in response.text
