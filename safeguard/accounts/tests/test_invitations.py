@@ -275,3 +275,30 @@ def test_a_link_for_no_such_person_is_refused(client, db, uidb36):
     )
 
     assert "This invitation link doesn't work" in response.text
+
+
+def test_someone_invited_elsewhere_without_a_password_gets_a_password_link(
+    school, other_school, dsl, dsl_other_school, django_capture_on_commit_callbacks
+):
+    invite_staff(
+        school=other_school,
+        invited_by=dsl_other_school,
+        email="supply@example.org",
+        first_name="Sam",
+        last_name="Supply",
+        role=Role.TEACHER,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_staff(
+            school=school,
+            invited_by=dsl,
+            email="supply@example.org",
+            first_name="Sam",
+            last_name="Supply",
+            role=Role.TEACHER,
+        )
+
+    assert len(mail.outbox) == 1
+    assert "has invited you to Safeguard for Larkspur Primary" in mail.outbox[0].body
+    assert LINK_RE.search(mail.outbox[0].body)
