@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("school/", include("safeguard.accounts.school_urls")),
     path("pupils/", include("safeguard.pupils.urls")),
+    path("incidents/", include("safeguard.incidents.urls")),
     path("school/categories/", include("safeguard.incidents.category_urls")),
 ]
 

@@ -5,6 +5,7 @@ checked the moment its URL is added, without anyone remembering to list it.
 """
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +14,13 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.incidents.tests.factories import CategoryFactory
+from safeguard.incidents.models import Action, Alert, Draft, Incident
+from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
 from safeguard.pupils.models import PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -120,12 +123,30 @@ OURS = [route for route in ROUTES if route.is_ours and not route.is_public]
 
 # URL keywords are shared across apps (docs/architecture.md), so this is the
 # only list the URL tests keep; a view taking any other keyword fails loudly.
-KWARG_NAMES = frozenset({"pupil_id", "status_id", "membership_id", "group_id", "category_id"})
+KWARG_NAMES = frozenset(
+    {
+        "pupil_id",
+        "status_id",
+        "membership_id",
+        "group_id",
+        "category_id",
+        "incident_id",
+        "action_id",
+        "alert_id",
+        "draft_id",
+    }
+)
 
 
 def kwarg_objects(school: School) -> dict[str, Model]:
-    """One object of each kind a URL can name, all in `school`."""
+    """One object of each kind a URL can name, all in `school`.
+
+    The incident is recorded by a teacher there; `personal_objects` then lets the
+    person asking see it the way staff do, by alerting them to it.
+    """
     pupil = PupilFactory(school=school)
+    author = MembershipFactory(school=school, role=Role.TEACHER)
+    incident = record_test_incident(author, pupil=PupilFactory(school=school))
     objects = {
         "pupil_id": pupil,
         "status_id": PupilStatus.objects.create(
@@ -137,9 +158,41 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "membership_id": MembershipFactory(school=school, role=Role.TEACHER),
         "group_id": StaffGroup.objects.create(school=school, name="Year 3 team"),
         "category_id": CategoryFactory(school=school, name="Gangs"),
+        "incident_id": incident,
+        "action_id": Action.objects.create(
+            school=school,
+            incident=incident,
+            author=author.user,
+            text="Phoned home.",
+            occurred_at=timezone.now(),
+            submit_key=uuid.uuid4(),
+        ),
+        "alert_id": _alert(incident, recipient=author.user),
+        "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
     }
     assert set(objects) == KWARG_NAMES
     return objects
+
+
+def _alert(incident: Incident, *, recipient) -> Alert:
+    return Alert.objects.create(
+        school_id=incident.school_id,
+        incident=incident,
+        recipient=recipient,
+        created_by=incident.author,
+        reason="named",
+        category_label="Safeguarding concern",
+    )
+
+
+def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
+    """What belongs to the person asking: an alert to the shared incident (which is how
+    staff come to see an incident they didn't record) and a draft of their own."""
+    incident = shared["incident_id"]
+    return {
+        "alert_id": _alert(incident, recipient=user),
+        "draft_id": Draft.objects.create(school_id=incident.school_id, author=user, data={}),
+    }
 
 
 def fetch(client: Client, url: str) -> HttpResponse:

@@ -77,16 +77,18 @@ def test_every_url_keyword_of_ours_is_one_the_matrix_can_fill():
 
 
 @pytest.mark.parametrize(("route", "role"), cases(has_capability=False))
-def test_role_without_the_capability_is_refused(route, role, persona, client_as, ids_here):
-    response = fetch(client_as(persona(role)), route.url(ids_here))
+def test_role_without_the_capability_is_refused(route, role, persona, client_as, ids_for):
+    person = persona(role)
+    response = fetch(client_as(person), route.url(ids_for(person)))
     assert response.status_code == 403, (
         f"{role.label} lacks {route.capability} but got {response.status_code} from {route}"
     )
 
 
 @pytest.mark.parametrize(("route", "role"), cases(has_capability=True))
-def test_role_with_the_capability_gets_in(route, role, persona, client_as, ids_here):
-    response = fetch(client_as(persona(role)), route.url(ids_here))
+def test_role_with_the_capability_gets_in(route, role, persona, client_as, ids_for):
+    person = persona(role)
+    response = fetch(client_as(person), route.url(ids_for(person)))
     assert response.status_code in LET_IN, (
         f"{role.label} holds {route.capability} but got {response.status_code} from {route}"
     )

@@ -1,0 +1,3 @@
+"""URLs for action (joined into incidents/urls.py)."""
+
+urlpatterns: list = []

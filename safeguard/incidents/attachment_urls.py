@@ -1,0 +1,3 @@
+"""URLs for attachment (joined into incidents/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for correction (joined into incidents/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs for recording (joined into incidents/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.incidents.tests.factories import record_test_incident
+
+pytestmark = pytest.mark.django_db
+
+
+def test_author_opens_their_incident_and_the_view_is_audited(client_as, teacher, membership_of):
+    incident = record_test_incident(membership_of(teacher), text="Sally said <b>hello</b>")
+    response = client_as(teacher).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert response.status_code == 200
+    assert b"Sally said &lt;b&gt;hello&lt;/b&gt;" in response.content
+    assert AuditEvent.objects.filter(
+        action=AuditAction.INCIDENT_VIEWED, actor=teacher, target_id=str(incident.pk)
+    ).exists()
+
+
+def test_someone_elses_incident_is_not_found(client_as, teacher, midday, membership_of, school):
+    from safeguard.incidents.models import Category
+
+    incident = record_test_incident(
+        membership_of(midday),
+        categories=[Category.objects.for_school(school).get(name="Behaviour")],
+    )
+    response = client_as(teacher).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert response.status_code == 404
+
+
+def test_missing_incident_looks_the_same_as_someone_elses(client_as, teacher):
+    response = client_as(teacher).get(reverse("incidents:incident-detail", args=[999999]))
+    assert response.status_code == 404
+
+
+def test_dsl_lists_every_incident(client_as, dsl, teacher, membership_of):
+    incident = record_test_incident(membership_of(teacher))
+    response = client_as(dsl).get(reverse("incidents:incident-list"))
+    assert list(response.context["page"].object_list) == [incident]
+
+
+def test_governor_cannot_open_incidents(client_as, governor, teacher, membership_of):
+    incident = record_test_incident(membership_of(teacher))
+    client = client_as(governor)
+    assert client.get(reverse("incidents:incident-list")).status_code == 403
+    assert client.get(reverse("incidents:incident-detail", args=[incident.pk])).status_code == 403

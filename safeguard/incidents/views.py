@@ -1,0 +1,78 @@
+"""Reading incidents: the list of those you may see, and one incident with all it carries."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safeguard.accounts.permissions import Capability, requires
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
+from safeguard.incidents.access import get_incident_for
+from safeguard.incidents.models import (
+    BodyMapMark,
+    IncidentCategory,
+    IncidentCorrection,
+    LinkedPupil,
+)
+from safeguard.incidents.selectors import (
+    actions_on,
+    can_see_every_incident,
+    incidents_visible_to,
+)
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """DSLs: every incident in the school. Everyone else: their own and those they were alerted to."""
+    incidents = (
+        incidents_visible_to(request.membership)
+        .prefetch_related("review__categories")
+        .order_by("-recorded_at", "-id")
+    )
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"page": page, "sees_all": can_see_every_incident(request.membership)},
+    )
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident_for(request, incident_id)
+    school = request.school
+    is_lead = can_see_every_incident(request.membership)
+    review = incident.review
+    context = {
+        "incident": incident,
+        "review": review,
+        "is_lead": is_lead,
+        "current_categories": list(review.categories.order_by("position")),
+        "original_categories": [
+            row.category
+            for row in IncidentCategory.objects.for_school(school)
+            .filter(incident=incident)
+            .select_related("category")
+        ],
+        "links": LinkedPupil.objects.for_school(school)
+        .filter(incident=incident)
+        .select_related("pupil"),
+        "marks": BodyMapMark.objects.for_school(school).filter(incident=incident),
+        "actions": actions_on(incident),
+        "corrections": IncidentCorrection.objects.for_school(school)
+        .filter(incident=incident)
+        .select_related("made_by")
+        if is_lead
+        else [],
+    }
+    record(
+        actor=request.user,
+        action=AuditAction.INCIDENT_VIEWED,
+        school=school,
+        target=incident,
+        detail={"pupil": incident.pupil_id},
+    )
+    return render(request, "incidents/incident_detail.html", context)
