@@ -2,7 +2,9 @@
 
 import re
 
+import pyotp
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.urls import reverse
 
@@ -117,4 +119,17 @@ def test_sign_out_page_asks_before_signing_out(client_as, teacher):
     client = client_as(teacher)
     html = client.get(reverse("account_logout")).content.decode()
     assert "Sign out?" in html
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_person_with_an_authenticator_app_is_asked_for_a_labelled_code(client, dsl):
+    secret = pyotp.random_base32()
+    TOTP.activate(dsl, secret)
+    response = client.post(LOGIN, {"login": dsl.email, "password": DEFAULT_PASSWORD}, follow=True)
+    html = response.content.decode()
+    assert "Enter your code" in html
+    assert '<label for="id_code">Code</label>' in html
+    assert 'autocomplete="one-time-code"' in html
+    signed_in = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
+    assert signed_in.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200

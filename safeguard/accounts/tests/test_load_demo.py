@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
 from safeguard.accounts.management.commands.load_demo import DEMO_PASSWORD, FERNHILL, LARKSPUR
@@ -84,6 +85,4 @@ def test_demo_slt_group_holds_the_senior_leader():
 
 
 def test_demo_password_meets_the_password_policy():
-    from django.contrib.auth.password_validation import validate_password
-
     validate_password(DEMO_PASSWORD)  # raises ValidationError if the policy refuses it
