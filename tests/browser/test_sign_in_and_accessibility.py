@@ -1,6 +1,8 @@
 """Key pages in a real browser: signing in, accessibility (axe) and 375px phones."""
 
+import pyotp
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -82,3 +84,18 @@ def test_sign_in_error_page_has_no_axe_violations(page, site, dsl):
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_second_factor_code_page_has_no_axe_violations_and_fits_the_screen(
+    page, site, dsl, viewport
+):
+    TOTP.activate(dsl, pyotp.random_base32())
+    page.set_viewport_size(viewport)
+    page.goto(site("/accounts/login/"))
+    page.get_by_label("School email address").fill("dsl@larkspur.example")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+    assert_no_axe_violations(page)
+    assert_fits_width(page, viewport["width"])
