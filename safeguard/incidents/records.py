@@ -293,6 +293,9 @@ class Alert(SchoolOwned):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=300, blank=True)
+    # When the next send may be tried: after a failure (backoff) or while a worker
+    # holds the send (a lease, so a crashed worker's alert is picked up again).
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
@@ -300,6 +303,7 @@ class Alert(SchoolOwned):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["school", "incident"]),
+            models.Index(fields=["email_state", "email_next_attempt_at"]),
         ]
 
 
