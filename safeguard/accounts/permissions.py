@@ -43,6 +43,8 @@ class Capability(StrEnum):
     MANAGE_PUPILS = "manage_pupils"
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_SCHOOL = "manage_school"
+    # Read the audit trail: who saw which record, when, from where (issue 4, item 6).
+    VIEW_AUDIT = "view_audit"
 
 
 _RECORDER = frozenset({Capability.USE_APP, Capability.RECORD_INCIDENT})
