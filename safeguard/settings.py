@@ -249,6 +249,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "safeguard" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "files")))
+# Files attached to incidents and actions (docs/attachments.md): each file, how many
+# at a time, and their total per submission.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", default=10)
+ATTACHMENT_MAX_TOTAL_BYTES = env_int("ATTACHMENT_MAX_TOTAL_BYTES", default=25 * 1024 * 1024)
 STORAGES = {
     # Files are never served from MEDIA_URL: only a permission-checked view streams them.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
