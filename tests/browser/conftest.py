@@ -10,8 +10,6 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.db.models.signals import post_migrate
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
@@ -44,45 +42,6 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
-
-
-@pytest.fixture(autouse=True)
-def _append_only_tables_can_be_emptied(transactional_db, django_db_blocker):
-    """Let the end-of-test flush empty tables whose triggers refuse DELETE (the audit trail).
-
-    Live-server tests commit for real, so pytest-django empties every table afterwards.
-    The audit trail's triggers rightly refuse that; here, and only in tests, they are
-    lifted for the flush and put back straight after it.
-    """
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")
-            triggers = cursor.fetchall()
-            for _, name, _ in triggers:
-                cursor.execute(f'DROP TRIGGER "{name}"')
-            for table in {table for table, _, _ in triggers}:
-                cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from sqlite_master
-            for *_, sql in triggers:
-                cursor.execute(sql)
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
-            )
-            tables = [row[0] for row in cursor.fetchall()]
-            for table in tables:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-
-            def enable_again(**kwargs: object) -> None:
-                post_migrate.disconnect(dispatch_uid="browser-tests-enable-triggers")
-                with connection.cursor() as again:
-                    for table in tables:
-                        again.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-
-            # The flush sends post_migrate once the tables are empty.
-            post_migrate.connect(
-                enable_again, weak=False, dispatch_uid="browser-tests-enable-triggers"
-            )
 
 
 @pytest.fixture
