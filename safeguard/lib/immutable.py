@@ -71,11 +71,11 @@ def protect_tables(*tables: str) -> tuple[Callable, Callable]:
 
     def forward(apps, schema_editor) -> None:
         for sql in statements(schema_editor.connection.vendor, 0):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # the SQL holds a literal %
 
     def backward(apps, schema_editor) -> None:
         for sql in statements(schema_editor.connection.vendor, 1):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # the SQL holds a literal %
 
     return forward, backward
 
