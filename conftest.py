@@ -44,6 +44,12 @@ def _test_settings(settings):
     settings.WHITENOISE_USE_FINDERS = True
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded files go to a temporary folder, never into the project's var/files."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def school(db):
     return SchoolFactory(name="Larkspur Primary")
