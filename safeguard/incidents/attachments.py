@@ -1,15 +1,570 @@
-"""Files uploaded with an incident (placeholder until file uploads land)."""
+"""Files attached to incidents and actions: checked, cleaned and stored (issue item 9).
 
-from collections.abc import Sequence
+Every upload is treated as hostile until proved otherwise:
 
+* its extension must be on a short allow-list, and its *content* must be what
+  the extension says (an HTML page renamed ``letter.pdf`` is refused, with a
+  message saying so);
+* Office Open XML and OpenDocument files are ZIPs: we read only the ZIP's
+  directory and one small part, refuse encrypted, odd or oversized archives
+  (zip bombs) and macro-enabled documents wearing a ``.docx`` name;
+* images are decoded and re-encoded with Pillow, which drops EXIF (camera
+  GPS position, device) while keeping the picture's orientation, and images
+  of absurd pixel counts are refused before they are decoded (pixel floods);
+* the name a person gave the file is kept only for display, stripped of
+  folders, control and direction-override characters; the file is stored
+  under a random name in a folder per school, in ``MEDIA_ROOT`` (never
+  served by the web server; only a permission-checked view streams it).
+
+Files are written before the incident's transaction runs. If that
+transaction fails, the files have no ``Attachment`` row;
+``manage.py sweep_orphan_files`` removes them a day later.
+"""
+
+import datetime
+import email.parser
+import email.policy
+import hashlib
+import io
+import re
+import secrets
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safeguard.accounts.models import School
 from safeguard.incidents.recording import StoredFile
+
+MB = 1024 * 1024
+# Folder (inside default storage) that holds every school's files.
+ROOT = "attachments"
+# Pictures bigger than this many pixels are refused before decoding (a 40 MP
+# camera is far beyond any phone photo a school needs; a pixel flood is larger).
+MAX_IMAGE_PIXELS = 40_000_000
+# ZIP-based documents: limits on what the archive *claims* to hold.
+MAX_ZIP_ENTRIES = 5_000
+MAX_ZIP_UNCOMPRESSED = 250 * MB
+MAX_ZIP_RATIO = 200
+# Longest display name kept (most file systems' limit).
+MAX_NAME_LENGTH = 255
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "ATTACHMENT_MAX_BYTES", 10 * MB))
+
+
+def max_files() -> int:
+    return int(getattr(settings, "ATTACHMENT_MAX_FILES", 10))
+
+
+def max_total_bytes() -> int:
+    return int(getattr(settings, "ATTACHMENT_MAX_TOTAL_BYTES", 25 * MB))
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str  # "a PDF", used in messages
+    content_type: str
+
+
+PDF = FileKind("a PDF", "application/pdf")
+PNG = FileKind("a PNG image", "image/png")
+JPEG = FileKind("a JPEG image", "image/jpeg")
+GIF = FileKind("a GIF image", "image/gif")
+WEBP = FileKind("a WebP image", "image/webp")
+DOCX = FileKind(
+    "a Word document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+XLSX = FileKind(
+    "an Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+PPTX = FileKind(
+    "a PowerPoint presentation",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
+ODT = FileKind("an OpenDocument text file", "application/vnd.oasis.opendocument.text")
+ODS = FileKind("an OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet")
+DOC = FileKind("a Word 97-2003 document", "application/msword")
+XLS = FileKind("an Excel 97-2003 workbook", "application/vnd.ms-excel")
+MSG = FileKind("an Outlook message", "application/vnd.ms-outlook")
+EML = FileKind("an email message", "message/rfc822")
+TXT = FileKind("a text file", "text/plain")
+CSV = FileKind("a CSV file", "text/csv")
+
+KINDS: dict[str, FileKind] = {
+    "pdf": PDF,
+    "png": PNG,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "gif": GIF,
+    "webp": WEBP,
+    "docx": DOCX,
+    "xlsx": XLSX,
+    "pptx": PPTX,
+    "odt": ODT,
+    "ods": ODS,
+    "doc": DOC,
+    "xls": XLS,
+    "msg": MSG,
+    "eml": EML,
+    "txt": TXT,
+    "csv": CSV,
+}
+ACCEPT = ",".join(f".{extension}" for extension in KINDS)
+ACCEPTED_SUMMARY = (
+    "PDF, pictures (JPEG, PNG, GIF, WebP), Word, Excel, PowerPoint, OpenDocument, "
+    "Outlook (.msg) and .eml emails, text and CSV files"
+)
+
+# The main part each Office Open XML document must declare in [Content_Types].xml.
+OOXML_MAIN = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+}
+PILLOW_FORMAT = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class Refused(Exception):
+    """The file can't be attached; the message is for the person who chose it."""
+
+
+# Names -----------------------------------------------------------------------------------
+
+_INVISIBLE = set(
+    "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
+    "\u202a\u202b\u202c\u202d\u202e"  # embeddings and overrides (U+202E "RTLO")
+    "\u2066\u2067\u2068\u2069"  # isolates
+    "\ufeff"  # byte order mark
+)
+
+
+def display_name(name: str | None) -> str:
+    """The name to show and to offer on download: no folders, no tricks, never empty."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        char
+        for char in name
+        if char not in _INVISIBLE and unicodedata.category(char) not in {"Cc", "Cs", "Zl", "Zp"}
+    )
+    name = re.sub(r"\s+", " ", name).strip()
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    # No hidden files (".htaccess"): leading dots go, but the extension stays.
+    stem, extension = stem.lstrip(". "), extension.strip()[:20]
+    if not stem:
+        return f"file.{extension.lower()}" if extension else "file"
+    name = f"{stem}.{extension}" if dot else stem
+    if len(name) > MAX_NAME_LENGTH:
+        keep = MAX_NAME_LENGTH - len(extension) - 1
+        name = f"{stem[:keep].rstrip()}.{extension}" if extension else name[:MAX_NAME_LENGTH]
+    return name
+
+
+def extension_of(name: str) -> str:
+    _, dot, extension = name.rpartition(".")
+    return extension.lower() if dot else ""
+
+
+# What content looks like ----------------------------------------------------------------
+
+
+def describe(data: bytes) -> str:
+    """A short, plain description of what some bytes appear to be, for messages."""
+    head = data[:2048]
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not data:
+        return "nothing: the file is empty"
+    if text.startswith(b"%pdf-"):
+        return "a PDF"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "a PNG image"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "a JPEG image"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "a GIF image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
+        return "a ZIP archive"
+    if head.startswith(OLE_MAGIC):
+        return "an older Office document or Outlook message"
+    if head[:2] == b"MZ":
+        return "a Windows program"
+    if head[:4] == b"\x7fELF":
+        return "a program"
+    if b"<svg" in text:
+        return "an SVG image (which can contain scripts)"
+    if re.search(rb"<(!doctype html|html|head|body|script|iframe|meta)\b", text):
+        return "HTML (a web page)"
+    if text.startswith(b"<?xml") or text.startswith(b"<"):
+        return "XML or HTML"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "plain text"
+    return "something else"
+
+
+def _not(name: str, kind: FileKind, data: bytes) -> Refused:
+    return Refused(f"'{name}' is not {kind.label}: its content looks like {describe(data)}.")
+
+
+# Checks per kind ------------------------------------------------------------------------
+
+
+def _check_pdf(name: str, data: bytes) -> bytes:
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
+        raise _not(name, PDF, data)
+    return data
+
+
+def _clean_image(name: str, extension: str, data: bytes) -> bytes:
+    """Decode and re-encode: drops EXIF (GPS, camera) and anything hidden after the image."""
+    kind = KINDS[extension]
+    expected = PILLOW_FORMAT[extension]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[expected]) as image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise Refused(
+                        f"'{name}' is {width:,} x {height:,} pixels, larger than a picture can "
+                        f"be here ({MAX_IMAGE_PIXELS // 1_000_000} megapixels). "
+                        "Reduce its size and attach it again."
+                    )
+                image.load()
+                animated = getattr(image, "is_animated", False)
+                cleaned = image if animated else ImageOps.exif_transpose(image)
+                out = io.BytesIO()
+                options: dict[str, object] = {}
+                if expected == "JPEG":
+                    options = {"quality": 92, "subsampling": "keep" if not animated else 0}
+                    if cleaned.mode not in {"RGB", "L", "CMYK"}:
+                        cleaned = cleaned.convert("RGB")
+                        options.pop("subsampling")
+                if image.info.get("icc_profile"):
+                    options["icc_profile"] = image.info["icc_profile"]
+                if animated:
+                    options["save_all"] = True
+                try:
+                    cleaned.save(out, format=expected, **options)
+                except ValueError:
+                    options.pop("subsampling", None)
+                    cleaned.save(out, format=expected, **options)
+                return out.getvalue()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise Refused(
+                f"'{name}' has too many pixels to be a photo or scan "
+                f"(over {MAX_IMAGE_PIXELS // 1_000_000} megapixels)."
+            ) from None
+        except UnidentifiedImageError:
+            raise _not(name, kind, data) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise Refused(
+                f"'{name}' could not be read as {kind.label}: it may be damaged."
+            ) from None
+
+
+def _open_zip(name: str, kind: FileKind, data: bytes) -> zipfile.ZipFile:
+    if not data.startswith(b"PK\x03\x04"):
+        if data.startswith(OLE_MAGIC):
+            raise Refused(
+                f"'{name}' is not {kind.label}: it looks like a password-protected document "
+                "or an older Office format. Remove the password, or save it in the format "
+                "its name says, and attach it again."
+            )
+        raise _not(name, kind, data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise Refused(f"'{name}' could not be read as {kind.label}: it may be damaged.") from None
+    damaged = Refused(f"'{name}' is not {kind.label}: it is an unusual archive we don't accept.")
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise damaged
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise Refused(
+                f"'{name}' is password-protected. Remove the password and attach it again."
+            )
+        filename = entry.filename
+        if filename.startswith(("/", "\\")) or ".." in filename.replace("\\", "/").split("/"):
+            raise damaged
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise damaged
+        total += entry.file_size
+        if entry.file_size > MB and entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1):
+            raise damaged
+    if total > MAX_ZIP_UNCOMPRESSED:
+        raise damaged
+    return archive
+
+
+def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MB) -> bytes | None:
+    try:
+        info = archive.getinfo(part)
+    except KeyError:
+        return None
+    if info.file_size > limit:
+        return None
+    with archive.open(info) as stream:
+        return stream.read(limit + 1)[:limit]
+
+
+def _check_ooxml(name: str, extension: str, data: bytes) -> bytes:
+    kind = KINDS[extension]
+    archive = _open_zip(name, kind, data)
+    try:
+        types = _read_part(archive, "[Content_Types].xml")
+        if types is None:
+            raise Refused(f"'{name}' is not {kind.label}: it is a ZIP archive.")
+        if b"macroEnabled" in types or any(
+            entry.filename.lower().endswith("vbaproject.bin") for entry in archive.infolist()
+        ):
+            raise Refused(
+                f"'{name}' contains macros, which can run programs. Save it without macros "
+                f"(as {extension.upper()}) and attach it again."
+            )
+        if OOXML_MAIN[extension].encode() not in types:
+            raise Refused(
+                f"'{name}' is not {kind.label}: it looks like a different kind of "
+                "Office document. Check the file's extension."
+            )
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        raise Refused(f"'{name}' could not be read as {kind.label}: it may be damaged.") from None
+    return data
+
+
+def _check_opendocument(name: str, extension: str, data: bytes) -> bytes:
+    kind = KINDS[extension]
+    archive = _open_zip(name, kind, data)
+    try:
+        mimetype = _read_part(archive, "mimetype", limit=200)
+        if archive.namelist()[:1] != ["mimetype"] or mimetype is None:
+            raise Refused(f"'{name}' is not {kind.label}: it is a ZIP archive.")
+        if mimetype.strip() != kind.content_type.encode():
+            raise Refused(
+                f"'{name}' is not {kind.label}: it looks like a different kind of "
+                "OpenDocument file. Check the file's extension."
+            )
+        if any(entry.filename.lower().startswith("basic/") for entry in archive.infolist()):
+            raise Refused(f"'{name}' contains macros, which can run programs.")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        raise Refused(f"'{name}' could not be read as {kind.label}: it may be damaged.") from None
+    return data
+
+
+def _check_ole(name: str, extension: str, data: bytes) -> bytes:
+    if not data.startswith(OLE_MAGIC):
+        raise _not(name, KINDS[extension], data)
+    return data
+
+
+def _decode_text(data: bytes) -> str | None:
+    if b"\x00" in data:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _check_text(name: str, extension: str, data: bytes) -> bytes:
+    text = _decode_text(data)
+    if text is None or any(
+        unicodedata.category(char) == "Cc" and char not in "\r\n\t\f" for char in text
+    ):
+        raise _not(name, KINDS[extension], data)
+    return data
+
+
+def _check_eml(name: str, data: bytes) -> bytes:
+    text = _decode_text(data)
+    if text is None:
+        raise _not(name, EML, data)
+    message = email.parser.Parser(policy=email.policy.compat32).parsestr(text, headersonly=True)
+    headers = {key.lower() for key in message}
+    if "from" not in headers or not headers & {"date", "subject", "to"}:
+        raise Refused(
+            f"'{name}' is not {EML.label}: it has no email headers (From, To, Subject). "
+            f"Its content looks like {describe(data)}."
+        )
+    return data
+
+
+def check(name: str, data: bytes) -> tuple[FileKind, bytes]:
+    """The file's kind and the bytes to store, or `Refused` with the reason."""
+    extension = extension_of(name)
+    kind = KINDS.get(extension)
+    if kind is None:
+        what = f".{extension} files aren't" if extension else "Files without an extension aren't"
+        raise Refused(
+            f"'{name}' can't be attached: {what} accepted. You can attach {ACCEPTED_SUMMARY}."
+        )
+    if not data:
+        raise Refused(f"'{name}' is empty.")
+    if extension == "pdf":
+        return kind, _check_pdf(name, data)
+    if extension in PILLOW_FORMAT:
+        return kind, _clean_image(name, extension, data)
+    if extension in OOXML_MAIN:
+        return kind, _check_ooxml(name, extension, data)
+    if extension in {"odt", "ods"}:
+        return kind, _check_opendocument(name, extension, data)
+    if extension in {"doc", "xls", "msg"}:
+        return kind, _check_ole(name, extension, data)
+    if extension == "eml":
+        return kind, _check_eml(name, data)
+    return kind, _check_text(name, extension, data)
+
+
+# Storing --------------------------------------------------------------------------------
+
+
+def school_folder(school: School | int) -> str:
+    school_id = school if isinstance(school, int) else school.pk
+    return f"{ROOT}/{school_id}"
+
+
+def _read_capped(upload: UploadedFile, limit: int) -> bytes | None:
+    """The upload's bytes, or None if it holds more than `limit` (read no further)."""
+    upload.seek(0)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in upload.chunks():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def store_uploads(
     files: Sequence[UploadedFile], *, school: School
 ) -> tuple[list[StoredFile], list[str]]:
-    """Check and store each file; return those stored and a message for each refused."""
-    return [], []
+    """Check every file and store them all, or store none and say what is wrong.
+
+    Returns (stored files, problems). Problems name each file and the reason;
+    when there is any, nothing has been written, so a form can show the
+    messages and ask for the files again. Limits: settings
+    ATTACHMENT_MAX_BYTES (each), ATTACHMENT_MAX_FILES, ATTACHMENT_MAX_TOTAL_BYTES.
+    """
+    files = [upload for upload in files if upload is not None]
+    each, count, total = max_file_bytes(), max_files(), max_total_bytes()
+    problems: list[str] = []
+    if len(files) > count:
+        return [], [f"You chose {len(files)} files; attach at most {count} at a time."]
+    if sum(upload.size or 0 for upload in files) > total:
+        return [], [
+            f"These files come to {filesizeformat(sum(u.size or 0 for u in files))}; "
+            f"the limit is {filesizeformat(total)} at a time. Attach the rest as an action."
+        ]
+    checked: list[tuple[str, FileKind, bytes]] = []
+    for upload in files:
+        name = display_name(upload.name)
+        data = _read_capped(upload, each) if (upload.size or 0) <= each else None
+        if data is None:
+            problems.append(
+                f"'{name}' is {filesizeformat(upload.size)}; each file can be at most "
+                f"{filesizeformat(each)}."
+            )
+            continue
+        try:
+            kind, cleaned = check(name, data)
+        except Refused as refused:
+            problems.append(str(refused))
+            continue
+        checked.append((name, kind, cleaned))
+    if problems:
+        return [], problems
+    return [_write(school, name, kind, data) for name, kind, data in checked], []
+
+
+def _write(school: School, name: str, kind: FileKind, data: bytes) -> StoredFile:
+    path = f"{school_folder(school)}/{secrets.token_hex(16)}"
+    stored = default_storage.save(path, ContentFile(data))
+    return StoredFile(
+        stored_name=stored,
+        original_name=name,
+        content_type=kind.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+# Orphans --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    checked: int
+    deleted: int
+    kept_recent: int
+
+
+def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
+    """Delete stored files that no attachment names, once older than `older_than`.
+
+    Files are written before the incident's transaction; a failed transaction
+    leaves them without an `Attachment`. Nothing else is deleted: a file that
+    an attachment names is a record and is kept for ever. Not audited: these
+    files never belonged to any record.
+    """
+    from safeguard.incidents.models import Attachment
+
+    cutoff = timezone.now() - older_than
+    checked = deleted = recent = 0
+    try:
+        folders, _ = default_storage.listdir(ROOT)
+    except FileNotFoundError:
+        return SweepResult(0, 0, 0)
+    for folder in folders:
+        if not folder.isdigit():
+            continue
+        _, names = default_storage.listdir(f"{ROOT}/{folder}")
+        paths = [f"{ROOT}/{folder}/{name}" for name in names]
+        known = _names_in_use(Attachment, int(folder), paths)
+        for path in paths:
+            checked += 1
+            if path in known:
+                continue
+            if default_storage.get_modified_time(path) > cutoff:
+                recent += 1
+                continue
+            default_storage.delete(path)
+            deleted += 1
+    return SweepResult(checked, deleted, recent)
+
+
+def _names_in_use(model: type, school_id: int, paths: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    paths = list(paths)
+    for start in range(0, len(paths), 500):
+        found.update(
+            model.objects.for_school(school_id)
+            .filter(stored_name__in=paths[start : start + 500])
+            .values_list("stored_name", flat=True)
+        )
+    return found
