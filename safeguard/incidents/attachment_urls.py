@@ -1,3 +1,14 @@
-"""URLs for attachment (joined into incidents/urls.py)."""
+"""URLs for attached files and the printable incident (joined into incidents/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from safeguard.incidents import attachment_views, print_views
+
+urlpatterns = [
+    path(
+        "<int:incident_id>/files/<int:attachment_id>/",
+        attachment_views.attachment_download,
+        name="attachment-download",
+    ),
+    path("<int:incident_id>/print/", print_views.incident_print, name="incident-print"),
+]
