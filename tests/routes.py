@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
@@ -19,7 +20,8 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.incidents.models import Action, Alert, Draft, Incident
+from safeguard.incidents.attachments import store_uploads
+from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
 from safeguard.pupils.models import PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
@@ -133,7 +135,9 @@ KWARG_NAMES = frozenset(
         "incident_id",
         "action_id",
         "alert_id",
+        "attachment_id",
         "draft_id",
+        "key",
     }
 )
 
@@ -168,10 +172,22 @@ def kwarg_objects(school: School) -> dict[str, Model]:
             submit_key=uuid.uuid4(),
         ),
         "alert_id": _alert(incident, recipient=author.user),
+        "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
     }
+    objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
     return objects
+
+
+def _attachment(incident: Incident) -> Attachment:
+    """A real stored file on the incident, so its download can run."""
+    upload = SimpleUploadedFile("notes.txt", b"Notes typed after the meeting.", "text/plain")
+    [stored], problems = store_uploads([upload], school=incident.school)
+    assert problems == []
+    return Attachment.objects.create(
+        school_id=incident.school_id, incident=incident, uploaded_by=incident.author, **vars(stored)
+    )
 
 
 def _alert(incident: Incident, *, recipient) -> Alert:
@@ -189,10 +205,17 @@ def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
     """What belongs to the person asking: an alert to the shared incident (which is how
     staff come to see an incident they didn't record) and a draft of their own."""
     incident = shared["incident_id"]
+    alert = _alert(incident, recipient=user)
     return {
-        "alert_id": _alert(incident, recipient=user),
+        "alert_id": alert,
+        "key": alert,
         "draft_id": Draft.objects.create(school_id=incident.school_id, author=user, data={}),
     }
+
+
+def url_values(objects: dict[str, Model]) -> dict[str, Any]:
+    """The URL keyword values naming the objects: ids, except an alert's opaque `key`."""
+    return {kwarg: obj.key if kwarg == "key" else obj.pk for kwarg, obj in objects.items()}
 
 
 def fetch(client: Client, url: str) -> HttpResponse:
