@@ -50,6 +50,8 @@ class AuditAction(models.TextChoices):
     ALERT_READ = "alert_read", "Alert read"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Alert acknowledged"
     ALERT_EMAIL_FAILED = "alert_email_failed", "Alert email failed"
+    AUDIT_VIEWED = "audit_viewed", "Audit trail viewed"
+    AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
 
 
 class AuditEvent(models.Model):
@@ -64,6 +66,10 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=40, choices=AuditAction.choices)
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=40, blank=True)
+    # The pupil the event is about, if any, so "who has seen this child's record"
+    # needs no JSON query. Filled by record() from the target or detail["pupil"];
+    # a plain integer, not a foreign key, so the trail never blocks or follows a pupil row.
+    pupil_id = models.IntegerField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -76,6 +82,12 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["school", "created_at"]),
             models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["pupil_id", "created_at"]),
+        ]
+        constraints = [
+            # A fork in the chain (two events naming the same predecessor) is
+            # refused by the database, whatever the application does.
+            models.UniqueConstraint(fields=["prev_hash"], name="auditevent_one_successor"),
         ]
 
     def __str__(self) -> str:

@@ -2,14 +2,52 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.lib import request_context
 
 GENESIS = "0" * 64
+
+# Key of the PostgreSQL transaction-level advisory lock that serialises appends
+# to the chain ("SG" "AU" in ASCII). Any constant works if nothing else uses it.
+CHAIN_LOCK_KEY = 0x5347_4155
+
+
+def pupil_of(target: models.Model | None, detail: dict[str, Any]) -> int | None:
+    """The pupil an event is about, derived so that no caller has to pass it.
+
+    A pupil target is itself; otherwise detail["pupil"] (as incident views
+    record it); otherwise a target's own `pupil_id` (an incident, a status).
+    """
+    if target is not None and target._meta.label_lower == "pupils.pupil":
+        return int(target.pk)
+    named = detail.get("pupil")
+    if isinstance(named, int) and not isinstance(named, bool):
+        return named
+    own = getattr(target, "pupil_id", None)
+    if isinstance(own, int) and not isinstance(own, bool):
+        return own
+    return None
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two transactions can't both extend the same head (a fork).
+
+    On PostgreSQL, SELECT ... FOR UPDATE on the newest row is not enough: a
+    second writer waits on that row, then still sees it as the newest under
+    READ COMMITTED. A transaction-scoped advisory lock taken before the head
+    is read makes the second writer read the head only after the first has
+    committed. SQLite needs nothing: connections open IMMEDIATE transactions
+    (settings), so writers are already one at a time. The unique constraint on
+    prev_hash refuses a fork whatever happens.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -25,6 +63,9 @@ def event_hash(event: AuditEvent) -> str:
             "ip": event.ip_address,
             "agent": event.user_agent,
             "at": event.created_at.isoformat(),
+            # Only when set, so events written before pupil_id existed keep their hashes;
+            # adding or removing it later still changes the hash.
+            **({"pupil": event.pupil_id} if event.pupil_id is not None else {}),
         },
         sort_keys=True,
         separators=(",", ":"),
@@ -42,7 +83,15 @@ def record(
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    `detail` holds ids and field names only, never pupil names or record text.
+    The pupil the event concerns is worked out here (see `pupil_of`), so every
+    view of a child's record or incidents can be found by pupil id.
+    """
     meta = request_context.current()
+    detail = detail or {}
+    _lock_chain()
     head = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
     event = AuditEvent(
         school=school,
@@ -50,7 +99,8 @@ def record(
         action=action,
         target_type=target._meta.model_name if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        detail=detail or {},
+        detail=detail,
+        pupil_id=pupil_of(target, detail),
         ip_address=meta.ip_address if meta else None,
         user_agent=meta.user_agent if meta else "",
         prev_hash=head.hash if head else GENESIS,
@@ -60,13 +110,37 @@ def record(
     return event
 
 
-def verify_chain() -> tuple[int, AuditEvent | None]:
-    """Walk the whole chain; return how many events checked and the first broken one."""
+@dataclass(frozen=True)
+class ChainCheck:
+    checked: int  # events found intact, from the first
+    broken: AuditEvent | None  # the first event whose hash or link does not match
+    head: AuditEvent | None  # the last intact event: the value to anchor off-box
+    seen: frozenset[str]  # which of the `expect` hashes were found in the intact chain
+
+
+def check_chain(*, expect: frozenset[str] = frozenset()) -> ChainCheck:
+    """Walk the whole chain in id order, streaming, and stop at the first broken event.
+
+    `expect` holds head hashes anchored off-box earlier (ASVS 16.4.3): a chain
+    rewritten from some point on, hashes and all, verifies on its own but no
+    longer contains them.
+    """
     previous = GENESIS
     checked = 0
+    head = None
+    seen: set[str] = set()
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != previous or event_hash(event) != event.hash:
-            return checked, event
+            return ChainCheck(checked, event, head, frozenset(seen))
+        if event.hash in expect:
+            seen.add(event.hash)
         previous = event.hash
+        head = event
         checked += 1
-    return checked, None
+    return ChainCheck(checked, None, head, frozenset(seen))
+
+
+def verify_chain() -> tuple[int, AuditEvent | None]:
+    """Walk the whole chain; return how many events checked and the first broken one."""
+    result = check_chain()
+    return result.checked, result.broken
