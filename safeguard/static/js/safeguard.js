@@ -9,3 +9,68 @@
     }
   });
 })();
+
+// ---- Hide screen (school policy: don't leave records open in view) -------------------------
+// The header's "Hide screen" button, Alt+H, or Escape pressed twice covers the page at once
+// with a neutral cover and a neutral title; "Show the page" (click or Enter) brings it back.
+(function () {
+  "use strict";
+  var cover = document.getElementById("screen-cover");
+  var button = document.querySelector("[data-hide-screen]");
+  if (!cover || !button) {
+    return;
+  }
+  var showButton = cover.querySelector("[data-show-screen]");
+  var title = document.title;
+  var lastEscape = 0;
+  var returnFocus = null;
+
+  function others() {
+    return Array.prototype.filter.call(document.body.children, function (node) {
+      return node !== cover && node.tagName !== "SCRIPT";
+    });
+  }
+
+  function hide() {
+    if (!cover.hidden) {
+      return;
+    }
+    returnFocus = document.activeElement;
+    title = document.title;
+    document.title = "Safeguard";
+    others().forEach(function (node) { node.inert = true; });
+    cover.hidden = false;
+    showButton.focus();
+  }
+
+  function show() {
+    cover.hidden = true;
+    others().forEach(function (node) { node.inert = false; });
+    document.title = title;
+    if (returnFocus && returnFocus.focus) {
+      returnFocus.focus();
+    }
+  }
+
+  button.hidden = false;
+  button.addEventListener("click", hide);
+  showButton.addEventListener("click", show);
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey && (event.code === "KeyH" || event.key === "h" || event.key === "H")) {
+      event.preventDefault();
+      hide();
+      return;
+    }
+    if (event.key !== "Escape" || event.defaultPrevented || !cover.hidden) {
+      return;
+    }
+    var now = Date.now();
+    if (now - lastEscape < 600) {
+      lastEscape = 0;
+      hide();
+    } else {
+      lastEscape = now;
+    }
+  });
+})();
+// ---- End of hide screen ---------------------------------------------------------------------
