@@ -1,22 +1,40 @@
 """Who is told about an incident, and telling them (school policy section 5 steps 6, 8, 11).
 
-The rules: the author picks groups (SLT first) and named colleagues; each
-category can add its own default recipients; the school's DSLs and deputies
-are always told of incidents in safeguarding categories. Governors are never
-alerted (they may see no incidents), nor is anyone without an active role in
-the school, nor the author themself.
+The rules for an incident: the author picks groups (SLT first) and named
+colleagues; each category can add its own default recipients; the school's
+DSLs and deputies are always told of incidents in safeguarding categories.
+
+The rules for an action added below an incident: its author picks groups and
+named colleagues (and may tick "tell the DSLs"); the colleague the action is
+assigned to is always told, and so is the incident's author, who raised the
+concern and wants to know what was done. Category defaults and the automatic
+DSL alert are not repeated for every action: the DSLs already see every
+incident, and an alert per action would bury the ones that matter.
+
+Everywhere: governors are never alerted (they may see no incidents), nor is
+anyone without an active role in the school, nor the author themself.
+
+The recipient marks an alert read, and may acknowledge it ("I have read and
+understood"), which also marks it read. Both are audited once.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, capabilities_of
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
 from safeguard.incidents.models import Action, Alert, Category, Incident
 from safeguard.incidents.records import AlertReason
+
+INCIDENT_AUTHOR_DETAIL = "Recorded the incident"
 
 
 @dataclass(frozen=True)
@@ -30,8 +48,45 @@ class Recipient:
         return self.membership.user
 
 
-def _may_be_alerted(membership: Membership) -> bool:
+def may_be_alerted(membership: Membership) -> bool:
     return membership.is_active and Capability.RECORD_INCIDENT in capabilities_of(membership.role)
+
+
+class _Recipients:
+    """Collects recipients, each person once, keeping the first reason that applies."""
+
+    def __init__(self, *, school: School, author: User) -> None:
+        self.school = school
+        self.author = author
+        self.chosen: dict[int, Recipient] = {}
+
+    def add(self, membership: Membership, reason: str, detail: str = "") -> None:
+        if membership.school_id != self.school.pk or membership.user_id == self.author.pk:
+            return
+        if not may_be_alerted(membership) or membership.user_id in self.chosen:
+            return
+        self.chosen[membership.user_id] = Recipient(membership, reason, detail)
+
+    def add_leads(self) -> None:
+        leads = (
+            Membership.objects.for_school(self.school)
+            .filter(role__in=SAFEGUARDING_LEADS, is_active=True)
+            .select_related("user")
+        )
+        for membership in leads:
+            self.add(membership, AlertReason.DSL)
+
+    def add_groups(self, groups: Iterable[StaffGroup]) -> None:
+        for group in groups:
+            for membership in group.members.filter(is_active=True).select_related("user"):
+                self.add(membership, AlertReason.GROUP, group.name)
+
+    def add_people(self, people: Iterable[Membership]) -> None:
+        for membership in people:
+            self.add(membership, AlertReason.NAMED)
+
+    def sorted(self) -> list[Recipient]:
+        return sorted(self.chosen.values(), key=lambda r: (r.user.last_name, r.user.first_name))
 
 
 def recipients_for(
@@ -42,34 +97,46 @@ def recipients_for(
     groups: Iterable[StaffGroup] = (),
     people: Iterable[Membership] = (),
 ) -> list[Recipient]:
-    """Everyone who will be told, each once, with the first reason that applies."""
-    chosen: dict[int, Recipient] = {}
-
-    def add(membership: Membership, reason: str, detail: str = "") -> None:
-        if membership.school_id != school.pk or membership.user_id == author.pk:
-            return
-        if not _may_be_alerted(membership) or membership.user_id in chosen:
-            return
-        chosen[membership.user_id] = Recipient(membership, reason, detail)
-
+    """Everyone told of a new incident, each once, with the first reason that applies."""
+    recipients = _Recipients(school=school, author=author)
     categories = list(categories)
     if any(category.is_safeguarding for category in categories):
-        leads = (
-            Membership.objects.for_school(school)
-            .filter(role__in=SAFEGUARDING_LEADS, is_active=True)
-            .select_related("user")
-        )
-        for membership in leads:
-            add(membership, AlertReason.DSL)
-    for group in groups:
-        for membership in group.members.filter(is_active=True).select_related("user"):
-            add(membership, AlertReason.GROUP, group.name)
-    for membership in people:
-        add(membership, AlertReason.NAMED)
+        recipients.add_leads()
+    recipients.add_groups(groups)
+    recipients.add_people(people)
     for category in categories:
         for membership in category.default_recipients.filter(is_active=True).select_related("user"):
-            add(membership, AlertReason.CATEGORY, category.name)
-    return sorted(chosen.values(), key=lambda r: (r.user.last_name, r.user.first_name))
+            recipients.add(membership, AlertReason.CATEGORY, category.name)
+    return recipients.sorted()
+
+
+def recipients_for_action(
+    *,
+    school: School,
+    author: User,
+    incident: Incident,
+    assignee: Membership | None = None,
+    tell_leads: bool = False,
+    groups: Iterable[StaffGroup] = (),
+    people: Iterable[Membership] = (),
+) -> list[Recipient]:
+    """Everyone told of a new action: the assignee, the incident's author, and those picked."""
+    recipients = _Recipients(school=school, author=author)
+    if assignee is not None:
+        recipients.add(assignee, AlertReason.ASSIGNED)
+    incident_author = (
+        Membership.objects.for_school(school)
+        .filter(user_id=incident.author_id)
+        .select_related("user")
+        .first()
+    )
+    if incident_author is not None:
+        recipients.add(incident_author, AlertReason.NAMED, INCIDENT_AUTHOR_DETAIL)
+    if tell_leads:
+        recipients.add_leads()
+    recipients.add_groups(groups)
+    recipients.add_people(people)
+    return recipients.sorted()
 
 
 def category_label(categories: Sequence[Category]) -> str:
@@ -84,7 +151,12 @@ def create_alerts(
     label: str,
     action: Action | None = None,
 ) -> list[Alert]:
-    """Store the alerts and send their emails once the transaction commits."""
+    """Store the alerts and queue their emails once the transaction commits.
+
+    The in-app alert is the record; the email is only a nudge. Queuing runs
+    after the commit and never raises into the request (robust=True): if the
+    queue is down, `manage.py retry_alert_emails` sends what is still pending.
+    """
     alerts = [
         Alert.objects.create(
             school_id=incident.school_id,
@@ -103,6 +175,80 @@ def create_alerts(
 
         for alert in alerts:
             transaction.on_commit(
-                partial(send_alert_email.enqueue, alert_id=alert.pk, school_id=alert.school_id)
+                partial(send_alert_email.enqueue, alert_id=alert.pk, school_id=alert.school_id),
+                robust=True,
             )
     return alerts
+
+
+# Reading and acknowledging ---------------------------------------------------------------
+
+
+def my_alerts_on(membership: Membership, incident: Incident) -> QuerySet[Alert]:
+    """The member's own alerts on this incident (and on its actions), oldest first."""
+    return (
+        Alert.objects.for_school(membership.school)
+        .filter(incident=incident, recipient=membership.user)
+        .select_related("created_by", "action")
+        .order_by("created_at", "id")
+    )
+
+
+def alert_log_for(incident: Incident) -> QuerySet[Alert]:
+    """Everyone alerted to this incident or an action on it: for the DSL's alert log."""
+    return (
+        Alert.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("recipient", "created_by", "action")
+        .order_by("created_at", "id")
+    )
+
+
+def _check_recipient(membership: Membership, alert: Alert) -> None:
+    if alert.recipient_id != membership.user_id or alert.school_id != membership.school_id:
+        raise PermissionDenied("Only the person alerted can mark their alert.")
+
+
+@transaction.atomic
+def mark_alert_read(*, membership: Membership, alert: Alert) -> bool:
+    """Mark the alert read; return False if it already was (nothing is audited twice)."""
+    _check_recipient(membership, alert)
+    if alert.read_at is not None:
+        return False
+    alert.read_at = timezone.now()
+    alert.save(update_fields=["read_at"])
+    record(
+        actor=membership.user,
+        action=AuditAction.ALERT_READ,
+        school=membership.school,
+        target=alert,
+        detail={"incident": alert.incident_id, "action": alert.action_id},
+    )
+    return True
+
+
+@transaction.atomic
+def acknowledge_alert(*, membership: Membership, alert: Alert) -> bool:
+    """Acknowledge ("I have read and understood"), marking it read too if it wasn't."""
+    _check_recipient(membership, alert)
+    if alert.acknowledged_at is not None:
+        return False
+    now = timezone.now()
+    fields = ["acknowledged_at"]
+    if alert.read_at is None:
+        alert.read_at = now
+        fields.append("read_at")
+    alert.acknowledged_at = now
+    alert.save(update_fields=fields)
+    record(
+        actor=membership.user,
+        action=AuditAction.ALERT_ACKNOWLEDGED,
+        school=membership.school,
+        target=alert,
+        detail={
+            "incident": alert.incident_id,
+            "action": alert.action_id,
+            "marked_read": "read_at" in fields,
+        },
+    )
+    return True
