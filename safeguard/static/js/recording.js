@@ -388,6 +388,13 @@
     }
     unsaved = false;
     post(draftUrl, draftBody()).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.redirected || type.indexOf("application/json") === -1) {
+        // Signed out (idle timeout): the last saved draft waits on the dashboard.
+        draftStatus.textContent = "Draft not saved: you have been signed out. Copy your " +
+          "latest text, sign in again and carry on from your dashboard.";
+        return;
+      }
       return response.json().then(function (data) {
         if (response.ok) {
           draftStatus.textContent = "Draft saved " + data.saved_at;
