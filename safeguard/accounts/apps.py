@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.accounts import signals  # noqa: F401  (connects the audit receivers)
+        from safeguard.accounts import sessions  # noqa: F401  (starts the session clocks)

@@ -1,10 +1,12 @@
 from django.urls import path, re_path
 
-from safeguard.accounts import views
+from safeguard.accounts import sessions, views
 
 app_name = "accounts"
 urlpatterns = [
     path("switch-school/", views.switch_school, name="switch-school"),
+    path("session/keep-alive/", sessions.keep_alive, name="session-keep-alive"),
+    path("session/status/", sessions.session_status, name="session-status"),
     # Before the keyed pattern, which "set-password" would otherwise match.
     path(
         "invitation/set-password/",
