@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "django_tasks_db",
     "safeguard.accounts",
@@ -125,6 +126,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "safeguard.accounts.middleware.SchoolMembershipMiddleware",
+    "safeguard.accounts.sessions.SessionTimeoutMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "safeguard.lib.middleware.NoStoreMiddleware",
 ]
 
@@ -143,6 +146,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "safeguard.accounts.context_processors.membership",
+                "safeguard.incidents.context_processors.unread_alerts",
+                "safeguard.accounts.sessions.session_timing",
             ],
         },
     }
@@ -198,6 +203,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# "Your sessions" (/accounts/sessions/): where and when each session was last used.
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "safeguard.accounts.sessions.UserSessionsAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
@@ -269,7 +277,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Sessions: short, server-side, never "remember me" on a shared school computer.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600)
+# Absolute lifetime from sign-in, however busy; the idle limit is each school's own
+# setting (School.idle_timeout_minutes). Both are enforced in accounts/sessions.py.
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# How long before the idle limit the page warns "You'll be signed out in 2 minutes".
+SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", default=120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
