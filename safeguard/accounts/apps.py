@@ -6,5 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from safeguard.accounts import signals  # noqa: F401  (connects the audit receivers)
-        from safeguard.accounts import sessions  # noqa: F401  (starts the session clocks)
+        # Importing these connects their receivers: the session clocks and the audit trail.
+        from safeguard.accounts import sessions, signals  # noqa: F401
