@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, StaffGroup, Trust, User
 from safeguard.accounts.permissions import Role
+from safeguard.accounts.sessions import end_sessions_of
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 
@@ -332,9 +333,10 @@ def change_role(*, membership: Membership, changed_by: User, role: str) -> Membe
 def deactivate_staff(*, membership: Membership, deactivated_by: User) -> Membership:
     """Take away someone's role in this school at once.
 
-    With no active role left anywhere the person can't sign in, and any open session ends on
-    its next request (accounts.backends, accounts.middleware). Group memberships are kept,
-    so reactivating restores them; alerts skip inactive members.
+    With no active role left anywhere the person can't sign in. Their open sessions end at
+    once (accounts.sessions), and the middleware refuses any untracked one on its next
+    request. Group memberships are kept, so reactivating restores them; alerts skip
+    inactive members.
     """
     if membership.user_id == deactivated_by.pk:
         raise ValidationError(
@@ -350,12 +352,18 @@ def deactivate_staff(*, membership: Membership, deactivated_by: User) -> Members
     if not user.memberships.filter(is_active=True).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
+    # Every open session ends now, not just at its next request (ASVS 7.4.2).
+    sessions_ended = end_sessions_of(user)
     record(
         actor=deactivated_by,
         action=AuditAction.STAFF_DEACTIVATED,
         school=membership.school,
         target=membership,
-        detail={"user_id": user.pk, "account_disabled": not user.is_active},
+        detail={
+            "user_id": user.pk,
+            "account_disabled": not user.is_active,
+            "sessions_ended": sessions_ended,
+        },
     )
     return membership
 

@@ -257,6 +257,7 @@ def test_deactivating_ends_the_role_and_disables_the_account(school, dsl, teache
     assert last_event(AuditAction.STAFF_DEACTIVATED).detail == {
         "user_id": teacher.pk,
         "account_disabled": True,
+        "sessions_ended": 0,
     }
 
 
