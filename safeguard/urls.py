@@ -12,6 +12,7 @@ urlpatterns = [
     path("pupils/", include("safeguard.pupils.urls")),
     path("incidents/", include("safeguard.incidents.urls")),
     path("school/categories/", include("safeguard.incidents.category_urls")),
+    path("audit/", include("safeguard.audit.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -1,0 +1,115 @@
+"""The DSL's audit screens: who has seen a child's record, and the school's trail.
+
+Reading the trail is itself audited (AUDIT_VIEWED, AUDIT_EXPORTED). Issue 4
+asks for a fresh second-factor check before these views; that decorator wraps
+them once it exists.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safeguard.accounts.permissions import Capability, requires
+from safeguard.audit import selectors
+from safeguard.audit.export import csv_lines
+from safeguard.audit.forms import TrailFilterForm
+from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.audit.services import record
+from safeguard.pupils.access import get_pupil_for, school_of
+
+PAGE_SIZE = 50
+
+
+def _rows(request: HttpRequest, events: list[AuditEvent]) -> list[dict[str, object]]:
+    school = school_of(request)
+    subjects = selectors.subjects_of(school=school, events=events)
+    roles = selectors.roles_at_the_time(school=school, events=events)
+    return [
+        {"event": event, "subject": subjects[event.pk], "role": roles.get(event.pk, "")}
+        for event in events
+    ]
+
+
+@require_GET
+@requires(Capability.VIEW_AUDIT)
+def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """Who has seen this child's record and incidents, and when (issue 4, item 6)."""
+    pupil = get_pupil_for(request, pupil_id)
+    school = school_of(request)
+    page = Paginator(selectors.access_to_pupil(school=school, pupil=pupil), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = _rows(request, list(page.object_list))
+    record(
+        actor=request.user,
+        action=AuditAction.AUDIT_VIEWED,
+        school=school,
+        target=pupil,
+        detail={"view": "pupil_access", "page": page.number},
+    )
+    return render(request, "audit/pupil_access.html", {"pupil": pupil, "page": page, "rows": rows})
+
+
+@require_GET
+@requires(Capability.VIEW_AUDIT)
+def trail(request: HttpRequest) -> HttpResponse:
+    """The school's audit trail for a period, by person and by action."""
+    school = school_of(request)
+    form = TrailFilterForm(request.GET, school=school)
+    if not form.is_valid():
+        return render(request, "audit/trail.html", {"form": form})
+    start, end = form.period()
+    events = selectors.school_trail(
+        school=school,
+        start=start,
+        end=end,
+        person_id=form.cleaned_data["person"],
+        action=form.cleaned_data["action"],
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _rows(request, list(page.object_list))
+    record(
+        actor=request.user,
+        action=AuditAction.AUDIT_VIEWED,
+        school=school,
+        detail={"view": "trail", **form.detail(), "page": page.number},
+    )
+    return render(
+        request,
+        "audit/trail.html",
+        {"form": form, "page": page, "rows": rows, "query": form.query()},
+    )
+
+
+@require_GET
+@requires(Capability.VIEW_AUDIT)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The same filter as the trail, every matching event, as CSV. The export is audited
+    before a byte leaves, with the number of rows it holds."""
+    school = school_of(request)
+    form = TrailFilterForm(request.GET, school=school)
+    if not form.is_valid():
+        return render(request, "audit/trail.html", {"form": form}, status=400)
+    start, end = form.period()
+    events = selectors.school_trail(
+        school=school,
+        start=start,
+        end=end,
+        person_id=form.cleaned_data["person"],
+        action=form.cleaned_data["action"],
+    )
+    exported = record(
+        actor=request.user,
+        action=AuditAction.AUDIT_EXPORTED,
+        school=school,
+        detail={"view": "trail", **form.detail(), "rows": events.count()},
+    )
+    # Exactly the rows counted: not the export's own event, nor any written since.
+    events = events.filter(pk__lt=exported.pk)
+    filename = f"audit-trail-{form.cleaned_data['from']}-to-{form.cleaned_data['to']}.csv"
+    return StreamingHttpResponse(
+        csv_lines(events.iterator(chunk_size=2000)),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
