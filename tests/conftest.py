@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.routes import kwarg_objects, personal_objects
+from tests.routes import kwarg_objects, personal_objects, url_values
 
 
 @pytest.fixture
@@ -11,21 +11,20 @@ def shared_here(school):
 
 
 @pytest.fixture
-def ids_here(shared_here) -> dict[str, int]:
-    return {kwarg: obj.pk for kwarg, obj in shared_here.items()}
+def ids_here(shared_here) -> dict[str, object]:
+    return url_values(shared_here)
 
 
 @pytest.fixture
 def ids_for(shared_here):
     """ids_for(user): the shared objects, plus the user's own alert and draft."""
 
-    def make(user) -> dict[str, int]:
-        objects = {**shared_here, **personal_objects(user, shared_here)}
-        return {kwarg: obj.pk for kwarg, obj in objects.items()}
+    def make(user) -> dict[str, object]:
+        return url_values({**shared_here, **personal_objects(user, shared_here)})
 
     return make
 
 
 @pytest.fixture
-def ids_elsewhere(other_school) -> dict[str, int]:
-    return {kwarg: obj.pk for kwarg, obj in kwarg_objects(other_school).items()}
+def ids_elsewhere(other_school) -> dict[str, object]:
+    return url_values(kwarg_objects(other_school))

@@ -1,0 +1,14 @@
+"""The unread alert count in the header, on every page (school policy section 5 step 11)."""
+
+from django.http import HttpRequest
+
+from safeguard.accounts.permissions import Capability
+from safeguard.incidents.selectors import unread_alert_count
+
+
+def unread_alerts(request: HttpRequest) -> dict[str, int | None]:
+    """`unread_alerts`: None for people who get no alerts (governors, the operator)."""
+    membership = getattr(request, "membership", None)
+    if membership is None or Capability.RECORD_INCIDENT not in membership.capabilities:
+        return {"unread_alerts": None}
+    return {"unread_alerts": unread_alert_count(membership)}

@@ -1,0 +1,280 @@
+"""Alerts for the people alerted: the list, the emailed link, read and acknowledge, the log."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from safeguard.accounts.permissions import Role
+from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.incidents.models import Alert, Category, Incident
+from safeguard.incidents.records import EmailState
+from safeguard.incidents.tests.factories import record_test_incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def incident(teacher, slt, dsl, membership_of) -> Incident:
+    """The teacher records a safeguarding concern and names the SLT member; the DSL is told too."""
+    return record_test_incident(membership_of(teacher), people=[membership_of(slt)])
+
+
+def alert_of(user, incident: Incident) -> Alert:
+    return Alert.objects.for_school(incident.school_id).get(incident=incident, recipient=user)
+
+
+def read_url(alert: Alert) -> str:
+    return reverse("alerts:alert-read", args=[alert.pk])
+
+
+def ack_url(alert: Alert) -> str:
+    return reverse("alerts:alert-acknowledge", args=[alert.pk])
+
+
+# The list
+
+
+def test_the_list_shows_my_alerts_newest_first(client_as, slt, teacher, membership_of, incident):
+    second = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
+    response = client_as(slt).get(reverse("alerts:alert-list"))
+    assert [a.incident_id for a in response.context["page"]] == [second.pk, incident.pk]
+
+
+def test_the_list_shows_who_alerted_me_the_category_and_unread(client_as, slt, teacher, incident):
+    response = client_as(slt).get(reverse("alerts:alert-list"))
+    content = response.content.decode()
+    assert teacher.full_name in content
+    assert "Safeguarding concern" in content
+    assert "Unread" in content
+    assert reverse("incidents:incident-detail", args=[incident.pk]) in content
+
+
+def test_the_list_leaves_out_other_peoples_alerts(client_as, midday, incident):
+    response = client_as(midday).get(reverse("alerts:alert-list"))
+    assert list(response.context["page"]) == []
+
+
+def test_the_list_leaves_out_my_alerts_in_another_school(
+    client_as, slt, other_school, incident, membership_of
+):
+    """Someone working in two schools sees the alerts of the school they are working in."""
+    from safeguard.accounts.models import Membership
+    from safeguard.accounts.tests.factories import member
+
+    Membership.objects.create(school=other_school, user=slt, role=Role.TEACHER)
+    colleague = member(other_school, Role.TEACHER)
+    record_test_incident(
+        membership_of(colleague, other_school), people=[membership_of(slt, other_school)]
+    )
+    client = client_as(slt)
+    client.post(reverse("accounts:switch-school"), {"school": incident.school_id})
+    response = client.get(reverse("alerts:alert-list"))
+    assert list(response.context["page"]) == [alert_of(slt, incident)]
+
+
+def test_a_governor_cannot_open_the_alert_list(client_as, governor):
+    assert client_as(governor).get(reverse("alerts:alert-list")).status_code == 403
+
+
+def test_the_header_shows_my_unread_count(client_as, slt, teacher, membership_of, incident):
+    record_test_incident(membership_of(teacher), people=[membership_of(slt)])
+    response = client_as(slt).get(reverse("dashboard"))
+    assert b'Alerts (2<span class="visually-hidden"> unread</span>)' in response.content
+
+
+def test_the_header_count_drops_when_an_alert_is_read(client_as, slt, incident):
+    client = client_as(slt)
+    client.post(read_url(alert_of(slt, incident)))
+    response = client.get(reverse("dashboard"))
+    assert response.context["unread_alerts"] == 0
+
+
+def test_governors_see_no_alerts_link(client_as, governor):
+    response = client_as(governor).get(reverse("dashboard"))
+    assert response.context["unread_alerts"] is None
+    assert b"alerts-link" not in response.content
+
+
+# The emailed link
+
+
+def test_the_emailed_link_takes_the_recipient_to_the_incident(client_as, slt, incident):
+    alert = alert_of(slt, incident)
+    response = client_as(slt).get(reverse("alerts:alert-open", args=[alert.key]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("incidents:incident-detail", args=[incident.pk])
+
+
+def test_the_emailed_link_asks_a_signed_out_visitor_to_sign_in(client, slt, incident):
+    url = reverse("alerts:alert-open", args=[alert_of(slt, incident).key])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_someone_elses_emailed_link_is_not_found(client_as, slt, dsl, incident):
+    response = client_as(dsl).get(reverse("alerts:alert-open", args=[alert_of(slt, incident).key]))
+    assert response.status_code == 404
+
+
+def test_an_unknown_emailed_link_is_not_found(client_as, slt, incident):
+    response = client_as(slt).get(reverse("alerts:alert-open", args=[uuid.uuid4()]))
+    assert response.status_code == 404
+
+
+def test_the_emailed_link_switches_to_the_alerts_school(
+    client_as, teacher, school, other_school, membership_of
+):
+    from safeguard.accounts.models import Membership
+    from safeguard.accounts.tests.factories import member
+
+    Membership.objects.create(school=other_school, user=teacher, role=Role.TEACHER)
+    colleague = member(other_school, Role.TEACHER)
+    elsewhere = record_test_incident(
+        membership_of(colleague, other_school), people=[membership_of(teacher, other_school)]
+    )
+    client = client_as(teacher)
+    client.post(reverse("accounts:switch-school"), {"school": school.pk})
+    alert = alert_of(teacher, elsewhere)
+    response = client.get(reverse("alerts:alert-open", args=[alert.key]), follow=True)
+    assert response.status_code == 200
+    assert response.context["incident"] == elsewhere
+    assert response.context["current_school"] == other_school
+
+
+# Read and acknowledge
+
+
+def test_the_incident_page_offers_my_alert_buttons(client_as, slt, incident):
+    response = client_as(slt).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    content = response.content.decode()
+    alert = alert_of(slt, incident)
+    assert read_url(alert) in content
+    assert ack_url(alert) in content
+    assert "I have read and understood" in content
+
+
+def test_the_incident_page_shows_no_buttons_to_someone_not_alerted(client_as, teacher, incident):
+    response = client_as(teacher).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert b"I have read and understood" not in response.content
+
+
+def test_marking_as_read_records_the_time_and_audits_it(client_as, slt, incident):
+    alert = alert_of(slt, incident)
+    response = client_as(slt).post(read_url(alert))
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        reverse("incidents:incident-detail", args=[incident.pk])
+    )
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+    assert alert.acknowledged_at is None
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ALERT_READ, actor=slt, target_id=str(alert.pk)
+    ).exists()
+
+
+def test_marking_as_read_twice_keeps_the_first_time_and_one_audit_event(client_as, slt, incident):
+    alert = alert_of(slt, incident)
+    client = client_as(slt)
+    client.post(read_url(alert))
+    alert.refresh_from_db()
+    first = alert.read_at
+    client.post(read_url(alert))
+    alert.refresh_from_db()
+    assert alert.read_at == first
+    assert AuditEvent.objects.filter(action=AuditAction.ALERT_READ).count() == 1
+
+
+def test_acknowledging_also_marks_read_and_audits_it(client_as, slt, incident):
+    alert = alert_of(slt, incident)
+    response = client_as(slt).post(ack_url(alert))
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None
+    assert alert.read_at == alert.acknowledged_at
+    event = AuditEvent.objects.get(action=AuditAction.ALERT_ACKNOWLEDGED)
+    assert (event.actor, event.target_id) == (slt, str(alert.pk))
+    assert event.detail == {"incident": incident.pk, "action": None, "marked_read": True}
+
+
+def test_read_and_acknowledge_refuse_get(client_as, slt, incident):
+    alert = alert_of(slt, incident)
+    client = client_as(slt)
+    assert client.get(read_url(alert)).status_code == 405
+    assert client.get(ack_url(alert)).status_code == 405
+    alert.refresh_from_db()
+    assert alert.read_at is None
+
+
+def test_someone_elses_alert_cannot_be_marked(client_as, slt, dsl, incident):
+    alert = alert_of(slt, incident)
+    client = client_as(dsl)
+    assert client.post(read_url(alert)).status_code == 404
+    assert client.post(ack_url(alert)).status_code == 404
+    alert.refresh_from_db()
+    assert alert.read_at is None
+
+
+def test_another_schools_alert_is_not_found(client_as, dsl_other_school, slt, incident):
+    alert = alert_of(slt, incident)
+    assert client_as(dsl_other_school).post(read_url(alert)).status_code == 404
+
+
+def test_a_governor_cannot_mark_alerts(client_as, governor, slt, incident):
+    assert client_as(governor).post(read_url(alert_of(slt, incident))).status_code == 403
+
+
+# The alert log
+
+
+def test_the_dsl_sees_who_was_alerted_and_what_became_of_it(client_as, dsl, slt, incident):
+    client_as(slt).post(ack_url(alert_of(slt, incident)))
+    response = client_as(dsl).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    content = response.content.decode()
+    assert "Who was alerted" in content
+    assert slt.full_name in content
+    assert "Named by the author" in content
+    assert "Safeguarding lead" in content
+
+
+def test_the_deputy_sees_the_alert_log(client_as, deputy, incident):
+    response = client_as(deputy).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert b"Who was alerted" in response.content
+
+
+@pytest.mark.parametrize("who", ["teacher", "slt"])
+def test_other_staff_do_not_see_the_alert_log(client_as, request, who, incident):
+    user = request.getfixturevalue(who)
+    response = client_as(user).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert response.status_code == 200
+    assert b"Who was alerted" not in response.content
+
+
+def test_the_alert_log_shows_a_retrying_email_with_its_error(client_as, dsl, slt, incident):
+    Alert.objects.for_school(incident.school_id).filter(pk=alert_of(slt, incident).pk).update(
+        email_state=EmailState.RETRYING,
+        email_attempts=2,
+        email_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+    response = client_as(dsl).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    content = response.content.decode()
+    assert "Retrying" in content
+    assert "after 2 failed attempts" in content
+    assert "ConnectionRefusedError" in content
+
+
+def test_the_alert_log_shows_a_failed_email(client_as, dsl, slt, incident):
+    Alert.objects.for_school(incident.school_id).filter(pk=alert_of(slt, incident).pk).update(
+        email_state=EmailState.FAILED, email_attempts=6
+    )
+    response = client_as(dsl).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert b"Failed</span> after 6 attempts" in response.content
+
+
+def test_an_incident_nobody_was_alerted_to_says_so(client_as, dsl, teacher, membership_of, school):
+    behaviour = Category.objects.for_school(school).get(name="Behaviour")
+    quiet = record_test_incident(membership_of(teacher), categories=[behaviour])
+    response = client_as(dsl).get(reverse("incidents:incident-detail", args=[quiet.pk]))
+    assert b"Nobody was alerted about this incident." in response.content
