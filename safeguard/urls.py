@@ -11,6 +11,7 @@ urlpatterns = [
     path("school/", include("safeguard.accounts.school_urls")),
     path("pupils/", include("safeguard.pupils.urls")),
     path("incidents/", include("safeguard.incidents.urls")),
+    path("alerts/", include("safeguard.incidents.alert_urls")),
     path("school/categories/", include("safeguard.incidents.category_urls")),
     path("audit/", include("safeguard.audit.urls")),
 ]
