@@ -147,7 +147,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "safeguard.accounts.context_processors.membership",
                 "safeguard.incidents.context_processors.unread_alerts",
-                "safeguard.incidents.context_processors.unread_alerts",
                 "safeguard.accounts.sessions.session_timing",
             ],
         },
