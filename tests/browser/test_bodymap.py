@@ -19,6 +19,8 @@ from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
 from safeguard.incidents import bodymap
 from safeguard.incidents.models import BodyMapMark
+from safeguard.incidents.recording import Mark
+from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import PHONE
 
@@ -219,3 +221,24 @@ def test_a_mark_placed_on_add_incident_survives_a_problem_and_is_recorded(page, 
     mark = BodyMapMark.objects.for_school(school).get()
     assert (mark.number, mark.side, mark.mark_type) == (1, "front", "bruise")
     assert abs(mark.x - 500) <= 3 and abs(mark.y - 262) <= 3
+
+
+@pytest.mark.parametrize("width", [1280, PHONE["width"]], ids=["desktop", "phone"])
+def test_the_incidents_body_map_has_no_axe_violations_and_fits_the_screen(
+    page, site, signed_in, width
+):
+    school = SchoolFactory(name="Larkspur Primary")
+    teacher = member(school, Role.TEACHER, email="teacher@larkspur.example")
+    marks = [
+        Mark(side="front", x=500, y=262, mark_type="bruise", colour="purple", size="2 cm"),
+        Mark(side="back", x=252, y=625, mark_type="scratch", note="said it was the cat"),
+    ]
+    incident = record_test_incident(teacher.memberships.get(), marks=marks)
+    signed_in(teacher)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(site(f"/incidents/{incident.pk}/"))
+    expect(page.get_by_role("img", name="Body map, front")).to_be_visible()
+    expect(page.get_by_role("img", name="Body map, back")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
