@@ -164,9 +164,7 @@ def test_marking_as_read_records_the_time_and_audits_it(client_as, slt, incident
     alert = alert_of(slt, incident)
     response = client_as(slt).post(read_url(alert))
     assert response.status_code == 302
-    assert response["Location"].startswith(
-        reverse("incidents:incident-detail", args=[incident.pk])
-    )
+    assert response["Location"].startswith(reverse("incidents:incident-detail", args=[incident.pk]))
     alert.refresh_from_db()
     assert alert.read_at is not None
     assert alert.acknowledged_at is None
