@@ -185,3 +185,9 @@ def _request(ip: str, agent: str):
     from django.test import RequestFactory
 
     return RequestFactory().get("/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
+
+
+def test_the_main_menu_links_safeguarding_leads_to_the_trail(client_as, dsl, teacher):
+    link = f'href="{reverse(TRAIL)}"'.encode()
+    assert link in client_as(dsl).get(reverse("dashboard")).content
+    assert link not in client_as(teacher).get(reverse("dashboard")).content
