@@ -52,6 +52,11 @@ class AuditAction(models.TextChoices):
     ALERT_EMAIL_FAILED = "alert_email_failed", "Alert email failed"
     AUDIT_VIEWED = "audit_viewed", "Audit trail viewed"
     AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
+    KEY_ADDED = "key_added", "Second factor added"
+    KEY_REMOVED = "key_removed", "Second factor removed"
+    KEYS_REVOKED = "keys_revoked", "Second factors revoked by a DSL"
+    RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
+    EMAIL_CHANGED = "email_changed", "Email address changed"
 
 
 class AuditEvent(models.Model):
