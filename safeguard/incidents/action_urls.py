@@ -1,3 +1,10 @@
-"""URLs for action (joined into incidents/urls.py)."""
+"""URLs for actions and tasks (joined into incidents/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from safeguard.incidents import action_views
+
+urlpatterns = [
+    path("<int:incident_id>/actions/add/", action_views.action_add, name="action-add"),
+    path("tasks/", action_views.task_list, name="task-list"),
+]

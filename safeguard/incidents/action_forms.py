@@ -1,0 +1,184 @@
+"""The add action form (school policy section 5 step 10).
+
+Colleagues, groups and tasks are posted by id and looked up within the
+signed-in member's school only, so another school's person is simply "not in
+the list". The author is never a field. The rules that need the incident
+(not before it, not in the future, whose task may be followed up) live in
+`actions.add_action`, whose messages the view puts next to their fields.
+"""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safeguard.accounts.models import Membership, StaffGroup
+from safeguard.accounts.selectors import groups_of
+from safeguard.incidents.actions import assignable_staff, open_tasks_for
+from safeguard.incidents.models import Action, Incident
+from safeguard.incidents.records import MAX_TEXT_LENGTH
+from safeguard.lib.text import text_problem
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+NOT_IN_LIST = "Choose from the list."
+# Decoding replaces bytes that aren't UTF-8 with U+FFFD; in a record it means damaged text.
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def now_for_input() -> datetime.datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        name = obj.user.full_name or obj.user.email
+        return f"{name} ({obj.job_title or obj.get_role_display()})"
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        name = obj.user.full_name or obj.user.email
+        return f"{name} ({obj.job_title or obj.get_role_display()})"
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: StaffGroup) -> str:
+        return obj.name
+
+
+class TaskChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Action) -> str:
+        due = f"due {obj.due_on:%d/%m/%Y}" if obj.due_on else "no due date"
+        text = " ".join(obj.text.split())
+        return f"Task {obj.pk} from {obj.author.full_name}, {due}: {text[:80]}"
+
+
+class ActionForm(forms.Form):
+    submit_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired: reload the page to add the action.",
+            "invalid": "This form has expired: reload the page to add the action.",
+        },
+    )
+    text = forms.CharField(
+        label="What was done",
+        strip=False,
+        max_length=MAX_TEXT_LENGTH,
+        help_text=(
+            "For example: spoke to parent, phoned children's social care, referred to early "
+            "help. Say who, what was said or agreed, and what happens next."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Write what was done: this can't be empty.",
+            "null_characters_not_allowed": (
+                "This contains a null character, which usually means it was pasted from a "
+                "damaged file. Please retype that part."
+            ),
+            "max_length": (
+                "This is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Attach a longer document as a file instead."
+            ),
+        },
+    )
+    occurred_at = forms.DateTimeField(
+        label="When it happened",
+        help_text="Now, unless it happened earlier. It can't be in the future.",
+        widget=forms.DateTimeInput(format=DATETIME_INPUT, attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": "Give the date and time it happened.",
+            "invalid": "Give the date and time it happened, for example 14/03/2026 15:30.",
+        },
+    )
+    follows_up = TaskChoiceField(
+        label="This follows up",
+        required=False,
+        queryset=Action.objects.none(),
+        empty_label="Not a follow-up",
+        help_text="Recording what you did about a task assigned to you marks the task done.",
+        error_messages={"invalid_choice": "Choose one of your tasks on this incident."},
+    )
+    assigned_to = StaffChoiceField(
+        label="Assign a task to",
+        required=False,
+        queryset=Membership.objects.none(),
+        empty_label="No one: this isn't a task",
+        help_text="They are alerted and see it in their tasks until they record a follow-up.",
+        error_messages={"invalid_choice": NOT_IN_LIST},
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "Give the date it is due by, for example 21/03/2026."},
+    )
+    tell_leads = forms.BooleanField(
+        label="Tell the school's DSLs",
+        required=False,
+    )
+    groups = GroupChoiceField(
+        label="Groups",
+        required=False,
+        queryset=StaffGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_IN_LIST, "invalid_pk_value": NOT_IN_LIST},
+    )
+    people = StaffMultipleChoiceField(
+        label="Named people",
+        required=False,
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_IN_LIST, "invalid_pk_value": NOT_IN_LIST},
+    )
+
+    def __init__(self, *args: Any, membership: Membership, incident: Incident, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.incident = incident
+        staff = assignable_staff(membership.school_id)
+        self.fields["assigned_to"].queryset = staff
+        self.fields["people"].queryset = staff.exclude(user=membership.user)
+        self.fields["groups"].queryset = groups_of(membership.school)
+        self.fields["follows_up"].queryset = self.my_tasks()
+        self.fields["occurred_at"].widget.attrs["max"] = now_for_input().strftime(DATETIME_INPUT)
+        self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def my_tasks(self) -> QuerySet[Action]:
+        return open_tasks_for(self.membership).filter(incident=self.incident)
+
+    @property
+    def offers_follow_up(self) -> bool:
+        return bool(self.errors.get("follows_up")) or self.fields["follows_up"].queryset.exists()
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError("Write what was done: this can't be empty.")
+        if REPLACEMENT_CHARACTER in text:
+            raise forms.ValidationError(
+                "The text contains characters that couldn't be read. Please retype the part "
+                "you pasted."
+            )
+        problem = text_problem(text, max_length=MAX_TEXT_LENGTH)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
+
+    def clean_occurred_at(self) -> datetime.datetime:
+        occurred_at = self.cleaned_data["occurred_at"]
+        if timezone.is_naive(occurred_at):
+            occurred_at = timezone.make_aware(occurred_at)
+        return occurred_at
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        assigned_to, due_on = cleaned.get("assigned_to"), cleaned.get("due_on")
+        if assigned_to is not None and due_on is None and "due_on" not in self.errors:
+            self.add_error("due_on", "Give the date it is due by.")
+        if due_on is not None and assigned_to is None and "assigned_to" not in self.errors:
+            self.add_error("assigned_to", "Choose who the task is for, or clear the due date.")
+        return cleaned

@@ -1,0 +1,104 @@
+"""Adding an action below an incident, and the tasks assigned to me."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeguard.accounts.permissions import Capability, requires
+from safeguard.incidents import attachments
+from safeguard.incidents.access import get_incident_for
+from safeguard.incidents.action_forms import ActionForm, now_for_input
+from safeguard.incidents.actions import add_action, already_added, open_tasks_for
+from safeguard.incidents.models import Incident
+
+
+def _incident_url(incident: Incident, anchor: str = "") -> str:
+    url = reverse("incidents:incident-detail", args=[incident.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.RECORD_INCIDENT)
+def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Anyone who can see the incident adds an action below it (policy section 5 step 10)."""
+    incident = get_incident_for(request, incident_id)
+    membership = request.membership
+    file_errors: list[str] = []
+    if request.method == "POST":
+        form = ActionForm(request.POST, membership=membership, incident=incident)
+        if form.is_valid():
+            data = form.cleaned_data
+            done = already_added(membership, data["submit_key"])
+            if done is not None and done.incident_id == incident.pk:
+                # A double click or a retried request: the action is already there.
+                return redirect(_incident_url(incident, f"action-{done.pk}"))
+            files, file_errors = attachments.store_uploads(
+                request.FILES.getlist("files"), school=request.school
+            )
+            if not file_errors:
+                try:
+                    action, created = add_action(
+                        membership=membership,
+                        incident=incident,
+                        submit_key=data["submit_key"],
+                        text=data["text"],
+                        occurred_at=data["occurred_at"],
+                        assigned_to=data["assigned_to"],
+                        due_on=data["due_on"],
+                        follows_up=data["follows_up"],
+                        tell_leads=data["tell_leads"],
+                        groups=list(data["groups"]),
+                        people=list(data["people"]),
+                        files=files,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    if created:
+                        told = action.alerts.count()
+                        messages.success(
+                            request,
+                            "Action added."
+                            + (
+                                f" {told} {'person' if told == 1 else 'people'} alerted."
+                                if told
+                                else ""
+                            ),
+                        )
+                    return redirect(_incident_url(incident, f"action-{action.pk}"))
+    else:
+        form = ActionForm(
+            membership=membership,
+            incident=incident,
+            initial={
+                "submit_key": uuid.uuid4(),
+                "occurred_at": now_for_input(),
+                "follows_up": request.GET.get("follows_up") or None,
+            },
+        )
+    return render(
+        request,
+        "incidents/action_form.html",
+        {"incident": incident, "form": form, "file_errors": file_errors},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def task_list(request: HttpRequest) -> HttpResponse:
+    """Actions assigned to me with no follow-up yet, the longest overdue first."""
+    tasks = open_tasks_for(request.membership)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/task_list.html",
+        {"page": page, "today": timezone.localdate()},
+    )

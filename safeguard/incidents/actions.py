@@ -1,0 +1,276 @@
+"""Adding actions below an incident, and the tasks they assign (school policy section 5 step 10).
+
+Anyone who can see an incident may add an action to it: what was done, when,
+who should be told, optionally a task for a colleague with a date it is due
+by, and files. Like the incident, an action never changes once added (the
+database refuses UPDATE and DELETE), so a task is "done" when its assignee
+adds the follow-up action that names it, never by editing the task.
+
+`add_action` re-checks every rule the form checks, because a crafted request
+can skip the form. The same submit key twice returns the first action.
+"""
+
+import datetime
+import uuid
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from safeguard.accounts.models import Membership, StaffGroup
+from safeguard.accounts.permissions import ROLE_CAPABILITIES, Capability
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
+from safeguard.incidents import alerting
+from safeguard.incidents.models import Action, Attachment, Incident
+from safeguard.incidents.recording import CLOCK_SKEW, StoredFile
+from safeguard.incidents.records import MAX_TEXT_LENGTH
+from safeguard.incidents.selectors import incidents_visible_to
+from safeguard.lib.text import text_problem
+
+
+def may_be_assigned(membership: Membership) -> bool:
+    """Tasks go to active staff of the school who record; never to governors."""
+    return alerting.may_be_alerted(membership)
+
+
+def assignable_staff(school_id: int) -> QuerySet[Membership]:
+    """Colleagues an action can be assigned to, by name."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.RECORD_INCIDENT in caps]
+    return (
+        Membership.objects.for_school(school_id)
+        .filter(is_active=True, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def open_tasks_for(membership: Membership) -> QuerySet[Action]:
+    """Actions assigned to the member with no follow-up yet, the longest overdue first."""
+    followed_up = Action.objects.for_school(membership.school).filter(follows_up=OuterRef("pk"))
+    return (
+        Action.objects.for_school(membership.school)
+        .filter(assigned_to=membership.user)
+        .filter(incident__in=incidents_visible_to(membership).values("pk"))
+        .exclude(Exists(followed_up))
+        .select_related("author", "incident", "incident__review", "incident__review__pupil")
+        .order_by("due_on", "recorded_at", "id")
+    )
+
+
+def _check(
+    *,
+    membership: Membership,
+    incident: Incident,
+    text: str,
+    occurred_at: datetime.datetime,
+    assigned_to: Membership | None,
+    due_on: datetime.date | None,
+    follows_up: Action | None,
+    groups: Sequence[StaffGroup],
+    people: Sequence[Membership],
+) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    school_id = membership.school_id
+    if incident.school_id != school_id or not (
+        incidents_visible_to(membership).filter(pk=incident.pk).exists()
+    ):
+        fail("__all__", "You can't add actions to this incident.")
+    if not text.strip():
+        fail("text", "Write what was done: this can't be empty.")
+    else:
+        problem = text_problem(text, max_length=MAX_TEXT_LENGTH)
+        if problem:
+            fail("text", problem)
+    now = timezone.now()
+    if occurred_at > now + CLOCK_SKEW:
+        fail("occurred_at", "The time of the action can't be in the future.")
+    elif occurred_at < incident.occurred_at.replace(second=0, microsecond=0):
+        # Compared to the minute: the form gives times to the minute.
+        fail(
+            "occurred_at",
+            "The action can't be earlier than the incident it follows "
+            f"({timezone.localtime(incident.occurred_at):%d/%m/%Y %H:%M}).",
+        )
+    if assigned_to is not None and (
+        assigned_to.school_id != school_id or not may_be_assigned(assigned_to)
+    ):
+        fail("assigned_to", "Assign it to a member of staff at your school who records incidents.")
+    if assigned_to is not None and due_on is None:
+        fail("due_on", "Give the date it is due by.")
+    if due_on is not None:
+        if assigned_to is None:
+            fail("assigned_to", "Choose who the task is for, or clear the due date.")
+        if due_on < timezone.localdate():
+            fail("due_on", "The due date can't be in the past.")
+    if follows_up is not None and (
+        follows_up.school_id != school_id
+        or follows_up.incident_id != incident.pk
+        or follows_up.assigned_to_id != membership.user_id
+    ):
+        fail(
+            "follows_up", "You can only follow up a task on this incident that was assigned to you."
+        )
+    for group in groups:
+        if group.school_id != school_id:
+            fail("groups", "Choose groups from your school.")
+    for person in people:
+        if person.school_id != school_id or not person.is_active:
+            fail("people", "Choose people from your school.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def add_action(
+    *,
+    membership: Membership,
+    incident: Incident,
+    submit_key: uuid.UUID,
+    text: str,
+    occurred_at: datetime.datetime,
+    assigned_to: Membership | None = None,
+    due_on: datetime.date | None = None,
+    follows_up: Action | None = None,
+    tell_leads: bool = False,
+    groups: Sequence[StaffGroup] = (),
+    people: Sequence[Membership] = (),
+    files: Sequence[StoredFile] = (),
+) -> tuple[Action, bool]:
+    """Add the action below the incident; return it and whether this call created it."""
+    existing = _already_added(membership, incident, submit_key)
+    if existing is not None:
+        return existing, False
+    _check(
+        membership=membership,
+        incident=incident,
+        text=text,
+        occurred_at=occurred_at,
+        assigned_to=assigned_to,
+        due_on=due_on,
+        follows_up=follows_up,
+        groups=groups,
+        people=people,
+    )
+    try:
+        action = _create(
+            membership=membership,
+            incident=incident,
+            submit_key=submit_key,
+            text=text,
+            occurred_at=occurred_at,
+            assigned_to=assigned_to,
+            due_on=due_on,
+            follows_up=follows_up,
+            tell_leads=tell_leads,
+            groups=groups,
+            people=people,
+            files=files,
+        )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: return its action.
+        existing = _already_added(membership, incident, submit_key)
+        if existing is None:
+            raise
+        return existing, False
+    return action, True
+
+
+def already_added(membership: Membership, submit_key: uuid.UUID) -> Action | None:
+    """The action this member already added with this submit key, if any."""
+    return (
+        Action.objects.for_school(membership.school)
+        .filter(submit_key=submit_key, author=membership.user)
+        .first()
+    )
+
+
+def _already_added(
+    membership: Membership, incident: Incident, submit_key: uuid.UUID
+) -> Action | None:
+    action = Action.objects.for_school(membership.school).filter(submit_key=submit_key).first()
+    if action is not None and (
+        action.author_id != membership.user_id or action.incident_id != incident.pk
+    ):
+        raise ValidationError("This form was already used. Reload the page to add a new action.")
+    return action
+
+
+@transaction.atomic
+def _create(
+    *,
+    membership: Membership,
+    incident: Incident,
+    submit_key: uuid.UUID,
+    text: str,
+    occurred_at: datetime.datetime,
+    assigned_to: Membership | None,
+    due_on: datetime.date | None,
+    follows_up: Action | None,
+    tell_leads: bool,
+    groups: Sequence[StaffGroup],
+    people: Sequence[Membership],
+    files: Sequence[StoredFile],
+) -> Action:
+    school = membership.school
+    author = membership.user
+    now = timezone.now()
+    action = Action.objects.create(
+        school=school,
+        incident=incident,
+        author=author,
+        text=text,
+        occurred_at=min(occurred_at, now),
+        recorded_at=now,
+        assigned_to=assigned_to.user if assigned_to is not None else None,
+        due_on=due_on,
+        follows_up=follows_up,
+        submit_key=submit_key,
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            school=school,
+            incident=incident,
+            action=action,
+            uploaded_by=author,
+            uploaded_at=now,
+            **vars(f),
+        )
+        for f in files
+    )
+    recipients = alerting.recipients_for_action(
+        school=school,
+        author=author,
+        incident=incident,
+        assignee=assigned_to,
+        tell_leads=tell_leads,
+        groups=groups,
+        people=people,
+    )
+    alerting.create_alerts(
+        incident=incident,
+        action=action,
+        created_by=author,
+        recipients=recipients,
+        label=alerting.category_label(list(incident.review.categories.order_by("position"))),
+    )
+    record(
+        actor=author,
+        action=AuditAction.ACTION_ADDED,
+        school=school,
+        target=action,
+        detail={
+            "incident": incident.pk,
+            "assigned_to": action.assigned_to_id,
+            "due_on": due_on.isoformat() if due_on else None,
+            "follows_up": follows_up.pk if follows_up else None,
+            "files": len(files),
+            "alerted": [r.user.pk for r in recipients],
+        },
+    )
+    return action
