@@ -465,6 +465,12 @@ def test_discarding_a_draft_removes_it(client_as, midday, school):
     assert not Draft.objects.for_school(school).exists()
 
 
+def test_a_resumed_draft_offers_to_discard_it(client_as, midday, school):
+    draft = Draft.objects.create(school=school, author=midday, data={"text": ["x"]})
+    page = client_as(midday).get(reverse("incidents:draft-resume", args=[draft.pk]))
+    assert reverse("incidents:draft-discard", args=[draft.pk]) in page.content.decode()
+
+
 def test_save_draft_button_works_without_javascript(client_as, midday, school, sally):
     data = form_data(school, sally, action="save-draft")
     response = client_as(midday).post(ADD, data)
