@@ -125,7 +125,8 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             ended = self._end_if_expired(request)
-            if ended is not None:
+            # Already on the way to sign in (the page's script): show that page, with the reason.
+            if ended is not None and request.path != reverse(settings.LOGIN_URL):
                 return ended
         response = self.get_response(request)
         if _is_sign_out(request, response):

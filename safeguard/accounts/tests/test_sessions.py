@@ -105,6 +105,14 @@ def test_someone_in_two_schools_gets_the_timeout_of_the_school_they_are_in(
     assert signed_in.get(DASHBOARD).status_code == 200
 
 
+def test_going_to_sign_in_after_the_timeout_shows_sign_in_with_the_reason(signed_in, clock):
+    clock.move_to(minutes(21))
+    response = signed_in.get(f"{LOGIN}?next=/pupils/")
+    assert response.status_code == 200
+    assert "signed out after 20 minutes without activity" in response.content.decode()
+    assert signed_in.get(DASHBOARD)["Location"].startswith(LOGIN)
+
+
 def test_a_form_posted_after_the_timeout_is_not_acted_on(signed_in, clock, teacher, school):
     clock.move_to(minutes(21))
     response = signed_in.post(reverse("accounts:switch-school"), {"school": school.pk})
@@ -283,16 +291,16 @@ def test_signing_in_gives_the_browser_a_new_session_id(client, teacher, settings
     assert not Session.objects.filter(session_key=before).exists()
 
 
-def test_each_second_factor_step_gives_a_new_session_id(client, dsl, settings):
+def test_each_second_factor_step_gives_a_new_session_id(client, teacher, settings):
     secret = pyotp.random_base32()
-    TOTP.activate(dsl, secret)
+    TOTP.activate(teacher, secret)
     session = client.session
     session["seen_sign_in_page"] = True
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     keys = [session.session_key]
 
-    response = client.post(LOGIN, {"login": dsl.email, "password": DEFAULT_PASSWORD})
+    response = client.post(LOGIN, {"login": teacher.email, "password": DEFAULT_PASSWORD})
     assert response["Location"] == reverse("mfa_authenticate")
     keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     response = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
