@@ -144,10 +144,10 @@ def test_known_and_unknown_addresses_are_throttled_alike(clock, client, teacher)
 # Second factor ----------------------------------------------------------------------------
 
 
-def test_five_wrong_codes_throttle_the_second_factor_step(clock, client, dsl):
+def test_five_wrong_codes_throttle_the_second_factor_step(clock, client, teacher):
     secret = pyotp.random_base32()
-    TOTP.activate(dsl, secret)
-    assert sign_in(client, dsl.email)["Location"] == reverse("mfa_authenticate")
+    TOTP.activate(teacher, secret)
+    assert sign_in(client, teacher.email)["Location"] == reverse("mfa_authenticate")
     for _ in range(5):
         client.post(reverse("mfa_authenticate"), {"code": "000000"})
     response = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})

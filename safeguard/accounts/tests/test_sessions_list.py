@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from safeguard.accounts import services
 from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,8 @@ def test_the_page_lists_each_browser_once(browser, teacher):
     assert "Sign out everywhere else" in html
 
 
-def test_the_page_shows_no_one_elses_sessions(browser, teacher, dsl):
-    browser(dsl, PHONE)
+def test_the_page_shows_no_one_elses_sessions(browser, teacher, persona):
+    browser(persona(Role.TEACHER), PHONE)
     html = browser(teacher, LAPTOP).get(SESSIONS).content.decode()
     assert PHONE not in html
 
@@ -114,8 +115,8 @@ def test_the_deactivation_audit_counts_the_sessions_ended(browser, dsl, teacher)
 
 
 def test_deactivating_someone_leaves_other_peoples_sessions(
-    browser, client_as, dsl, teacher, deputy, membership_of
+    browser, client_as, dsl, teacher, persona, membership_of
 ):
-    colleague = browser(deputy)
+    colleague = browser(persona(Role.TEACHER))
     client_as(dsl).post(reverse("school:staff-deactivate", args=[membership_of(teacher).pk]))
     assert colleague.get("/").status_code == 200
