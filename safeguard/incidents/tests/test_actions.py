@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
@@ -106,7 +106,7 @@ def test_someone_who_cannot_see_the_incident_cannot_add_to_it(midday, membership
 
 def test_the_database_refuses_to_change_an_action(teacher, membership_of, incident):
     action, _ = add(membership_of(teacher), incident)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         Action.objects.for_school(incident.school_id).filter(pk=action.pk).update(text="Changed")
 
 
