@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.tests.factories import SchoolFactory, member
+from safeguard.accounts.tests.factories import SchoolFactory, member, passed_second_factor
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
 
@@ -110,6 +110,8 @@ def client_as():
     def make(user) -> Client:
         client = Client()
         client.force_login(user)
+        # As if they had just signed in with their second factor, when they have one.
+        passed_second_factor(client, user)
         return client
 
     return make

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "safeguard.accounts.sessions.SessionTimeoutMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "safeguard.lib.middleware.NoStoreMiddleware",
+    # Last: needs request.membership, and its redirects still get the no-store headers.
+    "safeguard.accounts.mfa.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "safeguard.urls"
@@ -210,6 +212,16 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# A code is good for its own 30-second step only (ASVS 6.5.5), and once only: these forms
+# record the last step used (accounts/mfa.py). Wrong codes count towards "login_failed".
+MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", default=0)
+MFA_FORMS = {
+    "authenticate": "safeguard.accounts.mfa.AuthenticateForm",
+    "reauthenticate": "safeguard.accounts.mfa.ReauthenticateForm",
+}
+# Exports, the audit trail, role changes and revoking keys need a second factor passed
+# this recently (accounts/stepup.py).
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", default=600)
 
 CACHES = {
     # allauth's rate limits need a real cache; the database cache is shared by

@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        # Importing these connects their receivers: the session clocks and the audit trail.
-        from safeguard.accounts import sessions, signals  # noqa: F401
+        # Importing these connects their receivers: the session clocks, the audit trail and
+        # the emails about changes to how people sign in.
+        from safeguard.accounts import notices, sessions, signals  # noqa: F401

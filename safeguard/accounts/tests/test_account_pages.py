@@ -4,11 +4,10 @@ import re
 
 import pyotp
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.urls import reverse
 
-from safeguard.accounts.tests.factories import DEFAULT_PASSWORD
+from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +122,7 @@ def test_sign_out_page_asks_before_signing_out(client_as, teacher):
 
 
 def test_person_with_an_authenticator_app_is_asked_for_a_labelled_code(client, dsl):
-    secret = pyotp.random_base32()
-    TOTP.activate(dsl, secret)
+    secret = TOTP_SECRET  # the factory enrols every DSL's authenticator app
     response = client.post(LOGIN, {"login": dsl.email, "password": DEFAULT_PASSWORD}, follow=True)
     html = response.content.decode()
     assert "Enter your code" in html

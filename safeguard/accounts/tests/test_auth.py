@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
+from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, give_totp
 from safeguard.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,7 @@ def test_deactivation_ends_an_open_session_at_the_next_request(client_as, teache
 
 
 def test_role_change_takes_effect_on_the_next_request(client_as, teacher, school):
+    give_totp(teacher)  # a DSL must have a second factor
     client = client_as(teacher)
     assert client.get(reverse("school:staff-list")).status_code == 403
     Membership.objects.for_school(school).filter(user=teacher).update(role=Role.DSL)
@@ -67,6 +68,7 @@ def test_role_change_takes_effect_on_the_next_request(client_as, teacher, school
 
 def test_person_in_two_schools_can_switch_between_them(client_as, teacher, other_school):
     MembershipFactory(user=teacher, school=other_school, role=Role.DSL)
+    give_totp(teacher)  # a DSL must have a second factor
     client = client_as(teacher)
     client.post(reverse("accounts:switch-school"), {"school": other_school.pk})
     response = client.get(reverse("dashboard"))

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from safeguard.accounts import services
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.tests.factories import DEFAULT_PASSWORD
+from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, give_totp
 from safeguard.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +171,7 @@ def test_a_blank_name_is_refused_next_to_the_field(school, dsl, teacher, client_
 
 
 def test_changing_a_role_takes_effect_at_the_next_click(school, dsl, teacher, client_as):
+    give_totp(teacher)  # a deputy must have a second factor
     teacher_client = client_as(teacher)
     assert teacher_client.get(reverse("school:staff-list")).status_code == 403
 
