@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from safeguard.accounts import school_views as views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/invite/", views.staff_invite, name="staff-invite"),
     path("staff/<int:membership_id>/", views.staff_detail, name="staff-detail"),
     path("staff/<int:membership_id>/role/", views.staff_change_role, name="staff-change-role"),
+    path("staff/<int:membership_id>/keys/", include("safeguard.accounts.key_urls")),
     path(
         "staff/<int:membership_id>/resend-invitation/",
         views.staff_resend_invitation,

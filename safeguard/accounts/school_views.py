@@ -23,6 +23,7 @@ from safeguard.accounts.forms import (
 )
 from safeguard.accounts.models import Membership, School, User
 from safeguard.accounts.permissions import Capability, has_capability, requires
+from safeguard.accounts.stepup import requires_recent_second_factor
 
 
 class SchoolRequest(HttpRequest):
@@ -133,6 +134,7 @@ def staff_detail(request: SchoolRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.CHANGE_ROLES)
+@requires_recent_second_factor
 def staff_change_role(request: SchoolRequest, membership_id: int) -> HttpResponse:
     membership = get_membership_for(request, membership_id)
     form = ChangeRoleForm(request.POST)
