@@ -1,10 +1,10 @@
 # Safeguard: two commands for a newcomer.
-#   make demo   run the system with demo data on embedded SQLite (http://127.0.0.1:8000)
+#   make demo   run the system with demo data on embedded SQLite (http://localhost:8000)
 #   make test   run every test, browser tests included (needs: apt-get install chromium)
 # Both set themselves up from a fresh clone; the only requirement is Python 3.13.
 SHELL := /bin/bash
 PY := .venv/bin/python
-DEMO_ENV := DEBUG=1 SITE_URL=http://127.0.0.1:8000 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+DEMO_ENV := DEBUG=1 SITE_URL=http://localhost:8000 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
 	MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN=1 SQLITE_PATH=var/demo.sqlite3
 
 .PHONY: demo test lint venv

@@ -2,8 +2,9 @@
 
 Safe to re-run: everything is looked up by a stable key (school name, email
 address, UPN) and reused, so a second run creates nothing and takes a moment.
-Demo passwords are put back to the printed one on every run, so the table at
-the end is always true.
+Demo passwords, and the authenticator-app keys of the people whose role needs a
+second factor, are put back to the printed ones on every run, so the tables at the
+end are always true.
 """
 
 import datetime
@@ -11,6 +12,10 @@ import random
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt, encrypt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -24,7 +29,8 @@ from safeguard.lib.upn import make_upn
 from safeguard.pupils.models import Pupil, PupilStatus, Sex, StatusKind, YearGroup
 
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - printed for everyone to use: demo data only
-DEMO_URL = "http://127.0.0.1:8000"
+# localhost, not 127.0.0.1: security keys and passkeys work only on a named host.
+DEMO_URL = "http://localhost:8000"
 TRUST_NAME = "Northwind Learning Trust (demo)"
 LARKSPUR = "Larkspur Primary School (demo)"
 FERNHILL = "Fernhill Academy (demo)"
@@ -104,6 +110,16 @@ PEOPLE = (
         ),
     ),
 )
+
+# Authenticator-app setup keys (base32) for the demo people whose role needs a second
+# factor. Fixed and printed, like the password: demo data only. The Fernhill DSL has none,
+# so signing in as them shows what a DSL sees before enrolling.
+DEMO_TOTP_SECRETS = {
+    "dsl@larkspur.example": "G26LRPSN2WTEHNETJGRLNQ2H4TDWCJXF",
+    "deputy@larkspur.example": "FYCQ6GK4QFDEKCLTQDHTA2LRRPWISBRO",
+    "slt@larkspur.example": "EW4JZFU35EAG663SDSMGEAFHDNSDF2U2",
+    "lead@northwind.example": "YUM6FU3K7IHYFDEKT2D63LLNLBPWHLKE",
+}
 
 # Larkspur's staff groups besides the built-in SLT group: name -> member emails.
 GROUPS = {
@@ -244,6 +260,7 @@ class Command(BaseCommand):
             }
             password_hash = make_password(DEMO_PASSWORD)
             memberships = self._people(schools, password_hash)
+            self._authenticator_apps()
             self._groups(schools[LARKSPUR], memberships)
             self._pupils(schools[LARKSPUR], LARKSPUR_CLASSES, estab="2001", seed=1)
             self._pupils(schools[FERNHILL], FERNHILL_CLASSES, estab="4001", seed=2)
@@ -294,6 +311,18 @@ class Command(BaseCommand):
                 if school_name == LARKSPUR:
                     larkspur[person.email] = membership
         return larkspur
+
+    def _authenticator_apps(self) -> None:
+        """Each person in DEMO_TOTP_SECRETS has an authenticator app with the printed key."""
+        for email, secret in DEMO_TOTP_SECRETS.items():
+            user = User.objects.get(email=email)
+            app = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+            if app is None:
+                TOTP.activate(user, secret)
+                self.created += 1
+            elif decrypt(app.data["secret"]) != secret:
+                app.data = {"secret": encrypt(secret)}
+                app.save(update_fields=["data"])
 
     def _groups(self, school: School, memberships: dict[str, Membership]) -> None:
         for name, emails in GROUPS.items():
@@ -394,8 +423,31 @@ class Command(BaseCommand):
         for row in [header, tuple("-" * w for w in widths), *rows]:
             out(("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip())
         out("")
+        self._print_authenticator_apps()
         if "console" in settings.MAILERS["default"]["BACKEND"]:
             out("  Emails (invitations, password resets) are printed in this terminal.")
         else:
             out("  Emails (invitations, password resets) go to the configured mail server.")
+        out("")
+
+    def _print_authenticator_apps(self) -> None:
+        out = self.stdout.write
+        out("  Second factor: DSLs, deputies and senior leaders need one. These accounts have an")
+        out("  authenticator app already; after the password, Safeguard asks for its 6-digit code.")
+        out("  Add the setup key to an authenticator app (or scan a QR code made from the")
+        out("  otpauth:// link), or get the current code in a terminal with:")
+        out("""    .venv/bin/python -c "import pyotp; print(pyotp.TOTP('SETUP-KEY').now())\"""")
+        out("")
+        adapter = get_mfa_adapter()
+        width = max(len(email) for email in DEMO_TOTP_SECRETS)
+        for email, secret in DEMO_TOTP_SECRETS.items():
+            user = User.objects.get(email=email)
+            out(f"  {email.ljust(width)}  setup key {secret}")
+            out(f"  {''.ljust(width)}  {adapter.build_totp_url(user, secret)}")
+        out("")
+        out(
+            "  Everyone else with a DSL, deputy or SLT role (such as dsl@fernhill.example) is asked"
+        )
+        out("  to set one up at first sign-in. Security keys and passkeys need the site opened")
+        out(f"  as {DEMO_URL} (not 127.0.0.1).")
         out("")
