@@ -80,7 +80,8 @@ def test_a_download_is_audited(client_as, dsl, incident, attachment):
     event = AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_DOWNLOADED).get()
     assert event.actor == dsl
     assert event.target_id == str(attachment.pk)
-    assert event.detail == {"incident": incident.pk, "action": None}
+    assert event.detail == {"incident": incident.pk, "action": None, "pupil": incident.pupil_id}
+    assert event.pupil_id == incident.pupil_id
 
 
 def test_a_dsl_downloads_any_file_in_their_school(client_as, deputy, incident, attachment):
