@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.stepup import requires_recent_second_factor
 from safeguard.audit import selectors
 from safeguard.audit.export import csv_lines
 from safeguard.audit.forms import TrailFilterForm
@@ -33,6 +34,7 @@ def _rows(request: HttpRequest, events: list[AuditEvent]) -> list[dict[str, obje
 
 @require_GET
 @requires(Capability.VIEW_AUDIT)
+@requires_recent_second_factor
 def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """Who has seen this child's record and incidents, and when (issue 4, item 6)."""
     pupil = get_pupil_for(request, pupil_id)
@@ -53,6 +55,7 @@ def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @require_GET
 @requires(Capability.VIEW_AUDIT)
+@requires_recent_second_factor
 def trail(request: HttpRequest) -> HttpResponse:
     """The school's audit trail for a period, by person and by action."""
     school = school_of(request)
@@ -84,6 +87,7 @@ def trail(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.VIEW_AUDIT)
+@requires_recent_second_factor
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The same filter as the trail, every matching event, as CSV. The export is audited
     before a byte leaves, with the number of rows it holds."""
