@@ -57,7 +57,7 @@ def database_from_env() -> dict:
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=15000;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
