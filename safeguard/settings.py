@@ -84,6 +84,11 @@ SECRET_KEY = env_secret(
 )
 if SECRET_KEY is None:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off")
+# Rotation (docs/security.md): the old key(s), comma-separated, still check sessions and
+# links signed before the change; only SECRET_KEY signs anything new.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in (env_secret("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()
+]
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Safeguard")
