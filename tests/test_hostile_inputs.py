@@ -77,6 +77,8 @@ from safeguard.pupils.models import Pupil
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile import files
 from tests.hostile.payloads import (
+    REDIRECTS,
+    SQLISH,
     TEMPLATE_INJECTION,
     XSS_IMG,
     XSS_JS_URL,
@@ -1509,7 +1511,7 @@ def test_a_known_and_an_unknown_address_get_the_same_sign_in_refusal(client, tea
     assert _without(comparable(known), teacher.email) == _without(
         comparable(unknown), "nobody@larkspur.example"
     )
-    assert not known.cookies.get("sessionid") or "_auth_user_id" not in client.session
+    assert "_auth_user_id" not in client.session
 
 
 def test_guessing_a_password_is_throttled_after_five_tries(client, teacher):
@@ -1600,3 +1602,808 @@ def test_a_code_used_to_sign_in_cannot_confirm_a_sensitive_step_again(dsl):
         response = client.post(reverse("mfa_reauthenticate"), {"code": code})
         assert response.status_code == 200
         assert "Incorrect code." in html(response)
+
+
+# 11. Open redirects ----------------------------------------------------------------------------
+# Wherever a "next" address is honoured, only this site's own pages are.
+
+
+def stays_on_site(location: str) -> bool:
+    """Where a browser would go: tabs and newlines dropped, backslashes read as slashes."""
+    from urllib.parse import urljoin, urlsplit
+
+    cleaned = re.sub(r"[\t\r\n]", "", location).replace("\\", "/").strip()
+    target = urlsplit(urljoin("http://testserver/somewhere/", cleaned))
+    return target.scheme in ("http", "https") and target.netloc == "testserver"
+
+
+@pytest.mark.parametrize("target", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_signing_in_never_sends_you_off_site(target, client, teacher):
+    response = client.post(
+        LOGIN, {"login": teacher.email, "password": DEFAULT_PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert stays_on_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_signing_in_with_a_second_factor_never_sends_you_off_site(target, dsl):
+    with time_machine.travel(NOON, tick=False):
+        client = Client()
+        client.post(LOGIN + "?next=" + target, {"login": dsl.email, "password": DEFAULT_PASSWORD})
+        response = client.post(reverse("mfa_authenticate"), {"code": _code_at(NOON)})
+    assert response.status_code == 302
+    assert stays_on_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_signing_out_never_sends_you_off_site(target, client_as, teacher):
+    response = client_as(teacher).post(reverse("account_logout"), {"next": target})
+    assert response.status_code == 302
+    assert stays_on_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_stay_signed_in_never_sends_you_off_site(target, client_as, teacher):
+    response = client_as(teacher).post(reverse("accounts:session-keep-alive"), {"next": target})
+    assert response.status_code == 302
+    assert stays_on_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_switching_school_never_sends_you_off_site(target, client_as, teacher, school):
+    response = client_as(teacher).post(
+        reverse("accounts:switch-school") + "?next=" + target, {"school": school.pk, "next": target}
+    )
+    assert response.status_code == 302
+    assert stays_on_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_confirming_your_password_never_sends_you_off_site(target, client_as, teacher):
+    client = client_as(teacher)
+    response = client.post(
+        reverse("account_reauthenticate") + "?next=" + target,
+        {"password": DEFAULT_PASSWORD, "next": target},
+    )
+    assert response.status_code == 302
+    assert stays_on_site(response["Location"]), response["Location"]
+
+
+# 12. Email header injection through names -------------------------------------------------------
+# Names end up in emails (the alert names its author; the invitation its sender and school).
+# A line break in a name must be refused at the form, so no email can carry a second header.
+
+INJECTED = "Dana\r\nBcc: spy@evil.example"
+
+
+def _no_injected_headers(messages: list) -> None:
+    for message in messages:
+        assert message["Bcc"] is None and message["Cc"] is None
+        assert "evil.example" not in message["X-Envelope-To"]
+        # Long subjects are folded onto continuation lines (which start with a space).
+        subject = re.sub(r"\r?\n[ \t]", " ", message["Subject"] or "")
+        assert "\n" not in subject and "\r" not in subject
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "job_title"])
+def test_a_line_break_in_a_staff_name_is_refused(field, client_as, dsl, teacher, school):
+    target = membership(teacher, school)
+    data = {"first_name": "Terry", "last_name": "Smith", "job_title": "Teacher", field: INJECTED}
+    before = snapshot()
+    response = client_as(dsl).post(reverse("school:staff-detail", args=[target.pk]), data)
+    assert response.status_code == 200
+    assert response.context["details_form"].errors[field]
+    assert changes(before, snapshot()) == {}
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "job_title"])
+def test_a_line_break_in_an_invited_persons_name_is_refused(field, client_as, dsl, school):
+    data = {
+        "first_name": "Nia",
+        "last_name": "Cole",
+        "email": "nia@larkspur.example",
+        "role": Role.TEACHER,
+        "job_title": "",
+        field: INJECTED,
+    }
+    before = snapshot()
+    mail.outbox.clear()
+    response = client_as(dsl).post(reverse("school:staff-invite"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert changes(before, snapshot()) == {}
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field"),
+    [
+        pytest.param(
+            "school:group-create", {"name": INJECTED, "description": ""}, "name", id="group"
+        ),
+        pytest.param(
+            "categories:category-add", {"name": INJECTED, "description": ""}, "name", id="category"
+        ),
+        pytest.param(
+            "school:school-settings",
+            {"name": INJECTED, "urn": "", "email_domains": "", "idle_timeout_minutes": "20"},
+            "name",
+            id="school",
+        ),
+    ],
+)
+def test_a_line_break_in_a_name_that_reaches_emails_is_refused(
+    url_name, data, field, client_as, dsl
+):
+    before = snapshot()
+    response = client_as(dsl).post(reverse(url_name), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert changes(before, snapshot()) == {}
+
+
+def test_an_invitation_to_an_address_with_a_hidden_second_recipient_is_refused(client_as, dsl):
+    mail.outbox.clear()
+    response = client_as(dsl).post(
+        reverse("school:staff-invite"),
+        {
+            "first_name": "Nia",
+            "last_name": "Cole",
+            "email": "nia@larkspur.example\r\nBcc: spy@evil.example",
+            "role": Role.TEACHER,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert mail.outbox == []
+
+
+def test_a_reset_request_for_an_address_with_a_hidden_recipient_sends_nothing_there(
+    client, teacher
+):
+    mail.outbox.clear()
+    client.post(RESET, {"email": f"{teacher.email}\r\nBcc: spy@evil.example"})
+    assert all("spy@evil.example" not in " ".join(m.recipients()) for m in mail.outbox)
+    assert all("spy@evil.example" not in str(m.message()) for m in mail.outbox)
+
+
+def test_alert_emails_from_an_author_with_an_odd_name_carry_no_extra_header(
+    smtp_server, school, dsl, pupil, django_capture_on_commit_callbacks
+):
+    """Names stored before the form refused line breaks (or imported) still can't inject."""
+    author = member(school, Role.TEACHER, first_name=INJECTED, last_name="Cole\rCc: x@evil.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        recorded(membership(author, school), pupil=pupil, people=[membership(dsl, school)])
+    assert smtp_server
+    _no_injected_headers(smtp_server)
+    assert {m["X-Envelope-To"] for m in smtp_server} == {dsl.email}
+
+
+def test_an_invitation_from_a_sender_with_an_odd_name_carries_no_extra_header(
+    smtp_server, school, client_as, django_capture_on_commit_callbacks
+):
+    sender = member(school, Role.DSL, first_name=INJECTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(sender).post(
+            reverse("school:staff-invite"),
+            {
+                "first_name": "Nia",
+                "last_name": "Cole",
+                "email": "nia@larkspur.example",
+                "role": "teacher",
+            },
+        )
+    assert response.status_code == 302
+    assert smtp_server
+    _no_injected_headers(smtp_server)
+    assert {m["X-Envelope-To"] for m in smtp_server} == {"nia@larkspur.example"}
+
+
+# 13. Sensitive pages cached --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "incidents:incident-detail",
+        "incidents:incident-print",
+        "incidents:attachment-download",
+        "pupils:pupil-detail",
+        "incidents:incident-list",
+    ],
+)
+def test_a_record_page_tells_browsers_and_proxies_not_to_keep_it(
+    url_name, submitted, client_as, dsl, pupil
+):
+    response = client_as(dsl).get(KWARGS_OF[url_name].url({**submitted, "pupil_id": pupil.pk}))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_not_found_page_for_a_signed_in_person_is_not_kept_either(client_as, dsl):
+    response = client_as(dsl).get("/incidents/2000000000/")
+    assert response.status_code == 404
+    assert "no-store" in response["Cache-Control"]
+
+
+# 14. Alert emails carry only the author and the category ----------------------------------------
+
+
+def _alert_emails(smtp_server, run) -> list:
+    smtp_server.clear()
+    run()
+    assert smtp_server, "no email was sent: the test would see nothing"
+    return list(smtp_server)
+
+
+def _assert_nothing_sensitive(messages, *secrets: str) -> None:
+    for message in messages:
+        text = f"{message['Subject']}\n{message.get_payload(decode=True).decode()}"
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} in an alert email"
+        assert "/incidents/" not in text and "/pupils/" not in text  # the link is opaque
+
+
+@pytest.fixture
+def identifiable_pupil(school):
+    return PupilFactory(
+        school=school,
+        legal_first_name="Philippa",
+        legal_last_name="Ravensworth",
+        preferred_first_name="Pippa",
+        date_of_birth=datetime.date(2016, 2, 29),
+    )
+
+
+SECRETS = (
+    "Philippa",
+    "Ravensworth",
+    "Pippa",
+    "29/02/2016",
+    "2016-02-29",
+    "29 February 2016",
+    "bruise on her wrist",
+    "behind the bike shed",
+)
+
+
+def test_an_incident_alert_email_names_only_author_and_category(
+    smtp_server,
+    client_as,
+    teacher,
+    dsl,
+    school,
+    identifiable_pupil,
+    django_capture_on_commit_callbacks,
+):
+    data = incident_data(
+        school,
+        identifiable_pupil,
+        text="Pippa showed me a bruise on her wrist.",
+        location="behind the bike shed",
+        people=[str(membership(dsl, school).pk)],
+    )
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client_as(teacher).post(ADD, data).status_code == 302
+
+    messages = _alert_emails(smtp_server, run)
+    _assert_nothing_sensitive(messages, *SECRETS, identifiable_pupil.upn)
+    body = messages[0].get_payload(decode=True).decode()
+    assert teacher.full_name in body and "Family / home circumstances" in body
+
+
+def test_an_action_alert_email_names_only_author_and_category(
+    smtp_server,
+    client_as,
+    teacher,
+    dsl,
+    school,
+    identifiable_pupil,
+    django_capture_on_commit_callbacks,
+):
+    incident = recorded(membership(teacher, school), pupil=identifiable_pupil)
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            client_as(teacher).post(
+                reverse("incidents:action-add", args=[incident.pk]),
+                action_data(
+                    text="Spoke to Pippa Ravensworth about the bruise on her wrist.",
+                    people=[str(membership(dsl, school).pk)],
+                ),
+            )
+
+    _assert_nothing_sensitive(_alert_emails(smtp_server, run), *SECRETS)
+
+
+def test_a_mistake_report_email_carries_no_note_or_pupil(
+    smtp_server,
+    client_as,
+    teacher,
+    dsl,
+    school,
+    identifiable_pupil,
+    django_capture_on_commit_callbacks,
+):
+    incident = recorded(membership(teacher, school), pupil=identifiable_pupil)
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            client_as(teacher).post(
+                reverse("incidents:incident-report-mistake", args=[incident.pk]),
+                {"note": "It was Philippa Ravensworth behind the bike shed, not her sister."},
+            )
+
+    _assert_nothing_sensitive(_alert_emails(smtp_server, run), *SECRETS)
+
+
+# 15. Double submits ----------------------------------------------------------------------------
+
+
+def test_the_same_incident_submitted_twice_is_recorded_once(client_as, teacher, pupil, school):
+    client = client_as(teacher)
+    data = incident_data(school, pupil)
+    first = client.post(ADD, data)
+    second = client.post(ADD, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Incident.objects.for_school(school).count() == 1
+    assert AuditEvent.objects.filter(action="incident_recorded").count() == 1
+
+
+def test_a_submit_that_loses_the_race_returns_the_winners_incident(
+    client_as, teacher, pupil, school, monkeypatch
+):
+    """Two requests with one key at the same moment: both pass the "already recorded?"
+    check; the database's unique key lets one insert win and the other returns it."""
+    from safeguard.incidents import recording
+
+    data = incident_data(school, pupil)
+    client = client_as(teacher)
+    assert client.post(ADD, data).status_code == 302
+    real = recording._already_recorded
+    calls = []
+
+    def first_look_misses(membership_, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(membership_, key)
+
+    monkeypatch.setattr(recording, "_already_recorded", first_look_misses)
+    monkeypatch.setattr(
+        "safeguard.incidents.recording_views._recorded_with", lambda membership_, key: None
+    )
+    before = snapshot()
+    response = client.post(ADD, data)
+    assert response.status_code == 302
+    assert len(calls) == 2  # the insert failed on the unique key, and the winner was found
+    assert changes(before, snapshot()) == {}
+
+
+def test_the_same_action_submitted_twice_is_added_once(client_as, teacher, school):
+    incident = recorded(membership(teacher, school))
+    client = client_as(teacher)
+    data = action_data()
+    url = reverse("incidents:action-add", args=[incident.pk])
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Action.objects.for_school(school).filter(incident=incident).count() == 1
+
+
+def test_an_action_key_reused_on_another_incident_adds_nothing(client_as, teacher, school):
+    first = recorded(membership(teacher, school))
+    second = recorded(membership(teacher, school))
+    client = client_as(teacher)
+    data = action_data()
+    client.post(reverse("incidents:action-add", args=[first.pk]), data)
+    before = snapshot()
+    response = client.post(reverse("incidents:action-add", args=[second.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "This form was already used. Reload the page to add a new action."
+    ]
+    assert changes(before, snapshot()) == {}
+
+
+def test_an_action_key_reused_by_someone_else_adds_nothing(client_as, teacher, dsl, school):
+    incident = recorded(membership(teacher, school))
+    data = action_data()
+    url = reverse("incidents:action-add", args=[incident.pk])
+    client_as(teacher).post(url, data)
+    before = snapshot()
+    response = client_as(dsl).post(url, {**data, "text": "Overwritten."})
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "This form was already used. Reload the page to add a new action."
+    ]
+    assert changes(before, snapshot()) == {}
+
+
+def test_a_draft_cannot_be_revived_after_its_incident_is_submitted(
+    client_as, teacher, pupil, school
+):
+    client = client_as(teacher)
+    data = incident_data(school, pupil)
+    client.post(ADD, data)
+    before = snapshot()
+    response = client.post(reverse("incidents:draft-save"), {**data, "text": "Rewritten."})
+    assert response.status_code == 400
+    assert response.json() == {"error": "This incident has already been submitted."}
+    assert changes(before, snapshot()) == {}
+
+
+# 16. Other bad input ---------------------------------------------------------------------------
+
+
+def _form_field_names(response) -> set[str]:
+    if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        return set()
+    if response.streaming:
+        return set()
+    names = set(re.findall(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"', html(response)))
+    return names - {"csrfmiddlewaretoken"}
+
+
+FORM_ROUTES = [route for route in OURS if route.name]
+
+
+@pytest.mark.parametrize("route", FORM_ROUTES, ids=str)
+def test_null_bytes_in_every_field_of_every_form_never_cause_an_error(
+    route, dsl, client_as, ids_for
+):
+    """Every field the page shows (and a few it doesn't) gets a NUL byte: never a 500."""
+    client = client_as(dsl)
+    url = route.url(ids_for(dsl))
+    page = client.get(url)
+    fields = _form_field_names(page)
+    fields |= {"text", "name", "q", "term", "reason", "note", "submit_key", "school"}
+    response = client.post(url, {name: "a\x00b" for name in fields})
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("route", FORM_ROUTES, ids=str)
+def test_invalid_utf8_in_every_form_never_causes_an_error(route, dsl, client_as, ids_for):
+    client = client_as(dsl)
+    url = route.url(ids_for(dsl))
+    page = client.get(url)
+    fields = _form_field_names(page)
+    fields |= {"text", "name", "q", "term", "reason", "note"}
+    body = "&".join(f"{name}=%FF%FE%C0%AF%ED%A0%80" for name in sorted(fields))
+    response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("changes_", "message"),
+    [
+        pytest.param(
+            {"text": "a\x00b"},
+            "This contains a null character, which usually means it was pasted from a damaged "
+            "file. Please retype that part.",
+            id="nul-in-text",
+        ),
+        pytest.param(
+            {"text": "broken \ufffd text"},
+            "The text contains characters that couldn't be read (shown as �). "
+            "Please retype the part you pasted.",
+            id="replacement-character-in-text",
+        ),
+        pytest.param(
+            {"text": "x" * 200_000},
+            "This is 200,000 characters long; the limit is 100,000. "
+            "Attach a longer document as a file instead.",
+            id="200000-characters",
+        ),
+        pytest.param(
+            {"text": "   \n\t  "}, "Write what happened: this can't be empty.", id="only-spaces"
+        ),
+        pytest.param(
+            {"text": "bell \x07 and escape \x1b[2J"},
+            "The text contains invisible control characters. Please retype the part you pasted.",
+            id="control-characters",
+        ),
+        pytest.param(
+            {"location": "Hall\u202eeht ni"},
+            "This contains control characters that aren't allowed.",
+            id="rtl-override-in-location",
+        ),
+        pytest.param(
+            {"location": "x" * 201},
+            "Keep this to 200 characters (it has 201).",
+            id="long-location",
+        ),
+        pytest.param(
+            {"occurred_on": "2099-01-01"},
+            None,  # the message names the current time
+            id="future-date",
+        ),
+        pytest.param(
+            {"occurred_on": "1999-02-30"},
+            "Enter a real date, for example 14/03/2025.",
+            id="impossible-date",
+        ),
+        pytest.param(
+            {"occurred_on": "2010-01-01"},
+            "This date is before the pupil was born.",
+            id="before-birth",
+        ),
+        pytest.param(
+            {"occurred_time": "25:61"},
+            "Enter a real time, for example 12:45.",
+            id="impossible-time",
+        ),
+        pytest.param(
+            {"categories": []},
+            "Choose at least one category. If unsure, choose the nearest one.",
+            id="no-category",
+        ),
+        pytest.param(
+            {"submit_key": "not-a-key"},
+            "This form has expired: start a new incident.",
+            id="forged-submit-key",
+        ),
+        pytest.param(
+            {
+                "mark-1-side": "front",
+                "mark-1-x": "-5",
+                "mark-1-y": "99999999999999999999",
+                "mark-1-type": "bruise",
+            },
+            "Mark 1: its place on the drawing isn't valid. Choose the part of the body.",
+            id="body-map-off-the-drawing",
+        ),
+        pytest.param(
+            {"mark-1-side": "inside", "mark-1-x": "5", "mark-1-y": "5", "mark-1-type": "bruise"},
+            "Mark 1: choose whether the mark is on the front or the back.",
+            id="body-map-unknown-side",
+        ),
+        pytest.param(
+            {"mark-21-side": "front", "mark-21-x": "5", "mark-21-y": "5", "mark-21-type": "cut"},
+            "A body map holds up to 20 marks. Describe any others in the account.",
+            id="body-map-too-many-marks",
+        ),
+    ],
+)
+def test_bad_input_when_recording_gets_its_own_message_and_records_nothing(
+    changes_, message, client_as, teacher, pupil, school
+):
+    before = snapshot()
+    response = client_as(teacher).post(ADD, incident_data(school, pupil, **changes_))
+    assert response.status_code == 200
+    shown = errors_of(response)
+    if message is None:
+        assert any(m.startswith("The time it happened can't be in the future") for m in shown)
+    else:
+        assert message in shown
+    assert changes(before, snapshot()) == {}
+    if "text" in changes_ and len(changes_["text"]) == 200_000:
+        assert response.context["form"]["text"].value() == changes_["text"]  # nothing lost
+
+
+def test_an_action_dated_in_the_future_is_refused(client_as, teacher, school):
+    incident = recorded(membership(teacher, school))
+    future = timezone.localtime() + datetime.timedelta(days=2)
+    before = snapshot()
+    response = client_as(teacher).post(
+        reverse("incidents:action-add", args=[incident.pk]),
+        action_data(occurred_at=f"{future:%Y-%m-%dT%H:%M}"),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["occurred_at"]
+    assert changes(before, snapshot()) == {}
+
+
+def test_an_action_of_200000_characters_is_refused_with_the_limit(client_as, teacher, school):
+    incident = recorded(membership(teacher, school))
+    before = snapshot()
+    response = client_as(teacher).post(
+        reverse("incidents:action-add", args=[incident.pk]), action_data(text="y" * 200_000)
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["text"] == [
+        "This is 200000 characters long; the limit is 100000. "
+        "Attach a longer document as a file instead."
+    ]
+    assert changes(before, snapshot()) == {}
+
+
+OVERFLOW_IDS = {"huge": 2**63, "beyond-64-bits": 2**70, "zero": 0}
+
+
+@pytest.mark.parametrize("value", OVERFLOW_IDS.values(), ids=OVERFLOW_IDS.keys())
+@pytest.mark.parametrize("route", [r for r in OBJECT_ROUTES if "key" not in r.kwargs], ids=str)
+def test_an_overflowing_or_zero_id_in_a_url_is_a_404_not_an_error(
+    route, value, dsl, client_as, ids_for
+):
+    mine = ids_for(dsl)
+    url = route.url({**mine, route.kwargs[-1]: value})
+    assert fetch(client_as(dsl), url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/incidents/-1/",
+        "/incidents/1.0/",
+        "/incidents/0x1/",
+        "/pupils/-5/",
+        "/incidents/\uff11/",  # a full-width digit one
+        "/incidents/1%00/",
+    ],
+)
+def test_a_malformed_id_in_a_url_is_a_404(path, client_as, dsl):
+    assert client_as(dsl).get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "suffix", ["x.css", "x.js", "style.css/", ".png", "%2e%2e/%2e%2e/settings.py"]
+)
+def test_web_cache_deception_paths_under_a_record_are_404(suffix, submitted, client_as, dsl):
+    client = client_as(dsl)
+    response = client.get(f"/incidents/{submitted['incident_id']}/{suffix}")
+    assert response.status_code == 404
+    assert "She said she was hungry" not in html(response)
+
+
+POST_ONLY = [
+    "incidents:pupil-search",
+    "incidents:staff-search",
+    "incidents:recipients-preview",
+    "incidents:draft-save",
+    "incidents:draft-discard",
+    "alerts:alert-read",
+    "alerts:alert-acknowledge",
+    "accounts:switch-school",
+    "accounts:session-keep-alive",
+    "school:staff-change-role",
+    "school:staff-resend-invitation",
+    "school:staff-deactivate",
+    "school:staff-reactivate",
+    "pupils:pupil-restore",
+    "categories:category-retire",
+    "categories:category-reinstate",
+    "categories:category-move-up",
+    "categories:category-move-down",
+]
+
+
+@pytest.mark.parametrize("method", ["get", "head", "options"])
+@pytest.mark.parametrize("url_name", POST_ONLY)
+def test_a_state_change_cannot_be_triggered_by_a_get_or_head(
+    url_name, method, dsl, client_as, ids_for
+):
+    client = client_as(dsl)
+    url = KWARGS_OF[url_name].url(ids_for(dsl))
+    before = snapshot()
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    assert changes(before, snapshot()) == {}
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "localhost.evil.example", "localhost:8000@evil.example", "[::1"]
+)
+def test_a_forged_host_header_is_refused(host, client):
+    response = client.get(LOGIN, HTTP_HOST=host)
+    assert response.status_code == 400
+
+
+def test_a_forwarded_host_cannot_poison_the_reset_link(client, teacher):
+    mail.outbox.clear()
+    client.post(RESET, {"email": teacher.email}, HTTP_X_FORWARDED_HOST="evil.example")
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "evil.example" not in message.body
+
+
+@pytest.mark.parametrize("term", SQLISH.values(), ids=SQLISH.keys())
+def test_sql_in_a_search_finds_nothing_and_causes_no_error(term, client_as, dsl, school, elsewhere):
+    PupilFactory(school=school, legal_first_name="Harriet")
+    client = client_as(dsl)
+    for response in (
+        client.post(reverse("pupils:pupil-list"), {"q": term}),
+        client.post(reverse("incidents:pupil-search"), {"term": term}),
+        client.post(reverse("incidents:staff-search"), {"term": term}),
+        client.get(reverse("audit:trail"), {"person": term, "action": term}),
+    ):
+        assert response.status_code == 200
+        assert "Harriet" not in html(response)
+        assert_nothing_from_elsewhere(html(response).replace("Fernhill Academy", ""))
+    assert Pupil.objects.for_school(school).count() == 1
+
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "https://evil.example/"}
+
+
+def test_a_forged_htmx_request_gets_no_more_than_a_normal_one(client_as, teacher):
+    response = client_as(teacher).get(reverse("pupils:pupil-list"), **HTMX)
+    assert response.status_code == 403
+
+
+def test_a_forged_htmx_request_for_another_schools_pupil_is_a_404(client_as, dsl, elsewhere):
+    url = reverse("pupils:pupil-detail", args=[elsewhere["pupil"].pk])
+    response = client_as(dsl).get(url, **HTMX, HTTP_HX_TARGET="body", HTTP_HX_BOOSTED="true")
+    assert response.status_code == 404
+    assert_nothing_from_elsewhere(html(response))
+
+
+def test_a_forged_htmx_search_of_the_pupil_list_returns_only_this_schools_pupils(
+    client_as, dsl, school, elsewhere
+):
+    PupilFactory(school=school, legal_first_name="Quentin", legal_last_name="Quartermaine")
+    response = client_as(dsl).post(reverse("pupils:pupil-list"), {"q": "Quarterm"}, **HTMX)
+    assert response.status_code == 200
+    assert "<html" not in html(response)  # only the results fragment
+    assert "Quentin" in html(response) and "Zebedee" not in html(response)
+
+
+def test_the_session_clock_asked_as_json_says_nothing_about_records(client_as, teacher):
+    response = client_as(teacher).get(
+        reverse("accounts:session-status"), HTTP_ACCEPT="application/json", **HTMX
+    )
+    assert set(response.json()) == {"signed_in", "seconds_remaining", "limit"}
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "999999999999999999999", "1e3", "%00", "last"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["incidents:incident-list", "alerts:alert-list", "incidents:task-list", "pupils:pupil-list"],
+)
+def test_an_odd_page_number_on_a_list_is_never_an_error(url_name, page, client_as, dsl):
+    response = client_as(dsl).get(reverse(url_name), {"page": page})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "9999-99-99"},
+        {"from": "0001-01-01", "to": "9999-12-31"},
+        {"from": "2026-01-02", "to": "2026-01-01"},
+        {"person": "-1"},
+        {"person": "99999999999999999999999"},
+        {"action": "'; DROP TABLE audit_auditevent; --"},
+    ],
+)
+def test_an_odd_audit_filter_gets_a_message_not_an_error(query, client_as, dsl):
+    response = client_as(dsl).get(reverse("audit:trail"), query)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_a_formula_in_a_user_agent_is_defused_in_the_audit_export(client_as, dsl, teacher, pupil):
+    client_as(teacher).get(
+        reverse("incidents:incident-list"), HTTP_USER_AGENT='=HYPERLINK("http://evil.example")'
+    )
+    Client().post(
+        LOGIN,
+        {"login": teacher.email, "password": WRONG},
+        HTTP_USER_AGENT='=cmd|" /C calc"!A0',
+    )
+    response = client_as(dsl).get(reverse("audit:export"))
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode()
+    assert "=cmd" in lines  # the attempt is kept, as text
+    for cell in re.findall(r'(?:^|,)"?([^,\n"]*)', lines, re.M):
+        assert not cell.startswith(("=", "+", "@")), cell
+
+
+def test_too_many_form_fields_are_refused_without_an_error(client_as, teacher):
+    data = {f"field{n}": "x" for n in range(2500)}
+    response = client_as(teacher).post(ADD, data)
+    assert response.status_code == 400
+
+
+def test_a_request_body_too_big_for_memory_is_refused_without_an_error(
+    client_as, teacher, pupil, school
+):
+    before = snapshot()
+    data = incident_data(school, pupil, location="y" * (6 * 1024 * 1024))
+    response = client_as(teacher).post(ADD, data)
+    assert response.status_code == 400
+    assert changes(before, snapshot()) == {}
