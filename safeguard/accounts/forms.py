@@ -14,6 +14,7 @@ from safeguard.accounts import selectors
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import ALREADY_ON_STAFF, SLT_RENAME, email_domain_error
+from safeguard.lib.text import single_line_problem
 
 DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$"
@@ -32,6 +33,14 @@ def required(message: str) -> dict[str, str]:
     return {"required": message}
 
 
+def single_line(value: str) -> None:
+    """Names reach pages and email headers: one line, no control or direction-override
+    characters (a line break in a name could otherwise start a new email header)."""
+    problem = single_line_problem(value, max_length=len(value))
+    if problem:
+        raise forms.ValidationError(problem)
+
+
 class StaffFilterForm(PlainLabelsMixin, forms.Form):
     role = forms.ChoiceField(
         choices=[("", "All roles"), *Role.choices], required=False, label="Role"
@@ -43,10 +52,16 @@ class StaffFilterForm(PlainLabelsMixin, forms.Form):
 
 class InviteStaffForm(PlainLabelsMixin, forms.Form):
     first_name = forms.CharField(
-        max_length=100, label="First name", error_messages=required("Enter their first name.")
+        max_length=100,
+        label="First name",
+        validators=[single_line],
+        error_messages=required("Enter their first name."),
     )
     last_name = forms.CharField(
-        max_length=100, label="Last name", error_messages=required("Enter their last name.")
+        max_length=100,
+        label="Last name",
+        validators=[single_line],
+        error_messages=required("Enter their last name."),
     )
     email = forms.EmailField(
         max_length=254,
@@ -66,6 +81,7 @@ class InviteStaffForm(PlainLabelsMixin, forms.Form):
         max_length=100,
         required=False,
         label="Job title (optional)",
+        validators=[single_line],
         help_text="For example Year 6 teacher or SENCO.",
     )
 
@@ -95,12 +111,20 @@ class InviteStaffForm(PlainLabelsMixin, forms.Form):
 
 class StaffDetailsForm(PlainLabelsMixin, forms.Form):
     first_name = forms.CharField(
-        max_length=100, label="First name", error_messages=required("Enter their first name.")
+        max_length=100,
+        label="First name",
+        validators=[single_line],
+        error_messages=required("Enter their first name."),
     )
     last_name = forms.CharField(
-        max_length=100, label="Last name", error_messages=required("Enter their last name.")
+        max_length=100,
+        label="Last name",
+        validators=[single_line],
+        error_messages=required("Enter their last name."),
     )
-    job_title = forms.CharField(max_length=100, required=False, label="Job title (optional)")
+    job_title = forms.CharField(
+        max_length=100, required=False, label="Job title (optional)", validators=[single_line]
+    )
 
     @classmethod
     def for_membership(cls, membership: Membership) -> "StaffDetailsForm":
@@ -129,6 +153,7 @@ class StaffGroupForm(PlainLabelsMixin, forms.Form):
     name = forms.CharField(
         max_length=100,
         label="Name",
+        validators=[single_line],
         help_text="For example SEND team.",
         error_messages=required("Give the group a name."),
     )
@@ -212,6 +237,11 @@ class SchoolSettingsForm(PlainLabelsMixin, forms.ModelForm):
                 "max_value": "Enter at most 240 minutes.",
             },
         }
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        single_line(name)
+        return name
 
     def clean_urn(self) -> str:
         return self.cleaned_data["urn"].strip()

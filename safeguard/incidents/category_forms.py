@@ -6,6 +6,7 @@ from django import forms
 
 from safeguard.accounts.models import School
 from safeguard.incidents.models import Category
+from safeguard.lib.text import single_line_problem
 
 NAME_MAX = Category._meta.get_field("name").max_length
 DESCRIPTION_MAX = Category._meta.get_field("description").max_length
@@ -61,6 +62,10 @@ class CategoryForm(forms.Form):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
+        # The name goes into alert email subjects: one line, no control characters.
+        problem = single_line_problem(name, max_length=NAME_MAX)
+        if problem:
+            raise forms.ValidationError(problem)
         clash = Category.objects.for_school(self.school).filter(name__iexact=name)
         if self.category is not None:
             clash = clash.exclude(pk=self.category.pk)
