@@ -1,11 +1,31 @@
-"""Small request-wide middleware: no browser caching of signed-in pages."""
+"""Small request-wide middleware: clean client headers we store; no browser caching of
+signed-in pages."""
 
+import unicodedata
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from safeguard.lib import request_context
+
+
+class CleanUserAgentMiddleware:
+    """The User-Agent is stored (the audit trail, "Your sessions"): drop its control
+    characters first. A NUL byte can't be stored in PostgreSQL (an error page instead of
+    the record), and line breaks or terminal escapes in a log line forge entries (ASVS
+    16.4.1). First in MIDDLEWARE, so every later reader sees the clean value."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        agent = request.META.get("HTTP_USER_AGENT")
+        if agent and any(unicodedata.category(c) == "Cc" for c in agent):
+            request.META["HTTP_USER_AGENT"] = "".join(
+                c for c in agent if unicodedata.category(c) != "Cc"
+            )
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:
