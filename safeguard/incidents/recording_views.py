@@ -350,11 +350,12 @@ def _draft_data(data: QueryDict) -> dict[str, list[str]]:
     """What a draft keeps: every field as typed, except files, the token and the button.
 
     Null characters can't be stored in PostgreSQL's JSON; the submit says what's wrong.
+    No field of the form has one in its name, so such a field is not kept at all.
     """
     return {
         key: [value.replace("\x00", "") for value in data.getlist(key)]
         for key in data
-        if key not in NOT_DRAFTED
+        if key not in NOT_DRAFTED and "\x00" not in key
     }
 
 
