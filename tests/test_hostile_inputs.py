@@ -738,6 +738,10 @@ BAD_REFERENCES = {
         lambda s, e: {"people": [str(membership(member(s, Role.GOVERNOR), s).pk)]},
         "Choose people from the list.",
     ),
+    "deactivated-colleague": (
+        lambda s, e: {"people": [str(_deactivated(s).pk)]},
+        "Choose people from the list.",
+    ),
     "other-schools-dsl-spoken-to": (
         lambda s, e: {"spoke_to_dsl": "yes", "dsl_spoken_to": str(e["dsl_membership"].pk)},
         "Choose the DSL from the list.",
@@ -764,6 +768,13 @@ BAD_REFERENCES = {
         "Say what you are recording: choose one of the options.",
     ),
 }
+
+
+def _deactivated(school) -> Membership:
+    gone = membership(member(school, Role.TEACHER, first_name="Gone"), school)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    return gone
 
 
 def _unknown_role(school) -> dict:
@@ -2407,3 +2418,196 @@ def test_a_request_body_too_big_for_memory_is_refused_without_an_error(
     response = client_as(teacher).post(ADD, data)
     assert response.status_code == 400
     assert changes(before, snapshot()) == {}
+
+
+# 17. More that a careful attacker tries -----------------------------------------------------------
+
+
+def test_a_draft_stuffed_with_another_schools_ids_shows_nothing_of_theirs_when_resumed(
+    client_as, teacher, school, elsewhere
+):
+    client = client_as(teacher)
+    key = uuid.uuid4()
+    saved = client.post(
+        reverse("incidents:draft-save"),
+        {
+            "submit_key": str(key),
+            "pupil": str(elsewhere["pupil"].pk),
+            "link_pupil": [str(elsewhere["pupil"].pk)],
+            "people": [str(elsewhere["membership"].pk)],
+            "groups": [str(elsewhere["group"].pk)],
+            "categories": [str(elsewhere["category"].pk)],
+            "dsl_spoken_to": str(elsewhere["dsl_membership"].pk),
+        },
+    )
+    draft = Draft.objects.for_school(school).get(pk=saved.json()["draft_id"])
+    response = client.get(reverse("incidents:draft-resume", args=[draft.pk]))
+    assert response.status_code == 200
+    assert_nothing_from_elsewhere(html(response))
+    assert elsewhere["dsl"].email not in html(response)
+
+
+def test_a_follow_up_link_naming_a_colleagues_task_shows_none_of_it(
+    client_as, teacher, midday, dsl, school
+):
+    incident = recorded(membership(teacher, school), people=[membership(midday, school)])
+    due = timezone.localdate() + datetime.timedelta(days=2)
+    client_as(teacher).post(
+        reverse("incidents:action-add", args=[incident.pk]),
+        action_data(
+            text="Secret task wording for the DSL only.",
+            assigned_to=str(membership(dsl, school).pk),
+            due_on=f"{due:%Y-%m-%d}",
+        ),
+    )
+    task = Action.objects.for_school(school).get(incident=incident)
+    url = reverse("incidents:action-add", args=[incident.pk])
+    for value in (str(task.pk), "abc", "99999999999999999999999"):
+        response = client_as(midday).get(url, {"follows_up": value})
+        assert response.status_code == 200
+        assert "Secret task wording" not in html(response).split("</h1>", 1)[1].split(
+            'id="actions"', 1
+        )[0] or "<select" not in html(response)
+
+
+def test_a_user_agent_with_null_and_control_characters_is_no_error_and_no_log_forgery(
+    client_as, teacher, school
+):
+    incident = recorded(membership(teacher, school))
+    agent = "Mozilla/5.0\x00\r\nFAKE AUDIT LINE\x1b[2J"
+    response = client_as(teacher).get(
+        reverse("incidents:incident-detail", args=[incident.pk]), HTTP_USER_AGENT=agent
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(action="incident_viewed").latest("pk")
+    assert "\x00" not in event.user_agent
+
+
+def test_a_spoofed_forwarded_for_header_is_not_recorded_as_the_address(client_as, teacher, school):
+    incident = recorded(membership(teacher, school))
+    client_as(teacher).get(
+        reverse("incidents:incident-detail", args=[incident.pk]),
+        HTTP_X_FORWARDED_FOR="6.6.6.6",
+        HTTP_X_REAL_IP="6.6.6.6",
+        REMOTE_ADDR="198.51.100.20",
+    )
+    event = AuditEvent.objects.filter(action="incident_viewed").latest("pk")
+    assert event.ip_address == "198.51.100.20"
+
+
+def test_a_spoofed_forwarded_for_header_does_not_dodge_the_sign_in_throttle(client, teacher):
+    for n in range(10):
+        _sign_in(
+            client,
+            f"guess{n}@larkspur.example",
+            WRONG,
+            REMOTE_ADDR="203.0.113.8",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        )
+    response = _sign_in(
+        client, teacher.email, REMOTE_ADDR="203.0.113.8", HTTP_X_FORWARDED_FOR="10.0.0.99"
+    )
+    assert "Too many failed login attempts. Try again later." in html(response)
+
+
+def test_a_session_id_planted_before_sign_in_is_worthless_after_it(client, teacher):
+    client.get(LOGIN)
+    client.session["planted"] = True
+    planted = client.cookies.get("sessionid")
+    planted_value = planted.value if planted else None
+    _sign_in(client, teacher.email)
+    assert client.cookies["sessionid"].value != planted_value
+    stranger = Client()
+    if planted_value:
+        stranger.cookies["sessionid"] = planted_value
+    assert stranger.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_null_byte_in_a_draft_field_name_is_no_error(client_as, teacher, school):
+    response = client_as(teacher).post(
+        reverse("incidents:draft-save"),
+        {"submit_key": str(uuid.uuid4()), "te\x00xt": "hello", "text": "ok"},
+    )
+    assert response.status_code in (200, 400)
+
+
+PUBLIC_FORMS = {
+    "sign-in": (LOGIN, {"login": "a\x00@b.example", "password": "p\x00w"}),
+    "reset": (RESET, {"email": "a\x00@b.example"}),
+    "sign-in-invalid-utf8": (LOGIN, "login=%FF%FE&password=%C0%AF"),
+    "reset-invalid-utf8": (RESET, "email=%ED%A0%80%40b.example"),
+}
+
+
+@pytest.mark.parametrize("case", PUBLIC_FORMS)
+def test_broken_bytes_in_the_signed_out_forms_are_no_error(case, client):
+    url, data = PUBLIC_FORMS[case]
+    if isinstance(data, str):
+        response = client.post(url, data, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post(url, data)
+    assert response.status_code in (200, 302, 400)
+
+
+def test_a_null_byte_in_a_second_factor_code_is_no_error(dsl):
+    client = Client()
+    _sign_in(client, dsl.email)
+    response = client.post(reverse("mfa_authenticate"), {"code": "12\x0034"})
+    assert response.status_code == 200
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_accepting_an_invitation_ignores_crafted_email_and_superuser_fields(client, dsl, school):
+    from safeguard.accounts import services
+    from safeguard.accounts.tasks import invitation_url
+
+    invited = services.invite_staff(
+        school=school,
+        invited_by=dsl,
+        first_name="Nia",
+        last_name="Cole",
+        email="nia@larkspur.example",
+        role=Role.TEACHER,
+        job_title="",
+    ).user
+    client.get(invitation_url(invited).removeprefix("http://localhost:8000"))
+    response = client.post(
+        reverse("accounts:invitation-set-password"),
+        {
+            "password1": "Brand-New-Pass-42!",
+            "password2": "Brand-New-Pass-42!",
+            "email": "attacker@evil.example",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "role": Role.DSL,
+        },
+    )
+    assert response.status_code == 302
+    invited.refresh_from_db()
+    assert invited.email == "nia@larkspur.example"
+    assert not invited.is_superuser and not invited.is_staff
+    assert membership(invited, school).role == Role.TEACHER
+
+
+def test_a_huge_staff_search_term_is_answered_without_error(client_as, teacher):
+    response = client_as(teacher).post(
+        reverse("incidents:staff-search"), {"term": " ".join(["x" * 50_000] * 8)}
+    )
+    assert response.status_code == 200
+
+
+def test_a_dsl_demoted_mid_session_loses_dsl_pages_on_the_next_click(
+    client_as, dsl, deputy, school
+):
+    client = client_as(dsl)
+    assert client.get(reverse("pupils:pupil-list")).status_code == 200
+    demoted = membership(dsl, school)
+    demoted.role = Role.TEACHER
+    demoted.save(update_fields=["role"])
+    assert client.get(reverse("pupils:pupil-list")).status_code == 403
+
+
+def test_signing_in_with_a_null_byte_in_the_user_agent_is_no_error(client, teacher):
+    response = _sign_in(client, teacher.email, HTTP_USER_AGENT="Mozilla\x00/5.0\r\nX: y")
+    assert response.status_code == 302
+    assert client.get(reverse("usersessions_list"), HTTP_USER_AGENT="a\x00b").status_code == 200
