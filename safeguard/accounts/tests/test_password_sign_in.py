@@ -5,9 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safeguard.accounts.tests.factories import DEFAULT_PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("account_login")
+NEW_PASSWORD = "Brand-New-Lamp-77!"
 PASSPHRASE = ("Kettle lamp orchard 42! " * 6)[:128]
 
 
@@ -49,3 +52,17 @@ def test_the_sign_in_page_takes_the_password_in_a_password_field_open_to_pasting
     assert 'type="password"' in page
     assert "onpaste" not in page
     assert 'autocomplete="current-password"' in page
+
+
+def test_changing_the_password_signs_out_every_other_session_but_this_one(teacher):
+    here, elsewhere = Client(), Client()
+    for client in (here, elsewhere):
+        client.post(LOGIN, {"login": teacher.email, "password": DEFAULT_PASSWORD})
+
+    here.post(
+        reverse("account_change_password"),
+        {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert here.get(reverse("dashboard")).status_code == 200
+    assert elsewhere.get(reverse("dashboard")).status_code == 302
