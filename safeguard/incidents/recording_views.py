@@ -274,7 +274,8 @@ def _reason(recipient: alerting.Recipient) -> str:
 
 
 def _pupils_matching(membership: Membership, term: str) -> list[Pupil]:
-    term = term.strip()[:100]
+    # PostgreSQL refuses a null character in a query; no name holds one.
+    term = term.replace("\x00", "").strip()[:100]
     if len(term) < MIN_SEARCH_LENGTH:
         return []
     return list(
@@ -285,6 +286,7 @@ def _pupils_matching(membership: Membership, term: str) -> list[Pupil]:
 
 
 def _staff_matching(membership: Membership, term: str) -> list[Membership]:
+    term = term.replace("\x00", "")
     words = term.split()[:4]
     if len(term.strip()) < MIN_SEARCH_LENGTH:
         return []
