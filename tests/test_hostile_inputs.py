@@ -2611,3 +2611,25 @@ def test_signing_in_with_a_null_byte_in_the_user_agent_is_no_error(client, teach
     response = _sign_in(client, teacher.email, HTTP_USER_AGENT="Mozilla\x00/5.0\r\nX: y")
     assert response.status_code == 302
     assert client.get(reverse("usersessions_list"), HTTP_USER_AGENT="a\x00b").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        pytest.param("incidents:pupil-search", {"term": "Sal\x00ly"}, id="pupil-suggestions"),
+        pytest.param("incidents:staff-search", {"term": "Ter\x00ry"}, id="staff-suggestions"),
+        pytest.param(
+            "incidents:incident-add",
+            {"action": "search-pupil", "pupil_query": "Sa\x00l"},
+            id="add-incident-pupil-search",
+        ),
+        pytest.param(
+            "incidents:incident-add",
+            {"action": "search-people", "people_query": "Te\x00r"},
+            id="add-incident-people-search",
+        ),
+    ],
+)
+def test_a_null_byte_in_a_type_ahead_search_is_no_error(url_name, data, client_as, dsl, pupil):
+    response = client_as(dsl).post(reverse(url_name), data)
+    assert response.status_code == 200
