@@ -37,6 +37,10 @@ def attachment_download(request: HttpRequest, incident_id: int, attachment_id: i
         action=AuditAction.ATTACHMENT_DOWNLOADED,
         school=request.school,
         target=attachment,
-        detail={"incident": incident.pk, "action": attachment.action_id, "pupil": incident.review.pupil_id},
+        detail={
+            "incident": incident.pk,
+            "action": attachment.action_id,
+            "pupil": incident.review.pupil_id,
+        },
     )
     return response

@@ -106,7 +106,9 @@ def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims a huge picture (a pixel flood), built without drawing it."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return (
@@ -426,7 +428,9 @@ def test_sweeping_deletes_an_old_file_no_attachment_names(school, fresh_media):
     assert not default_storage.exists(orphan.stored_name)
 
 
-def test_sweeping_keeps_a_file_that_an_attachment_names(school, teacher, membership_of, fresh_media):
+def test_sweeping_keeps_a_file_that_an_attachment_names(
+    school, teacher, membership_of, fresh_media
+):
     [kept], _ = store(school, upload("letter.pdf", PDF))
     incident = record_test_incident(membership_of(teacher), files=[kept])
     _age(kept.stored_name, 24 * 400)
