@@ -3,6 +3,8 @@
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
+from allauth.core.internal.httpkit import get_client_ip
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 
@@ -16,7 +18,13 @@ _current: ContextVar[RequestMeta | None] = ContextVar("request_meta", default=No
 
 
 def bind(request: HttpRequest) -> Token:
-    ip = request.META.get("REMOTE_ADDR") or None
+    try:
+        # The same address allauth's rate limits use (settings.ALLAUTH_TRUSTED_PROXY_COUNT).
+        ip = get_client_ip(request)
+    except ImproperlyConfigured:
+        # Fewer X-Forwarded-For entries than trusted proxies: a request that bypassed
+        # the proxy. Record the address that actually connected.
+        ip = request.META.get("REMOTE_ADDR") or None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     return _current.set(RequestMeta(ip_address=ip, user_agent=agent))
 
