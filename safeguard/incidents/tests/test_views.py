@@ -44,3 +44,17 @@ def test_governor_cannot_open_incidents(client_as, governor, teacher, membership
     client = client_as(governor)
     assert client.get(reverse("incidents:incident-list")).status_code == 403
     assert client.get(reverse("incidents:incident-detail", args=[incident.pk])).status_code == 403
+
+
+def test_long_incident_list_is_paged_with_older_and_newer_links(
+    client_as, dsl, teacher, membership_of
+):
+    for _ in range(51):
+        record_test_incident(membership_of(teacher))
+    client = client_as(dsl)
+    first = client.get(reverse("incidents:incident-list"))
+    assert len(first.context["page"].object_list) == 50
+    assert b'href="?page=2">Older</a>' in first.content
+    second = client.get(reverse("incidents:incident-list") + "?page=2")
+    assert len(second.context["page"].object_list) == 1
+    assert b'href="?page=1">Newer</a>' in second.content
