@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
 from safeguard.incidents.models import Action, Alert, Category, Incident
+from safeguard.incidents.records import ReviewStatus
 
 
 def can_see_every_incident(membership: Membership) -> bool:
@@ -61,3 +62,14 @@ def alerts_for(membership: Membership) -> QuerySet[Alert]:
 
 def unread_alert_count(membership: Membership) -> int:
     return alerts_for(membership).filter(read_at__isnull=True).count()
+
+
+def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
+    """New incidents no DSL has reviewed yet, oldest first (DOMAIN.md: the DSL's dashboard)."""
+    if not can_see_every_incident(membership):
+        return Incident.objects.for_school(membership.school).none()
+    return (
+        incidents_visible_to(membership)
+        .filter(review__status=ReviewStatus.NEW, review__is_withdrawn=False)
+        .order_by("recorded_at", "id")
+    )

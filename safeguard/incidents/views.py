@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
@@ -15,6 +16,7 @@ from safeguard.incidents.models import (
     IncidentCorrection,
     LinkedPupil,
 )
+from safeguard.incidents.records import ReviewStatus
 from safeguard.incidents.selectors import (
     actions_on,
     can_see_every_incident,
@@ -26,16 +28,29 @@ from safeguard.incidents.selectors import (
 @requires(Capability.RECORD_INCIDENT)
 def incident_list(request: HttpRequest) -> HttpResponse:
     """DSLs: every incident in the school. Everyone else: their own and those they were alerted to."""
+    sees_all = can_see_every_incident(request.membership)
     incidents = (
         incidents_visible_to(request.membership)
         .prefetch_related("review__categories")
         .order_by("-recorded_at", "-id")
     )
+    # Only the DSL's review status filters the list: no names ever reach the URL.
+    status = request.GET.get("status", "")
+    if sees_all and status in ReviewStatus.values:
+        incidents = incidents.filter(review__status=status)
+    else:
+        status = ""
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/incident_list.html",
-        {"page": page, "sees_all": can_see_every_incident(request.membership)},
+        {
+            "page": page,
+            "sees_all": sees_all,
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "filter_query": f"{urlencode({'status': status})}&" if status else "",
+        },
     )
 
 

@@ -58,3 +58,30 @@ def test_long_incident_list_is_paged_with_older_and_newer_links(
     second = client.get(reverse("incidents:incident-list") + "?page=2")
     assert len(second.context["page"].object_list) == 1
     assert b'href="?page=1">Newer</a>' in second.content
+
+
+def test_dsl_dashboard_lists_incidents_awaiting_review(client_as, dsl, teacher, membership_of):
+    incident = record_test_incident(membership_of(teacher))
+    response = client_as(dsl).get(reverse("dashboard"))
+    assert response.context["awaiting_review_count"] == 1
+    assert list(response.context["awaiting_review"]) == [incident]
+
+
+def test_teacher_dashboard_has_no_review_list(client_as, teacher, membership_of):
+    record_test_incident(membership_of(teacher))
+    response = client_as(teacher).get(reverse("dashboard"))
+    assert response.context["awaiting_review_count"] == 0
+    assert b"Awaiting your review" not in response.content
+
+
+def test_dsl_filters_the_list_by_review_status(client_as, dsl, teacher, membership_of, school):
+    from safeguard.incidents.models import IncidentReview
+
+    reviewed = record_test_incident(membership_of(teacher))
+    fresh = record_test_incident(membership_of(teacher))
+    IncidentReview.objects.for_school(school).filter(incident=reviewed).update(status="open")
+    client = client_as(dsl)
+    new_only = client.get(reverse("incidents:incident-list") + "?status=new")
+    assert list(new_only.context["page"].object_list) == [fresh]
+    nonsense = client.get(reverse("incidents:incident-list") + "?status=nonsense")
+    assert len(nonsense.context["page"].object_list) == 2
