@@ -42,10 +42,12 @@ SESSION_SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 SESSION_LAST_ACTIVITY_KEY = "safeguard_last_activity"
 DEFAULT_IDLE_MINUTES: int = School._meta.get_field("idle_timeout_minutes").default  # type: ignore[assignment]
 
-IDLE_MESSAGE = (
-    "You were signed out after {minutes} minutes without activity. "
-    "Anything you were writing was saved as a draft."
+IDLE_MESSAGE = "You were signed out after {minutes} minutes without activity."
+DRAFT_KEPT_MESSAGE = (
+    " The incident you were sending was not recorded yet: it is kept as a draft. "
+    "Sign in and choose it under “Carry on writing” to submit it."
 )
+AUTOSAVE_MESSAGE = " Anything you were writing on the Add Incident form was saved as a draft."
 ABSOLUTE_MESSAGE = (
     "You were signed out because you had been signed in for {hours} hours. Please sign in again."
 )
@@ -156,6 +158,13 @@ class SessionTimeoutMiddleware:
             message = IDLE_MESSAGE.format(minutes=idle_limit_seconds(request) // 60)
         else:
             return None
+        # An incident posted just as the session ended is kept, not lost (no-JS submit).
+        from safeguard.incidents.recording_views import keep_as_draft
+
+        if keep_as_draft(request):
+            message += DRAFT_KEPT_MESSAGE
+        elif message != ABSOLUTE_MESSAGE.format(hours=round(absolute_limit_seconds() / 3600)):
+            message += AUTOSAVE_MESSAGE
         logout(request)
         messages.warning(request, message)
         return _signed_out_response(request)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -359,6 +360,37 @@ def _draft_data(data: QueryDict) -> dict[str, list[str]]:
         for key in data
         if key not in NOT_DRAFTED and "\x00" not in key
     }
+
+
+# Where a POST carries an incident being written: if the session ends just as it arrives,
+# it is kept as a draft rather than lost (safeguard.accounts.sessions).
+DRAFTABLE_URL_NAMES = frozenset({"incidents:incident-add", "incidents:draft-save"})
+
+
+def keep_as_draft(request: HttpRequest) -> bool:
+    """Save the incident form in this POST as its author's draft; True if one was saved.
+
+    Called when a session times out with the form in flight (no JavaScript autosave), so
+    the author finds their words in "Carry on writing" after signing in again.
+    """
+    membership = getattr(request, "membership", None)
+    if request.method != "POST" or membership is None:
+        return False
+    if Capability.RECORD_INCIDENT not in membership.capabilities:
+        return False
+    try:
+        if resolve(request.path_info).view_name not in DRAFTABLE_URL_NAMES:
+            return False
+    except Resolver404:
+        return False
+    key = _submit_key(request.POST)
+    if key is None:
+        return False
+    try:
+        recording.save_draft(membership=membership, submit_key=key, data=_draft_data(request.POST))
+    except ValidationError:
+        return False
+    return True
 
 
 def _submit_key(data: QueryDict) -> uuid.UUID | None:

@@ -54,13 +54,13 @@ def test_a_request_21_minutes_after_the_last_one_goes_to_sign_in(signed_in, cloc
     assert response["Location"] == f"{LOGIN}?next=/"
 
 
-def test_the_idle_sign_out_says_why_and_that_the_draft_was_kept(signed_in, clock):
+def test_the_idle_sign_out_says_why_and_what_autosave_kept(signed_in, clock):
     clock.move_to(minutes(21))
     response = signed_in.get(DASHBOARD, follow=True)
     assert response.request["PATH_INFO"] == LOGIN
     assert (
         "You were signed out after 20 minutes without activity. "
-        "Anything you were writing was saved as a draft."
+        "Anything you were writing on the Add Incident form was saved as a draft."
     ) in response.content.decode()
 
 
