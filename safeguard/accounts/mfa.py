@@ -238,6 +238,12 @@ def describe(authenticator: Authenticator) -> str:
     return label
 
 
+FORMER_STAFF_KEYS = (
+    "{name} no longer works at this school, so their keys aren't this school's to revoke. "
+    "If they work at another school, its DSL can do it."
+)
+
+
 @transaction.atomic
 def revoke_keys(*, membership: Membership, revoked_by: User) -> int:
     """Remove every key and recovery code of a member of staff and end their sessions.
@@ -252,6 +258,9 @@ def revoke_keys(*, membership: Membership, revoked_by: User) -> int:
     user = membership.user
     if user.pk == revoked_by.pk:
         raise ValidationError(OWN_KEYS)
+    if not membership.is_active:
+        # Their keys now guard their work at other schools, not this one.
+        raise ValidationError(FORMER_STAFF_KEYS.format(name=user.full_name or user.email))
     authenticators = keys_of(user)
     if not authenticators:
         raise ValidationError(NO_KEYS.format(name=user.full_name or user.email))

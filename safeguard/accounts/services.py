@@ -244,6 +244,12 @@ def invited_membership_of(user: User) -> Membership | None:
     )
 
 
+FORMER_STAFF_DETAILS = (
+    "This person no longer works at your school, so their details can't be changed here. "
+    "Reactivate them first if they have come back."
+)
+
+
 @transaction.atomic
 def update_staff_details(
     *,
@@ -253,7 +259,10 @@ def update_staff_details(
     last_name: str,
     job_title: str,
 ) -> Membership:
-    """Correct a person's name or job title. Names belong to the person, in every school."""
+    """Correct a person's name or job title. Names belong to the person, in every school,
+    so only a school they still work at may change them."""
+    if not membership.is_active:
+        raise ValidationError(FORMER_STAFF_DETAILS)
     user = membership.user
     changed: list[str] = []
     for obj, field, value in (
