@@ -194,7 +194,10 @@ def record_incident(
         # A concurrent submit with the same key won the race: return its incident.
         existing = _already_recorded(membership, submit_key)
         if existing is None:
-            raise
+            # The key was used in another school (the author switched school mid-form).
+            raise ValidationError(
+                "This form was already used for another school. Start a new incident."
+            ) from None
         return existing, False
     return incident, True
 

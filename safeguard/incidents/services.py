@@ -80,7 +80,8 @@ def update_category(
     """Rename or re-describe a category, or change its flags; returns the changed fields.
 
     Old records keep pointing at the same category, so a rename shows on them
-    too. Un-restricting is allowed: which categories are restricted is the
+    too; the audit keeps the old and new name, so what a record was filed under
+    at any date can be shown. Un-restricting is allowed: which categories are restricted is the
     DSL's decision (school policy section 5 step 4); the view warns about it.
     """
     wanted = {
@@ -92,6 +93,8 @@ def update_category(
     changed = [field for field in EDITABLE_FIELDS if getattr(category, field) != wanted[field]]
     if not changed:
         return []
+    # Category names are the school's own labels, not pupil data: safe in the audit.
+    renamed = {"from": category.name, "to": wanted["name"]} if "name" in changed else None
     for field in changed:
         setattr(category, field, wanted[field])
     category.full_clean()
@@ -101,7 +104,7 @@ def update_category(
         action=AuditAction.CATEGORY_UPDATED,
         school=category.school,
         target=category,
-        detail={"changed": changed},
+        detail={"changed": changed, **({"name": renamed} if renamed else {})},
     )
     return changed
 

@@ -76,7 +76,10 @@ def test_updating_a_category_returns_and_audits_the_changed_fields(school, dsl):
     )
     assert changed == ["name", "description"]
     [event] = events(AuditAction.CATEGORY_UPDATED)
-    assert event.detail == {"changed": ["name", "description"]}
+    assert event.detail == {
+        "changed": ["name", "description"],
+        "name": {"from": "Gangs", "to": "Gangs and county lines"},
+    }
     category.refresh_from_db()
     assert category.name == "Gangs and county lines"
 

@@ -230,7 +230,10 @@ def test_renaming_a_category_saves_and_audits_the_changed_field(client_as, dsl, 
     category.refresh_from_db()
     assert category.name == "Gangs and county lines"
     event = AuditEvent.objects.get(action=AuditAction.CATEGORY_UPDATED)
-    assert event.detail == {"changed": ["name"]}
+    assert event.detail == {
+        "changed": ["name"],
+        "name": {"from": "Gangs", "to": "Gangs and county lines"},
+    }
 
 
 def test_changing_only_the_case_of_a_categorys_own_name_is_allowed(client_as, dsl, school):

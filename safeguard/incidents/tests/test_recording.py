@@ -190,3 +190,15 @@ def test_draft_is_private_to_its_author(teacher, midday, membership_of):
     recording.save_draft(membership=membership_of(teacher), submit_key=key, data={"text": "x"})
     with pytest.raises(ValidationError, match="someone else"):
         recording.save_draft(membership=membership_of(midday), submit_key=key, data={"text": "y"})
+
+
+def test_a_form_key_used_in_another_school_gets_a_message_not_an_error(
+    teacher, membership_of, school, other_school
+):
+    from safeguard.accounts.tests.factories import MembershipFactory
+
+    key = uuid.uuid4()
+    MembershipFactory(user=teacher, school=other_school, role=Role.TEACHER)
+    record_test_incident(membership_of(teacher, other_school), submit_key=key)
+    with pytest.raises(ValidationError, match="another school"):
+        record_test_incident(membership_of(teacher, school), submit_key=key)
