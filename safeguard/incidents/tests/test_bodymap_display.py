@@ -96,6 +96,7 @@ def test_the_print_view_shows_the_body_map(client_as, teacher, membership_of):
 
 def test_the_drawing_needs_nothing_from_outside_the_page_to_make_a_pdf(teacher, membership_of):
     import weasyprint
+
     incident = record_test_incident(membership_of(teacher), marks=[BRUISE, CUT])
     marks = BodyMapMark.objects.for_school(incident.school).filter(incident=incident)
     html = render_to_string("incidents/includes/body_map_display.html", {"marks": marks})
