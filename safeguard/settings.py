@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "safeguard.accounts.sessions.SessionTimeoutMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "safeguard.lib.middleware.NoStoreMiddleware",
+    "safeguard.lib.middleware.RefusalLogMiddleware",
     # Last: needs request.membership, and its redirects still get the no-store headers.
     "safeguard.accounts.mfa.SecondFactorRequiredMiddleware",
 ]

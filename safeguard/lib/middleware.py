@@ -1,6 +1,7 @@
 """Small request-wide middleware: clean client headers we store; no browser caching of
 signed-in pages."""
 
+import logging
 import unicodedata
 from collections.abc import Callable
 
@@ -48,4 +49,31 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
             response["Pragma"] = "no-cache"
+        return response
+
+
+refusals = logging.getLogger("safeguard.security")
+
+
+class RefusalLogMiddleware:
+    """Log every refusal of a signed-in person (403, 404), so someone probing ids or
+    reaching for what isn't theirs leaves a trace (ASVS 16.3.2). Paths carry ids only,
+    never names (docs/architecture.md rule 5), so the line holds nothing sensitive."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in {403, 404} and request.user.is_authenticated:
+            meta = request_context.current()
+            refusals.warning(
+                "refused status=%s user=%s school=%s method=%s path=%s ip=%s",
+                response.status_code,
+                request.user.pk,
+                getattr(getattr(request, "school", None), "pk", None),
+                request.method,
+                request.path.encode("unicode_escape").decode("ascii")[:300],
+                meta.ip_address if meta else None,
+            )
         return response
