@@ -6,7 +6,7 @@ whether an incident exists by guessing ids.
 
 from django.http import Http404, HttpRequest
 
-from safeguard.incidents.models import Action, Alert, Attachment, Incident
+from safeguard.incidents.models import Action, Alert, Attachment, Category, Draft, Incident
 from safeguard.incidents.selectors import incidents_visible_to
 
 
@@ -54,4 +54,21 @@ def get_alert_for(request: HttpRequest, alert_id: int) -> Alert:
             .get(pk=alert_id, recipient=membership.user)
         )
     except Alert.DoesNotExist:
+        raise Http404 from None
+
+
+def get_category_for(request: HttpRequest, category_id: int) -> Category:
+    """A category of the current school; another school's looks exactly like a missing one."""
+    try:
+        return Category.objects.for_school(_membership(request).school).get(pk=category_id)
+    except Category.DoesNotExist:
+        raise Http404 from None
+
+
+def get_draft_for(request: HttpRequest, draft_id: int) -> Draft:
+    """The author's own draft in the current school; anyone else's is "not found"."""
+    membership = _membership(request)
+    try:
+        return Draft.objects.for_school(membership.school).get(pk=draft_id, author=membership.user)
+    except Draft.DoesNotExist:
         raise Http404 from None

@@ -5,23 +5,19 @@ from typing import Literal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.incidents import services
+from safeguard.incidents.access import get_category_for
 from safeguard.incidents.category_forms import CategoryForm
 from safeguard.incidents.models import DEFAULT_CATEGORIES, Category
 
 DEFAULT_RESTRICTED_NAMES = frozenset(
     name.lower() for name, restricted, _ in DEFAULT_CATEGORIES if restricted
 )
-
-
-def _get_category(request: HttpRequest, category_id: int) -> Category:
-    """A category of the current school; another school's looks exactly like a missing one."""
-    return get_object_or_404(Category.objects.for_school(request.school), pk=category_id)
 
 
 def _save_errors_to_form(form: CategoryForm, error: ValidationError) -> None:
@@ -57,7 +53,7 @@ def category_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_CATEGORIES)
 def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
-    category = _get_category(request, category_id)
+    category = get_category_for(request, category_id)
     was_restricted = category.is_restricted
     form = CategoryForm(request.POST or None, school=request.school, category=category)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +92,7 @@ def _unrestricted_warning(category: Category) -> str:
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
 def category_retire(request: HttpRequest, category_id: int) -> HttpResponse:
-    category = _get_category(request, category_id)
+    category = get_category_for(request, category_id)
     if services.set_category_retired(actor=request.user, category=category, is_retired=True):
         messages.success(
             request,
@@ -110,7 +106,7 @@ def category_retire(request: HttpRequest, category_id: int) -> HttpResponse:
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
 def category_reinstate(request: HttpRequest, category_id: int) -> HttpResponse:
-    category = _get_category(request, category_id)
+    category = get_category_for(request, category_id)
     if services.set_category_retired(actor=request.user, category=category, is_retired=False):
         messages.success(request, f"“{category.name}” is back in use and can be chosen again.")
     else:
@@ -131,7 +127,7 @@ def category_move_down(request: HttpRequest, category_id: int) -> HttpResponse:
 
 
 def _move(request: HttpRequest, category_id: int, direction: Literal["up", "down"]) -> HttpResponse:
-    category = _get_category(request, category_id)
+    category = get_category_for(request, category_id)
     if services.move_category(actor=request.user, category=category, direction=direction):
         messages.success(request, f"Moved “{category.name}” {direction}.")
     else:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.incidents import alerting, attachments, bodymap, recording
+from safeguard.incidents.access import get_draft_for
 from safeguard.incidents.models import Alert, Draft, Incident
 from safeguard.incidents.recording_forms import (
     IncidentForm,
@@ -437,16 +438,10 @@ def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard")
 
 
-def _own_draft(request: HttpRequest, draft_id: int) -> Draft:
-    """The author's own draft in the current school; anyone else's is "not found"."""
-    drafts = Draft.objects.for_school(request.school).filter(author=request.user)  # type: ignore[attr-defined]
-    return get_object_or_404(drafts, pk=draft_id)
-
-
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def draft_resume(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = _own_draft(request, draft_id)
+    draft = get_draft_for(request, draft_id)
     data = as_form_data(draft.data)
     data.setlist("submit_key", [str(draft.submit_key)])
     form = IncidentForm(data, membership=request.membership)  # type: ignore[attr-defined]
@@ -456,7 +451,7 @@ def draft_resume(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
 def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = _own_draft(request, draft_id)
+    draft = get_draft_for(request, draft_id)
     recording.discard_draft(membership=request.membership, draft=draft)  # type: ignore[attr-defined]
     messages.success(request, "Draft discarded.")
     return redirect("dashboard")
