@@ -176,7 +176,10 @@ def add_action(
         # A concurrent submit with the same key won the race: return its action.
         existing = _already_added(membership, incident, submit_key)
         if existing is None:
-            raise
+            # The key was used in another school (the author switched school mid-form).
+            raise ValidationError(
+                "This form was already used. Reload the page to add a new action."
+            ) from None
         return existing, False
     return action, True
 

@@ -290,3 +290,17 @@ def test_an_actions_alert_email_waits_for_the_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         add(membership_of(teacher), incident, people=[membership_of(slt)])
     assert len(callbacks) == 1
+
+
+def test_an_action_key_used_in_another_school_gets_a_message_not_an_error(
+    teacher, membership_of, incident, other_school
+):
+    from safeguard.accounts.permissions import Role
+    from safeguard.accounts.tests.factories import MembershipFactory
+
+    key = uuid.uuid4()
+    MembershipFactory(user=teacher, school=other_school, role=Role.TEACHER)
+    elsewhere = record_test_incident(membership_of(teacher, other_school))
+    add(membership_of(teacher, other_school), elsewhere, submit_key=key)
+    with pytest.raises(ValidationError, match="already used"):
+        add(membership_of(teacher, incident.school), incident, submit_key=key)
