@@ -6,7 +6,6 @@ import string
 from django.core.exceptions import ValidationError
 
 MAX_PASSWORD_LENGTH = 512
-CONTEXT_WORDS = ("safeguard", "cpoms", "myconcern", "password", "school")
 
 
 class CharacterMixValidator:
@@ -48,20 +47,48 @@ class MaximumLengthValidator:
 class ContextWordValidator:
     """Refuse passwords built on this service's or the school's own name (ASVS 6.2.11)."""
 
+    SERVICE_WORDS = ("safeguard", "cpoms", "myconcern")
+    GUESSABLE_WORDS = ("password", "school")
+
     def validate(self, password: str, user=None) -> None:
         lowered = re.sub(r"[^a-z]", "", password.lower())
-        words = list(CONTEXT_WORDS)
-        if user is not None and getattr(user, "pk", None):
-            for membership in user.memberships.select_related("school"):
-                words.extend(
-                    w for w in re.findall(r"[a-z]+", membership.school.name.lower()) if len(w) > 3
-                )
+        found = self._built_on(lowered, self.SERVICE_WORDS)
+        if found:
+            raise ValidationError(
+                f"Your password is built on the name of this service ({found}).",
+                code="password_context",
+            )
+        found = self._built_on(lowered, self._school_words(user))
+        if found:
+            raise ValidationError(
+                f"Your password is built on the name of your school ({found}).",
+                code="password_context",
+            )
+        found = self._built_on(lowered, self.GUESSABLE_WORDS)
+        if found:
+            raise ValidationError(
+                f'Your password is built on the word "{found}", one of the first guesses.',
+                code="password_context",
+            )
+
+    @staticmethod
+    def _built_on(lowered: str, words) -> str:
+        """The word the password is mostly made of, or ""."""
         for word in words:
             if word in lowered and len(lowered) - len(word) < 8:
-                raise ValidationError(
-                    "Your password is too close to the name of this service or your school.",
-                    code="password_context",
-                )
+                return word
+        return ""
+
+    @staticmethod
+    def _school_words(user) -> list[str]:
+        if user is None or not getattr(user, "pk", None):
+            return []
+        return [
+            word
+            for membership in user.memberships.select_related("school")
+            for word in re.findall(r"[a-z]+", membership.school.name.lower())
+            if len(word) > 3
+        ]
 
     def get_help_text(self) -> str:
         return "Don't base your password on the school's or this service's name."

@@ -90,6 +90,18 @@ def test_new_password_that_breaks_the_policy_is_refused_next_to_the_field(client
     assert 'aria-invalid="true"' in html
 
 
+def test_reset_form_gives_the_reason_that_applies_first(client, teacher):
+    client.post(RESET, {"email": teacher.email})
+    (message,) = [m for m in mail.outbox if teacher.email in m.to]
+    form_page = client.get(reset_link(message.body), follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"password1": "password1", "password2": "password1"}
+    )
+    html = response.content.decode()
+    assert html.index("too common") < html.index("an upper-case letter")
+    assert "name of this service" not in html
+
+
 def test_used_or_broken_reset_link_says_so_and_offers_a_new_one(client):
     response = client.get("/accounts/password/reset/key/zz-not-a-real-key/")
     html = response.content.decode()
