@@ -108,7 +108,7 @@ def _sqlite_no_replace(cursor, table: str) -> tuple[list[str], list[str]]:
     conflict clause: `OR REPLACE` would delete that row without firing a DELETE
     trigger. A plain duplicate fails here too, still as an integrity error."""
     clash = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {table} WHERE "  # noqa: S608 (names from the schema)
+        f"EXISTS (SELECT 1 FROM {table} WHERE "  # noqa: S608  # nosec B608: names from the schema
         + " AND ".join(f'"{column}" = NEW."{column}"' for column in key)
         + ")"
         for key in _sqlite_unique_keys(cursor, table)

@@ -20,6 +20,7 @@ from safeguard.incidents.tests.test_immutability import (
     RECORD_TABLES,
     one_row_in_every_record_table,  # noqa: F401 (a fixture)
 )
+from safeguard.lib.tests.app_role import TEST_APP_ROLE, database_owner
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -161,12 +162,12 @@ def app_role(django_db_setup, django_db_blocker):
 
     role = f"sg_app_{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(18)
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), database_owner():
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE ROLE {role} LOGIN PASSWORD %s", [password])
         grant_app_role(connection, role)
     yield role, password
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
+    with django_db_blocker.unblock(), database_owner(), connection.cursor() as cursor:
         cursor.execute(f"GRANT {role} TO current_user")  # DROP OWNED needs its rights
         cursor.execute(f"DROP OWNED BY {role}")
         cursor.execute(f"DROP ROLE {role}")
@@ -193,7 +194,7 @@ def as_app_role(app_role, transactional_db):
 
 def owner_name() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user")
+        cursor.execute("SELECT session_user")  # the tests may run as the app role
         return cursor.fetchone()[0]
 
 
@@ -297,7 +298,7 @@ def test_postgresql_the_purge_function_refuses_records_not_due_even_to_the_owner
     teacher, membership_of, school
 ):
     incident = record_test_incident(membership_of(teacher))
-    with pytest.raises(DatabaseError, match="kept until"):
+    with database_owner(), pytest.raises(DatabaseError, match="kept until"):
         raw("SELECT safeguard_purge_pupil_records(%s)", [incident.pupil_id])
     assert Incident.objects.for_school(school).filter(pk=incident.pk).exists()
 
@@ -311,13 +312,15 @@ def test_postgresql_the_purge_switch_counts_only_for_the_tables_owner(
 
     incident = record_test_incident(membership_of(teacher))
     role, _ = app_role
-    raw(f"GRANT DELETE ON incidents_incident TO {role}")
+    with database_owner():
+        raw(f"GRANT DELETE ON incidents_incident TO {role}")
     try:
         as_app_role.execute("SELECT set_config('safeguard.allow_purge', 'on', false)")
         with pytest.raises(psycopg.Error, match="cannot be changed or deleted"):
             as_app_role.execute("DELETE FROM incidents_incident WHERE id = %s", [incident.pk])
     finally:
-        raw(f"REVOKE DELETE ON incidents_incident FROM {role}")
+        with database_owner():
+            raw(f"REVOKE DELETE ON incidents_incident FROM {role}")
     assert Incident.objects.for_school(school).filter(pk=incident.pk).exists()
 
 
@@ -326,5 +329,14 @@ def test_postgresql_the_purge_switch_counts_only_for_the_tables_owner(
 def test_postgresql_grants_refuse_an_app_role_that_owns_the_tables(school):
     from safeguard.lib.db_roles import RoleSetupError, grant_app_role
 
-    with pytest.raises(RoleSetupError, match="owner"):
+    with database_owner(), pytest.raises(RoleSetupError, match="owner"):
         grant_app_role(connection, owner_name())
+
+
+@on_postgresql
+@pytest.mark.skipif(not TEST_APP_ROLE, reason="TEST_DATABASE_APP_ROLE is not set")
+@pytest.mark.django_db
+def test_postgresql_the_suite_runs_as_the_app_role():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user")
+        assert cursor.fetchone() == (TEST_APP_ROLE, owner_name())
