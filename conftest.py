@@ -14,18 +14,36 @@ from safeguard.accounts.tests.factories import SchoolFactory, member, passed_sec
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL with TEST_DATABASE_APP_ROLE set, every test runs as the app's own
+    role (safeguard/lib/tests/app_role.py)."""
+    from safeguard.lib.tests import app_role
+
+    with django_db_blocker.unblock():
+        as_app_role = app_role.runs_as_app_role()
+        if as_app_role:
+            app_role.start()
+    yield
+    if as_app_role:
+        with django_db_blocker.unblock():
+            app_role.stop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_may_purge_protected_tables():
     """Between transactional (browser) tests Django empties every table; records and the
-    audit trail refuse DELETE, so the clean-up uses the deliberate purge switch."""
+    audit trail refuse DELETE, so the clean-up uses the deliberate purge switch, as the
+    tables' owner (only the owner may TRUNCATE, and the switch counts only for it)."""
     from django.test.testcases import TransactionTestCase
 
     from safeguard.lib.immutable import allow_purge
+    from safeguard.lib.tests.app_role import database_owner
 
     original = TransactionTestCase._fixture_teardown
 
     def teardown(self):
-        with allow_purge():
+        with database_owner(), allow_purge():
             original(self)
 
     TransactionTestCase._fixture_teardown = teardown

@@ -54,10 +54,13 @@ def database_from_env() -> dict:
             "NAME": str(path),
             # WAL lets readers run while a writer commits; FULL sync keeps every
             # acknowledged incident through a power cut (docs/decisions.md).
+            # recursive_triggers: the row an INSERT OR REPLACE would delete fires
+            # its DELETE trigger (lib/immutable.py).
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=15000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=15000; "
+                    "PRAGMA recursive_triggers=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
@@ -163,6 +166,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env()}
+# PostgreSQL: the role gunicorn and the worker connect as, when migrations run as
+# a separate owner role; `migrate` then grants it rows only (lib/db_roles.py).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

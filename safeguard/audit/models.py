@@ -57,6 +57,7 @@ class AuditAction(models.TextChoices):
     KEYS_REVOKED = "keys_revoked", "Second factors revoked by a DSL"
     RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    RECORDS_DESTROYED = "records_destroyed", "Records destroyed (retention period over)"
 
 
 class AuditEvent(models.Model):

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.audit.services import GENESIS, record, verify_chain
+from safeguard.lib.tests.app_role import database_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_the_database_refuses_to_change_or_remove_audit_events(school, dsl, stat
 
 def _tamper(event_id):
     """What an attacker with the database owner's rights could do: drop the guard, edit a row."""
-    with connection.cursor() as cursor:
+    with database_owner(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Checks deferred to the test's commit would block ALTER TABLE.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
