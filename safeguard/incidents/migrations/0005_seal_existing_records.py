@@ -1,7 +1,8 @@
 """Seal the records written before sealing existed, so verify_audit can vouch for them.
 
-One `records_sealed` audit event per 5,000 records, written as the upgrade runs
-(docs/security.md, Tamper evidence). A seal made here vouches for a record from
+One `records_sealed` audit event per record type and 5,000 records, written as the
+upgrade runs (docs/security.md, Sealed records); attachments' files are read, so
+MEDIA_ROOT must be in place. A seal made here vouches for a record from
 the upgrade on; what happened to it before is vouched for only by the backups.
 """
 
