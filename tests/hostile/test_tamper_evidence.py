@@ -251,3 +251,24 @@ def test_rewriting_the_seal_as_well_as_the_record_breaks_the_event_that_sealed_i
     )
     message = verify_audit_fails(f"event #{seal.event_id}: the seals kept for it")
     assert re.search(r"[0-9]+ problems?", message)
+
+
+def test_a_seal_slipped_in_beside_an_event_that_sealed_nothing_is_named(records, school):
+    """The owner inserts a record and a seal for it, naming an old event: that event sealed nothing."""
+    from safeguard.audit import sealing
+    from safeguard.audit.models import AuditAction, AuditEvent, SealLayout
+
+    incident = records["incident"]
+    bystander = AuditEvent.objects.filter(action=AuditAction.SCHOOL_CREATED).order_by("id").first()
+    forged = sealing.digests([incident])[0]
+    layout = SealLayout.objects.get(record_type="incidents.incident")
+    behind_the_apps_back(
+        "audit_seal",
+        "INSERT INTO audit_seal (event_id, record_type, record_id, layout_id, sha256) "
+        "VALUES (%s, %s, %s, %s, %s)",
+        (bystander.pk, "incidents.incident", incident.pk + 1000, layout.pk, forged.sha256),
+    )
+    verify_audit_fails(
+        f"incidents.incident {incident.pk + 1000}: its seal names event #{bystander.pk}, "
+        "which sealed nothing"
+    )

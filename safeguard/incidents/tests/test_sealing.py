@@ -202,3 +202,35 @@ def test_every_table_the_database_protects_is_a_sealed_record_type():
     registered = {apps.get_model(label)._meta.db_table for label in sealing.registered_labels()}
     the_trail_itself = {"audit_auditevent", "audit_seal", "audit_seallayout"}
     assert _protected_tables() - the_trail_itself == registered
+
+
+def test_a_column_added_after_a_record_was_sealed_leaves_its_seal_valid(
+    teacher, membership_of, school
+):
+    """Each seal names the fields it covers: here, an action sealed before `due_on` existed."""
+    from safeguard.audit.services import append_event
+
+    incident = record_test_incident(membership_of(teacher))
+    action = Action.objects.create(
+        school=school,
+        incident=incident,
+        author=teacher,
+        text="Sealed by an older version.",
+        occurred_at=timezone.now(),
+        submit_key=uuid.uuid4(),
+    )
+    older = [name for name in sealing.field_names(Action) if name != "due_on"]
+    row = Action.objects.for_school(school).filter(pk=action.pk).values(*older).get()
+    digest = sealing.Digest(
+        "incidents.action",
+        action.pk,
+        " ".join(older),
+        sealing.record_digest("incidents.action", older, row, None),
+    )
+    append_event(
+        AuditEvent(
+            action=AuditAction.RECORDS_SEALED, detail={"sealed": sealing.commitment([digest])}
+        ),
+        [digest],
+    )
+    assert "Sealed records intact" in verify()
