@@ -58,6 +58,7 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
     EMAIL_CHANGED = "email_changed", "Email address changed"
     RECORDS_DESTROYED = "records_destroyed", "Records destroyed (retention period over)"
+    RECORDS_SEALED = "records_sealed", "Existing records sealed"
 
 
 class AuditEvent(models.Model):
@@ -98,3 +99,54 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
+
+
+class SealLayout(models.Model):
+    """The fields a seal covers, as the record type had them when the seal was made.
+
+    A column added to a record type later is not in older layouts, so adding one
+    leaves every earlier seal valid; a column removed makes those seals fail.
+    """
+
+    record_type = models.CharField(max_length=60)
+    fields = models.TextField()  # attribute names, sorted, separated by spaces
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "fields"], name="seallayout_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}: {self.fields}"
+
+
+class Seal(models.Model):
+    """A record's SHA-256 as it was written, committed to by the audit event that wrote it.
+
+    The event's `detail["sealed"]` holds the count and a digest of its seals, so
+    the chain's hash covers them: a seal rewritten to match a rewritten record
+    breaks that event's commitment (see `audit.sealing`). Written only by
+    `audit.services.record(seal=...)`; the database refuses UPDATE and DELETE.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    record_type = models.CharField(max_length=60)
+    record_id = models.BigIntegerField()
+    layout = models.ForeignKey(
+        SealLayout, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            # One seal per record: a second, "corrected" seal can't be slipped in beside it.
+            models.UniqueConstraint(fields=["record_type", "record_id"], name="seal_once"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "record_type", "record_id"], name="seal_by_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}"

@@ -2,11 +2,13 @@
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
 
+from safeguard.audit import sealing
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.lib import request_context
 
@@ -82,17 +84,24 @@ def record(
     school: Any = None,
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
+    seal: Sequence[models.Model] = (),
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction.
 
     `detail` holds ids and field names only, never pupil names or record text.
     The pupil the event concerns is worked out here (see `pupil_of`), so every
     view of a child's record or incidents can be found by pupil id.
+
+    `seal` lists the immutable records the change wrote (already saved): each
+    is sealed into the chain with this event (`audit.sealing`), so
+    `verify_audit` notices if one is later changed, removed or added behind
+    the app's back.
     """
     meta = request_context.current()
     detail = detail or {}
-    _lock_chain()
-    head = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
+    found = sealing.digests(seal) if seal else []
+    if found:
+        detail = {**detail, "sealed": sealing.commitment(found)}
     event = AuditEvent(
         school=school,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -103,10 +112,23 @@ def record(
         pupil_id=pupil_of(target, detail),
         ip_address=meta.ip_address if meta else None,
         user_agent=meta.user_agent if meta else "",
-        prev_hash=head.hash if head else GENESIS,
     )
+    return append_event(event, found)
+
+
+@transaction.atomic
+def append_event(event: Any, found: Sequence[sealing.Digest] = (), *, apps: Any = None) -> Any:
+    """Link `event` to the head of the chain, save it, then store the seals it commits to.
+
+    `event` may be a migration's historical `AuditEvent` (with `apps`, its registry).
+    """
+    _lock_chain()
+    head = type(event).objects.select_for_update().order_by("-id").only("hash").first()
+    event.prev_hash = head.hash if head else GENESIS
     event.hash = event_hash(event)
     event.save()
+    if found:
+        sealing.write_seals(event, found, apps=apps)
     return event
 
 

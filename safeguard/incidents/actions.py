@@ -235,7 +235,7 @@ def _create(
         follows_up=follows_up,
         submit_key=submit_key,
     )
-    Attachment.objects.bulk_create(
+    attached = Attachment.objects.bulk_create(
         Attachment(
             school=school,
             incident=incident,
@@ -275,5 +275,6 @@ def _create(
             "files": len(files),
             "alerted": [r.user.pk for r in recipients],
         },
+        seal=[action, *attached],
     )
     return action

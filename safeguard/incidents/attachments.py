@@ -31,8 +31,9 @@ import secrets
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -512,6 +513,22 @@ def _write(school: School, name: str, kind: FileKind, data: bytes) -> StoredFile
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def stored_file_digest(row: Mapping[str, Any]) -> dict[str, str | None]:
+    """The SHA-256 of an attachment's stored bytes, sealed with its row (None: no file).
+
+    Read from storage, not taken from the row's own `sha256`, so a file changed
+    on disk after it was sealed is noticed by `verify_audit`.
+    """
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(row["stored_name"], "rb") as stored:
+            for chunk in iter(lambda: stored.read(MB), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return {"file_sha256": None}
+    return {"file_sha256": digest.hexdigest()}
 
 
 # Orphans --------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ def _correct(
         school=membership.school,
         target=incident,
         detail={"correction": correction.pk, "kind": kind.value, "before": before, "after": after},
+        seal=[correction],
     )
     return correction
 
@@ -236,5 +237,6 @@ def report_mistake(*, membership: Membership, incident: Incident, note: str) -> 
         school=membership.school,
         target=incident,
         detail={"correction": correction.pk, "alerted": [a.recipient_id for a in alerts]},
+        seal=[correction],
     )
     return correction

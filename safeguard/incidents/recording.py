@@ -247,21 +247,21 @@ def _create(
         submit_key=submit_key,
     )
     categories = list(dict.fromkeys(categories))
-    IncidentCategory.objects.bulk_create(
+    recorded = IncidentCategory.objects.bulk_create(
         IncidentCategory(school=school, incident=incident, category=category)
         for category in categories
     )
     review = IncidentReview.objects.create(school=school, incident=incident, pupil=pupil)
     review.categories.set(categories)
-    LinkedPupil.objects.bulk_create(
+    linked = LinkedPupil.objects.bulk_create(
         LinkedPupil(school=school, incident=incident, pupil=link.pupil, role=link.role)
         for link in links
     )
-    BodyMapMark.objects.bulk_create(
+    placed = BodyMapMark.objects.bulk_create(
         BodyMapMark(school=school, incident=incident, number=number, **vars(mark))
         for number, mark in enumerate(marks, start=1)
     )
-    Attachment.objects.bulk_create(
+    attached = Attachment.objects.bulk_create(
         Attachment(school=school, incident=incident, uploaded_by=author, uploaded_at=now, **vars(f))
         for f in files
     )
@@ -288,6 +288,7 @@ def _create(
             "files": len(files),
             "alerted": [r.user.pk for r in recipients],
         },
+        seal=[incident, *recorded, *linked, *placed, *attached],
     )
     return incident
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safeguard.audit.sealing import check_records
 from safeguard.audit.services import check_chain
 
 
@@ -9,7 +10,10 @@ class Command(BaseCommand):
         "event whose hash or link to its predecessor does not match (SECURITY.md R4). "
         "--print-head prints the newest intact event's hash to copy off the server "
         "(ASVS 16.4.3); --expect-head checks that a hash copied earlier is still in the chain, "
-        "which catches a trail rewritten from some point on, hashes and all."
+        "which catches a trail rewritten from some point on, hashes and all. "
+        "Then recomputes every sealed record (incidents, actions, marks, attachments with "
+        "their stored files, corrections...) from the database and the files, and names each "
+        "one that differs from what the trail sealed, is missing, or was never sealed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,3 +56,15 @@ class Command(BaseCommand):
                     f"Head: event #{head.pk} at {head.created_at.isoformat()}, "
                     f"{result.checked} events, hash {head.hash}"
                 )
+        records = check_records()
+        if records.problem_count:
+            for problem in records.problems:
+                self.stderr.write(problem)
+            if records.problem_count > len(records.problems):
+                self.stderr.write(f"... and {records.problem_count - len(records.problems)} more.")
+            plural = "s" if records.problem_count != 1 else ""
+            raise CommandError(
+                f"Sealed records: {records.problem_count} problem{plural} "
+                f"({records.checked} records checked); the first: {records.problems[0]}"
+            )
+        self.stdout.write(f"Sealed records intact: {records.checked} records checked.")
