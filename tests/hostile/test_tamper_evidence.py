@@ -29,6 +29,7 @@ from safeguard.incidents import actions, attachments, corrections, recording
 from safeguard.incidents.models import Category
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.immutable import protect_tables
+from safeguard.lib.tests.app_role import database_owner
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile.files import png_bytes, upload
 
@@ -50,7 +51,7 @@ RECORD_TABLES = [
 def _triggers_put_back():
     yield
     install, remove = protect_tables(*RECORD_TABLES)
-    with connection.schema_editor() as editor:
+    with database_owner(), connection.schema_editor() as editor:
         remove(apps, editor)
         install(apps, editor)
 
@@ -68,7 +69,7 @@ def behind_the_apps_back(table: str, sql: str, params: tuple = ()) -> None:
         finally:
             raw.close()
     else:
-        with connection.cursor() as cursor:
+        with database_owner(), connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cursor.execute(sql, params)
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
