@@ -7,7 +7,12 @@ whether an incident exists by guessing ids.
 from django.http import Http404, HttpRequest
 
 from safeguard.incidents.models import Action, Alert, Attachment, Category, Draft, Incident
-from safeguard.incidents.selectors import incidents_visible_to
+from safeguard.incidents.selectors import (
+    actions_visible_to,
+    alerts_for,
+    attachments_visible_to,
+    incidents_visible_to,
+)
 
 
 def _membership(request: HttpRequest):
@@ -26,33 +31,23 @@ def get_incident_for(request: HttpRequest, incident_id: int) -> Incident:
 
 def get_action_for(request: HttpRequest, incident: Incident, action_id: int) -> Action:
     try:
-        return (
-            Action.objects.for_school(incident.school_id)
-            .select_related("author", "assigned_to")
-            .get(pk=action_id, incident=incident)
-        )
+        return actions_visible_to(_membership(request), incident).get(pk=action_id)
     except Action.DoesNotExist:
         raise Http404 from None
 
 
 def get_attachment_for(request: HttpRequest, incident: Incident, attachment_id: int) -> Attachment:
+    """A file of the incident, or of an action on it the person may read."""
     try:
-        return Attachment.objects.for_school(incident.school_id).get(
-            pk=attachment_id, incident=incident
-        )
+        return attachments_visible_to(_membership(request), incident).get(pk=attachment_id)
     except Attachment.DoesNotExist:
         raise Http404 from None
 
 
 def get_alert_for(request: HttpRequest, alert_id: int) -> Alert:
     """Only the recipient opens their own alert."""
-    membership = _membership(request)
     try:
-        return (
-            Alert.objects.for_school(membership.school)
-            .select_related("incident", "created_by")
-            .get(pk=alert_id, recipient=membership.user)
-        )
+        return alerts_for(_membership(request)).get(pk=alert_id)
     except Alert.DoesNotExist:
         raise Http404 from None
 

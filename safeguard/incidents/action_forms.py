@@ -19,6 +19,7 @@ from safeguard.accounts.selectors import groups_of
 from safeguard.incidents.actions import assignable_staff, open_tasks_for
 from safeguard.incidents.models import Action, Incident
 from safeguard.incidents.records import MAX_TEXT_LENGTH
+from safeguard.incidents.selectors import has_restricted_category, is_lead
 from safeguard.lib.text import text_problem
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -119,6 +120,15 @@ class ActionForm(forms.Form):
         label="Tell the school's DSLs",
         required=False,
     )
+    # Offered to DSLs and deputies only: anyone else's action is always shared.
+    is_shared_with_alerted = forms.BooleanField(
+        label="Share this action with the staff alerted to this incident",
+        required=False,
+        help_text=(
+            "Left unticked, only the school's DSLs and deputies can read this action, and only "
+            "they can be alerted or given a task with it."
+        ),
+    )
     groups = GroupChoiceField(
         label="Groups",
         required=False,
@@ -139,13 +149,49 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.membership = membership
         self.incident = incident
+        self.is_lead = is_lead(membership)
+        # Only leads are offered on a restricted incident (issue 7 finding 7). A crafted
+        # choice of anyone else stays valid here so that `add_action` refuses it by name.
+        self.is_restricted = has_restricted_category(incident)
+        if not self.is_lead:
+            del self.fields["is_shared_with_alerted"]
         staff = assignable_staff(membership.school_id)
         self.fields["assigned_to"].queryset = staff
         self.fields["people"].queryset = staff.exclude(user=membership.user)
+        if self.is_restricted:
+            leads = assignable_staff(membership.school_id, leads_only=True)
+            self._offer_only(self.fields["assigned_to"], leads)
+            self._offer_only(self.fields["people"], leads.exclude(user=membership.user))
         self.fields["groups"].queryset = groups_of(membership.school)
         self.fields["follows_up"].queryset = self.my_tasks()
         self.fields["occurred_at"].widget.attrs["max"] = now_for_input().strftime(DATETIME_INPUT)
         self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    @staticmethod
+    def _offer_only(field: forms.ModelChoiceField, offered: QuerySet[Membership]) -> None:
+        """Show only `offered` while the field still accepts the wider queryset."""
+        choices = [(m.pk, field.label_from_instance(m)) for m in offered]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            field.widget.choices = choices
+        else:
+            field.widget.choices = [("", field.empty_label), *choices]
+
+    @property
+    def service_arguments(self) -> dict[str, Any]:
+        """The choices `actions.add_action` takes, from a valid form."""
+        data = self.cleaned_data
+        return {
+            "submit_key": data["submit_key"],
+            "text": data["text"],
+            "occurred_at": data["occurred_at"],
+            "assigned_to": data["assigned_to"],
+            "due_on": data["due_on"],
+            "follows_up": data["follows_up"],
+            "tell_leads": data["tell_leads"],
+            "groups": list(data["groups"]),
+            "people": list(data["people"]),
+            "is_shared_with_alerted": data.get("is_shared_with_alerted", False),
+        }
 
     def my_tasks(self) -> QuerySet[Action]:
         return open_tasks_for(self.membership).filter(incident=self.incident)

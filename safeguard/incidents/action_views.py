@@ -47,16 +47,8 @@ def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
                     action, created = add_action(
                         membership=membership,
                         incident=incident,
-                        submit_key=data["submit_key"],
-                        text=data["text"],
-                        occurred_at=data["occurred_at"],
-                        assigned_to=data["assigned_to"],
-                        due_on=data["due_on"],
-                        follows_up=data["follows_up"],
-                        tell_leads=data["tell_leads"],
-                        groups=list(data["groups"]),
-                        people=list(data["people"]),
                         files=files,
+                        **form.service_arguments,
                     )
                 except ValidationError as error:
                     form.add_error(None, error)

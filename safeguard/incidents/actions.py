@@ -6,6 +6,12 @@ by, and files. Like the incident, an action never changes once added (the
 database refuses UPDATE and DELETE), so a task is "done" when its assignee
 adds the follow-up action that names it, never by editing the task.
 
+An action added by a DSL or deputy is for the leads unless they tick "Share
+this action with the staff alerted to this incident"; anyone else's is always
+shared (issue 8 item 1). About an incident with a restricted category, or a
+leads-only action, only leads are alerted or assigned (issue 7 finding 7;
+`alerting`): naming anyone else is refused with a message saying why.
+
 `add_action` re-checks every rule the form checks, because a crafted request
 can skip the form. The same submit key twice returns the first action.
 """
@@ -27,18 +33,33 @@ from safeguard.incidents import alerting
 from safeguard.incidents.models import Action, Attachment, Incident
 from safeguard.incidents.recording import CLOCK_SKEW, StoredFile
 from safeguard.incidents.records import MAX_TEXT_LENGTH
-from safeguard.incidents.selectors import incidents_visible_to
+from safeguard.incidents.selectors import (
+    has_restricted_category,
+    incidents_visible_to,
+    is_lead,
+    shared_with_non_leads,
+)
 from safeguard.lib.text import text_problem
 
+RESTRICTED_INCIDENT = (
+    "This incident has a restricted category, so only the school's DSLs and deputies can "
+    "be alerted or given a task."
+)
+LEADS_ONLY_ACTION = (
+    "This action is for the DSLs and deputies only, so only they can be alerted or given a "
+    "task. Tick “Share this action with the staff alerted to this incident” to alert others."
+)
 
-def may_be_assigned(membership: Membership) -> bool:
+
+def may_be_assigned(membership: Membership, *, leads_only: bool = False) -> bool:
     """Tasks go to active staff of the school who record; never to governors."""
-    return alerting.may_be_alerted(membership)
+    return alerting.may_be_alerted(membership, leads_only=leads_only)
 
 
-def assignable_staff(school_id: int) -> QuerySet[Membership]:
-    """Colleagues an action can be assigned to, by name."""
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.RECORD_INCIDENT in caps]
+def assignable_staff(school_id: int, *, leads_only: bool = False) -> QuerySet[Membership]:
+    """Colleagues an action can be assigned to (or alerted about it), by name."""
+    needed = Capability.VIEW_ALL_INCIDENTS if leads_only else Capability.RECORD_INCIDENT
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if needed in caps]
     return (
         Membership.objects.for_school(school_id)
         .filter(is_active=True, role__in=roles, user__is_active=True)
@@ -54,6 +75,7 @@ def open_tasks_for(membership: Membership) -> QuerySet[Action]:
         Action.objects.for_school(membership.school)
         .filter(assigned_to=membership.user)
         .filter(incident__in=incidents_visible_to(membership).values("pk"))
+        .filter(shared_with_non_leads(membership))
         .exclude(Exists(followed_up))
         .select_related("author", "incident", "incident__review", "incident__review__pupil")
         .order_by("due_on", "recorded_at", "id")
@@ -71,6 +93,8 @@ def _check(
     follows_up: Action | None,
     groups: Sequence[StaffGroup],
     people: Sequence[Membership],
+    is_restricted: bool,
+    is_shared: bool,
 ) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -98,10 +122,14 @@ def _check(
             "The action can't be earlier than the incident it follows "
             f"({timezone.localtime(incident.occurred_at):%d/%m/%Y %H:%M}).",
         )
+    leads_only = is_restricted or not is_shared
+    why_leads_only = RESTRICTED_INCIDENT if is_restricted else LEADS_ONLY_ACTION
     if assigned_to is not None and (
         assigned_to.school_id != school_id or not may_be_assigned(assigned_to)
     ):
         fail("assigned_to", "Assign it to a member of staff at your school who records incidents.")
+    elif assigned_to is not None and not may_be_assigned(assigned_to, leads_only=leads_only):
+        fail("assigned_to", f"{_name(assigned_to)} isn't a DSL or deputy. {why_leads_only}")
     if assigned_to is not None and due_on is None:
         fail("due_on", "Give the date it is due by.")
     if due_on is not None:
@@ -113,6 +141,7 @@ def _check(
         follows_up.school_id != school_id
         or follows_up.incident_id != incident.pk
         or follows_up.assigned_to_id != membership.user_id
+        or not (follows_up.is_shared_with_alerted or is_lead(membership))
     ):
         fail(
             "follows_up", "You can only follow up a task on this incident that was assigned to you."
@@ -123,8 +152,14 @@ def _check(
     for person in people:
         if person.school_id != school_id or not person.is_active:
             fail("people", "Choose people from your school.")
+        elif leads_only and not alerting.may_be_alerted(person, leads_only=True):
+            fail("people", f"{_name(person)} isn't a DSL or deputy. {why_leads_only}")
     if errors:
         raise ValidationError(errors)
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.full_name or membership.user.email
 
 
 def add_action(
@@ -141,11 +176,17 @@ def add_action(
     groups: Sequence[StaffGroup] = (),
     people: Sequence[Membership] = (),
     files: Sequence[StoredFile] = (),
+    is_shared_with_alerted: bool = False,
 ) -> tuple[Action, bool]:
-    """Add the action below the incident; return it and whether this call created it."""
+    """Add the action below the incident; return it and whether this call created it.
+
+    `is_shared_with_alerted` is the lead's choice; a non-lead's action is always shared.
+    """
     existing = _already_added(membership, incident, submit_key)
     if existing is not None:
         return existing, False
+    is_shared = is_shared_with_alerted or not is_lead(membership)
+    is_restricted = has_restricted_category(incident)
     _check(
         membership=membership,
         incident=incident,
@@ -156,6 +197,8 @@ def add_action(
         follows_up=follows_up,
         groups=groups,
         people=people,
+        is_restricted=is_restricted,
+        is_shared=is_shared,
     )
     try:
         action = _create(
@@ -171,6 +214,8 @@ def add_action(
             groups=groups,
             people=people,
             files=files,
+            is_shared=is_shared,
+            leads_only=is_restricted or not is_shared,
         )
     except IntegrityError:
         # A concurrent submit with the same key won the race: return its action.
@@ -219,6 +264,8 @@ def _create(
     groups: Sequence[StaffGroup],
     people: Sequence[Membership],
     files: Sequence[StoredFile],
+    is_shared: bool,
+    leads_only: bool,
 ) -> Action:
     school = membership.school
     author = membership.user
@@ -233,6 +280,7 @@ def _create(
         assigned_to=assigned_to.user if assigned_to is not None else None,
         due_on=due_on,
         follows_up=follows_up,
+        is_shared_with_alerted=is_shared,
         submit_key=submit_key,
     )
     attached = Attachment.objects.bulk_create(
@@ -254,6 +302,7 @@ def _create(
         tell_leads=tell_leads,
         groups=groups,
         people=people,
+        leads_only=leads_only,
     )
     alerting.create_alerts(
         incident=incident,
@@ -261,6 +310,7 @@ def _create(
         created_by=author,
         recipients=recipients,
         label=alerting.category_label(list(incident.review.categories.order_by("position"))),
+        leads_only=leads_only,
     )
     record(
         actor=author,
@@ -272,6 +322,7 @@ def _create(
             "assigned_to": action.assigned_to_id,
             "due_on": due_on.isoformat() if due_on else None,
             "follows_up": follows_up.pk if follows_up else None,
+            "shared": is_shared,
             "files": len(files),
             "alerted": [r.user.pk for r in recipients],
         },

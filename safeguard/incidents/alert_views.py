@@ -39,14 +39,15 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.RECORD_INCIDENT)
 def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """The emailed link: take the recipient to the incident, in the alert's school."""
-    schools = [membership.school_id for membership in request.memberships]
+    memberships = {membership.school_id: membership for membership in request.memberships}
     alert = (
-        Alert.objects.for_schools(schools)
+        Alert.objects.for_schools(memberships)
         .filter(key=key, recipient=request.user)
         .select_related("school")
         .first()
     )
-    if alert is None:
+    # An alert sent to someone as a lead opens nothing once they aren't one.
+    if alert is None or not alerts_for(memberships[alert.school_id]).filter(pk=alert.pk).exists():
         raise Http404
     if alert.school_id != request.school.pk:
         request.session[SESSION_SCHOOL_KEY] = alert.school_id

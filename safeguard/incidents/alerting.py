@@ -14,6 +14,14 @@ incident, and an alert per action would bury the ones that matter.
 Everywhere: governors are never alerted (they may see no incidents), nor is
 anyone without an active role in the school, nor the author themself.
 
+Leads only (issue 7 finding 7, issue 8 item 1): about an incident that has a
+restricted category (as its categories stand now) and about an action a DSL or
+deputy kept for the leads, only DSLs and deputies are alerted or assigned. A
+named colleague who isn't one is refused with a message (`actions`,
+`recording`); the incident's author and the members of a chosen group who
+aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
+lets its recipient open the incident only while they are a lead.
+
 The recipient marks an alert read, and may acknowledge it ("I have read and
 understood"), which also marks it read. Both are audited once.
 """
@@ -33,6 +41,10 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import Action, Alert, Category, Incident
 from safeguard.incidents.records import AlertReason
+from safeguard.incidents.selectors import alerts_for, categories_seen_by_non_leads, is_lead
+
+# Alerts that only ever go to someone because they are a lead.
+LEAD_REASONS = frozenset({AlertReason.DSL, AlertReason.MISTAKE})
 
 INCIDENT_AUTHOR_DETAIL = "Recorded the incident"
 
@@ -48,22 +60,29 @@ class Recipient:
         return self.membership.user
 
 
-def may_be_alerted(membership: Membership) -> bool:
-    return membership.is_active and Capability.RECORD_INCIDENT in capabilities_of(membership.role)
+def may_be_alerted(membership: Membership, *, leads_only: bool = False) -> bool:
+    """Whether this member may be alerted or assigned a task; with `leads_only`, leads only."""
+    capabilities = capabilities_of(membership.role)
+    if not membership.is_active or Capability.RECORD_INCIDENT not in capabilities:
+        return False
+    return not leads_only or Capability.VIEW_ALL_INCIDENTS in capabilities
 
 
 class _Recipients:
     """Collects recipients, each person once, keeping the first reason that applies."""
 
-    def __init__(self, *, school: School, author: User) -> None:
+    def __init__(self, *, school: School, author: User, leads_only: bool = False) -> None:
         self.school = school
         self.author = author
+        self.leads_only = leads_only
         self.chosen: dict[int, Recipient] = {}
 
     def add(self, membership: Membership, reason: str, detail: str = "") -> None:
         if membership.school_id != self.school.pk or membership.user_id == self.author.pk:
             return
-        if not may_be_alerted(membership) or membership.user_id in self.chosen:
+        if membership.user_id in self.chosen:
+            return
+        if not may_be_alerted(membership, leads_only=self.leads_only):
             return
         self.chosen[membership.user_id] = Recipient(membership, reason, detail)
 
@@ -97,9 +116,16 @@ def recipients_for(
     groups: Iterable[StaffGroup] = (),
     people: Iterable[Membership] = (),
 ) -> list[Recipient]:
-    """Everyone told of a new incident, each once, with the first reason that applies."""
-    recipients = _Recipients(school=school, author=author)
+    """Everyone told of a new incident, each once, with the first reason that applies.
+
+    With a restricted category among them, only the leads (see the module docstring).
+    """
     categories = list(categories)
+    recipients = _Recipients(
+        school=school,
+        author=author,
+        leads_only=any(category.is_restricted for category in categories),
+    )
     if any(category.is_safeguarding for category in categories):
         recipients.add_leads()
     recipients.add_groups(groups)
@@ -119,9 +145,13 @@ def recipients_for_action(
     tell_leads: bool = False,
     groups: Iterable[StaffGroup] = (),
     people: Iterable[Membership] = (),
+    leads_only: bool = False,
 ) -> list[Recipient]:
-    """Everyone told of a new action: the assignee, the incident's author, and those picked."""
-    recipients = _Recipients(school=school, author=author)
+    """Everyone told of a new action: the assignee, the incident's author, and those picked.
+
+    With `leads_only` (a restricted incident or a leads-only action), only the leads.
+    """
+    recipients = _Recipients(school=school, author=author, leads_only=leads_only)
     if assignee is not None:
         recipients.add(assignee, AlertReason.ASSIGNED)
     incident_author = (
@@ -150,12 +180,16 @@ def create_alerts(
     recipients: Iterable[Recipient],
     label: str,
     action: Action | None = None,
+    leads_only: bool = False,
 ) -> list[Alert]:
     """Store the alerts and queue their emails once the transaction commits.
 
     The in-app alert is the record; the email is only a nudge. Queuing runs
     after the commit and never raises into the request (robust=True): if the
     queue is down, `manage.py retry_alert_emails` sends what is still pending.
+    `label` names the categories as a lead sees them; anyone else is given the
+    categories as recorded, without the restricted ones. An alert is marked as
+    sent to a lead (`is_lead_only`) when `leads_only` or its reason says so.
     """
     alerts = [
         Alert.objects.create(
@@ -166,7 +200,10 @@ def create_alerts(
             created_by=created_by,
             reason=recipient.reason,
             reason_detail=recipient.reason_detail[:100],
-            category_label=label,
+            category_label=label
+            if is_lead(recipient.membership)
+            else category_label(categories_seen_by_non_leads(incident)),
+            is_lead_only=leads_only or recipient.reason in LEAD_REASONS,
         )
         for recipient in recipients
     ]
@@ -186,12 +223,7 @@ def create_alerts(
 
 def my_alerts_on(membership: Membership, incident: Incident) -> QuerySet[Alert]:
     """The member's own alerts on this incident (and on its actions), oldest first."""
-    return (
-        Alert.objects.for_school(membership.school)
-        .filter(incident=incident, recipient=membership.user)
-        .select_related("created_by", "action")
-        .order_by("created_at", "id")
-    )
+    return alerts_for(membership).filter(incident=incident).order_by("created_at", "id")
 
 
 def alert_log_for(incident: Incident) -> QuerySet[Alert]:

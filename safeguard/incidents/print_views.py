@@ -9,8 +9,13 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
-from safeguard.incidents.models import Attachment, BodyMapMark, IncidentCategory, LinkedPupil
-from safeguard.incidents.selectors import actions_on, can_see_every_incident
+from safeguard.incidents.models import BodyMapMark, IncidentCategory, LinkedPupil
+from safeguard.incidents.selectors import (
+    actions_visible_to,
+    attachments_visible_to,
+    can_see_every_incident,
+    categories_shown_to,
+)
 
 
 @require_GET
@@ -24,7 +29,7 @@ def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
         "incident": incident,
         "review": review,
         "is_lead": can_see_every_incident(request.membership),
-        "current_categories": list(review.categories.order_by("position", "name")),
+        "current_categories": categories_shown_to(request.membership, incident),
         "original_categories": [
             row.category
             for row in IncidentCategory.objects.for_school(school)
@@ -36,10 +41,8 @@ def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
         .filter(incident=incident)
         .select_related("pupil"),
         "marks": BodyMapMark.objects.for_school(school).filter(incident=incident),
-        "actions": actions_on(incident),
-        "files": Attachment.objects.for_school(school)
-        .filter(incident=incident)
-        .select_related("uploaded_by", "action"),
+        "actions": actions_visible_to(request.membership, incident),
+        "files": attachments_visible_to(request.membership, incident),
         "printed_at": timezone.now(),
     }
     record(

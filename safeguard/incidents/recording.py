@@ -4,7 +4,8 @@
 every rule the form checks, because a crafted request can skip the form:
 the pupil and everything chosen belong to the author's current school;
 ordinary staff can't choose an archived pupil or a restricted category; the
-event can't be in the future. It runs in one transaction with its audit
+event can't be in the future; with a restricted category only leads can be
+alerted (issue 7 finding 7: in a chosen group, only its leads are). It runs in one transaction with its audit
 row; alert emails leave only after the commit. The same submit key twice
 returns the first incident (a double click or a retried request).
 """
@@ -70,6 +71,14 @@ class StoredFile:
     sha256: str
 
 
+def restricted_recipient_problem(person: Membership) -> str:
+    name = person.user.full_name or person.user.email
+    return (
+        f"{name} isn't a DSL or deputy. With a restricted category, only the school's DSLs "
+        "and deputies can be alerted: remove them, or tell them in person what they need to know."
+    )
+
+
 def _check(
     *,
     membership: Membership,
@@ -131,9 +140,12 @@ def _check(
     for group in groups:
         if group.school_id != school_id:
             fail("groups", "Choose groups from your school.")
+    is_restricted = any(category.is_restricted for category in categories)
     for person in people:
         if person.school_id != school_id or not person.is_active:
             fail("people", "Choose people from your school.")
+        elif is_restricted and not alerting.may_be_alerted(person, leads_only=True):
+            fail("people", restricted_recipient_problem(person))
     if errors:
         raise ValidationError(errors)
 
@@ -273,6 +285,7 @@ def _create(
         created_by=author,
         recipients=recipients,
         label=alerting.category_label(categories),
+        leads_only=any(category.is_restricted for category in categories),
     )
     Draft.objects.for_school(school).filter(author=author, submit_key=submit_key).delete()
     record(

@@ -21,9 +21,11 @@ from django.utils.datastructures import MultiValueDict
 from safeguard.accounts.models import Membership, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, Role
 from safeguard.accounts.selectors import groups_of
+from safeguard.incidents import alerting
 from safeguard.incidents.models import Category
-from safeguard.incidents.recording import CLOCK_SKEW, Link
+from safeguard.incidents.recording import CLOCK_SKEW, Link, restricted_recipient_problem
 from safeguard.incidents.records import MAX_TEXT_LENGTH, LinkRole, RecordKind
+from safeguard.incidents.selectors import is_lead
 from safeguard.lib.text import single_line_problem, text_problem
 from safeguard.pupils.models import Pupil
 
@@ -38,10 +40,6 @@ NULL_MESSAGE = (
 # Roles that can be alerted: everyone who records incidents (governors see no incidents).
 ALERTABLE_ROLES = [role for role in Role if role != Role.GOVERNOR]
 SPOKE_TO_DSL_CHOICES = [("no", "No"), ("yes", "Yes")]
-
-
-def is_lead(membership: Membership) -> bool:
-    return Capability.VIEW_ALL_INCIDENTS in membership.capabilities
 
 
 def alertable_staff(membership: Membership) -> QuerySet[Membership]:
@@ -332,6 +330,10 @@ class IncidentForm(forms.Form):
             and "dsl_spoken_to" not in self.errors
         ):
             self.add_error("dsl_spoken_to", "Choose which DSL you spoke to.")
+        if any(category.is_restricted for category in data.get("categories") or []):
+            for person in data.get("people") or []:
+                if not alerting.may_be_alerted(person, leads_only=True):
+                    self.add_error("people", restricted_recipient_problem(person))
         if data.get("spoke_to_dsl") == "no" and data.get("dsl_spoken_to") is not None:
             self.add_error(
                 "dsl_spoken_to",

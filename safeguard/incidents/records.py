@@ -129,6 +129,9 @@ class Action(SchoolOwned):
     follows_up = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )
+    # A DSL's or deputy's action is for the leads unless they choose to share it with the
+    # staff alerted to the incident; anyone else's is always shared (docs/alerts.md).
+    is_shared_with_alerted = models.BooleanField("shared with the staff alerted", default=False)
     submit_key = models.UUIDField(unique=True)
 
     class Meta:
@@ -284,6 +287,10 @@ class Alert(SchoolOwned):
     reason = models.CharField(max_length=10, choices=AlertReason.choices)
     reason_detail = models.CharField(max_length=100, blank=True)
     category_label = models.CharField(max_length=200)
+    # Sent to the recipient as a safeguarding lead (the automatic DSL alert, a mistake
+    # report, an incident with a restricted category, a leads-only action): it lets them
+    # open the incident only while they are a lead (docs/alerts.md).
+    is_lead_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

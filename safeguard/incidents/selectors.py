@@ -1,20 +1,62 @@
 """Who may see which incidents: each visibility rule lives here and nowhere else.
 
-DOMAIN.md: DSLs and deputies see every incident in their school. Everyone else
-sees the incidents they recorded or were alerted to (on the incident or on an
-action below it), and the actions on those. Governors see no incidents at all.
+DOMAIN.md: DSLs and deputies (the leads) see every incident in their school,
+and all of it. Everyone else sees the incidents they recorded or were alerted
+to (on the incident or on an action below it), and of those only what a
+non-lead may see (issue 7 finding 2, issue 8 item 1; docs/alerts.md):
+
+- an alert sent to someone as a lead (`Alert.is_lead_only`: the automatic DSL
+  alert, a mistake report, an incident with a restricted category, a
+  leads-only action) opens nothing once they are no longer a lead;
+- the categories as the author recorded them, without restricted ones, and no
+  hint that a lead added one;
+- the actions shared with the staff alerted (every non-lead's action, and a
+  lead's only when they ticked "Share"), and only the files of those.
+
+Governors see no incidents at all.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
-from safeguard.incidents.models import Action, Alert, Category, Incident
+from safeguard.incidents.models import Action, Alert, Attachment, Category, Incident
 from safeguard.incidents.records import ReviewStatus
 
 
-def can_see_every_incident(membership: Membership) -> bool:
+def is_lead(membership: Membership) -> bool:
+    """A DSL or deputy in this school: sees every incident, restricted parts included."""
     return Capability.VIEW_ALL_INCIDENTS in membership.capabilities
+
+
+def can_see_every_incident(membership: Membership) -> bool:
+    return is_lead(membership)
+
+
+def has_restricted_category(incident: Incident) -> bool:
+    """Whether the incident, as its categories stand now, carries a restricted category.
+
+    Then only leads are alerted about it or assigned tasks on it (issue 7 finding 7).
+    """
+    return incident.review.categories.filter(is_restricted=True).exists()
+
+
+def categories_seen_by_non_leads(incident: Incident) -> list[Category]:
+    """The categories as the author recorded them, without any restricted one."""
+    return sorted(
+        (category for category in incident.categories.all() if not category.is_restricted),
+        key=lambda category: (category.position, category.name),
+    )
+
+
+def categories_shown_to(membership: Membership, incident: Incident) -> list[Category]:
+    """Leads: the categories as they stand now. Others: as recorded, never a restricted one."""
+    if is_lead(membership):
+        return sorted(
+            incident.review.categories.all(),
+            key=lambda category: (category.position, category.name),
+        )
+    return categories_seen_by_non_leads(incident)
 
 
 def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
@@ -27,7 +69,7 @@ def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
     if Capability.RECORD_INCIDENT not in membership.capabilities:
         return incidents.none()
     alerted = Alert.objects.for_school(membership.school).filter(
-        incident=OuterRef("pk"), recipient=membership.user
+        incident=OuterRef("pk"), recipient=membership.user, is_lead_only=False
     )
     return incidents.filter(Q(author=membership.user) | Exists(alerted))
 
@@ -42,6 +84,27 @@ def actions_on(incident: Incident) -> QuerySet[Action]:
     )
 
 
+def shared_with_non_leads(membership: Membership) -> Q:
+    """The actions a member may read on an incident they see: all for leads, else shared ones."""
+    return Q() if is_lead(membership) else Q(is_shared_with_alerted=True)
+
+
+def actions_visible_to(membership: Membership, incident: Incident) -> QuerySet[Action]:
+    return actions_on(incident).filter(shared_with_non_leads(membership))
+
+
+def attachments_visible_to(membership: Membership, incident: Incident) -> QuerySet[Attachment]:
+    """The incident's files and those of the actions the member may read."""
+    files = (
+        Attachment.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("uploaded_by", "action")
+    )
+    if is_lead(membership):
+        return files
+    return files.filter(Q(action__isnull=True) | Q(action__is_shared_with_alerted=True))
+
+
 def categories_offered_to(membership: Membership) -> QuerySet[Category]:
     """Categories a member may choose: restricted ones for DSLs only (policy step 4)."""
     categories = Category.objects.for_school(membership.school).filter(is_retired=False)
@@ -51,13 +114,14 @@ def categories_offered_to(membership: Membership) -> QuerySet[Category]:
 
 
 def alerts_for(membership: Membership) -> QuerySet[Alert]:
-    """The member's own alerts in the current school, newest first."""
-    return (
-        Alert.objects.for_school(membership.school)
-        .filter(recipient=membership.user)
-        .select_related("incident", "created_by", "action")
-        .order_by("-created_at", "-id")
-    )
+    """The member's own alerts in the current school, newest first.
+
+    Someone who is not a lead (any more) doesn't see those sent to them as a lead.
+    """
+    alerts = Alert.objects.for_school(membership.school).filter(recipient=membership.user)
+    if not is_lead(membership):
+        alerts = alerts.filter(is_lead_only=False)
+    return alerts.select_related("incident", "created_by", "action").order_by("-created_at", "-id")
 
 
 def unread_alert_count(membership: Membership) -> int:

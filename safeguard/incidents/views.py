@@ -18,8 +18,10 @@ from safeguard.incidents.models import (
 )
 from safeguard.incidents.records import ReviewStatus
 from safeguard.incidents.selectors import (
-    actions_on,
+    actions_visible_to,
+    attachments_visible_to,
     can_see_every_incident,
+    categories_shown_to,
     incidents_visible_to,
 )
 
@@ -31,7 +33,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     sees_all = can_see_every_incident(request.membership)
     incidents = (
         incidents_visible_to(request.membership)
-        .prefetch_related("review__categories")
+        .prefetch_related("review__categories", "categories")
         .order_by("-recorded_at", "-id")
     )
     # Only the DSL's review status filters the list: no names ever reach the URL.
@@ -41,6 +43,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    for incident in page.object_list:
+        incident.shown_categories = categories_shown_to(request.membership, incident)  # type: ignore[attr-defined]
     return render(
         request,
         "incidents/incident_list.html",
@@ -65,7 +69,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "incident": incident,
         "review": review,
         "is_lead": is_lead,
-        "current_categories": list(review.categories.order_by("position")),
+        "current_categories": categories_shown_to(request.membership, incident),
         "original_categories": [
             row.category
             for row in IncidentCategory.objects.for_school(school)
@@ -76,7 +80,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         .filter(incident=incident)
         .select_related("pupil"),
         "marks": BodyMapMark.objects.for_school(school).filter(incident=incident),
-        "actions": actions_on(incident),
+        "actions": actions_visible_to(request.membership, incident),
+        "attachments": attachments_visible_to(request.membership, incident),
         "corrections": IncidentCorrection.objects.for_school(school)
         .filter(incident=incident)
         .select_related("made_by")

@@ -199,6 +199,7 @@ def test_the_incident_page_lists_actions_in_the_order_they_happened(
             author=slt,
             text=text,
             occurred_at=incident.occurred_at + datetime.timedelta(minutes=minutes_after),
+            is_shared_with_alerted=True,  # as add_action stores a non-lead's action
             submit_key=uuid.uuid4(),
         )
 
@@ -258,6 +259,7 @@ def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
         occurred_at=incident.occurred_at,
         assigned_to=slt,
         due_on=timezone.localdate() - datetime.timedelta(days=3),
+        is_shared_with_alerted=True,  # as add_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
     response = client_as(slt).get(reverse("incidents:task-list"))

@@ -224,6 +224,7 @@ def test_open_tasks_list_the_longest_overdue_first(teacher, slt, membership_of, 
         occurred_at=incident.occurred_at,
         assigned_to=slt,
         due_on=timezone.localdate() - datetime.timedelta(days=2),
+        is_shared_with_alerted=True,  # as add_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
     assert list(open_tasks_for(membership_of(slt))) == [overdue, slt_task, later]
