@@ -27,7 +27,7 @@ def seal_existing_records(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0005_refuse_replace_and_retention_purge"),
+        ("incidents", "0006_action_sharing_and_lead_only_alerts"),
         ("audit", "0007_record_seals"),
     ]
 

@@ -58,7 +58,7 @@ def mark_lead_only_alerts(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("incidents", "0004_alert_email_next_attempt"),
+        ("incidents", "0005_refuse_replace_and_retention_purge"),
     ]
 
     operations = [
