@@ -33,6 +33,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -40,7 +41,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from safeguard.accounts.models import School
 from safeguard.incidents.recording import StoredFile
@@ -237,7 +238,15 @@ def _check_pdf(name: str, data: bytes) -> bytes:
 
 
 def _clean_image(name: str, extension: str, data: bytes) -> bytes:
-    """Decode and re-encode: drops EXIF (GPS, camera) and anything hidden after the image."""
+    """Decode one still picture and encode it afresh: only its pixels are kept.
+
+    Everything else a picture file can carry is dropped: EXIF (GPS position, camera),
+    XMP, IPTC, comments (JPEG COM, PNG text chunks, GIF comments), colour profiles
+    (their text fields can hold anything; colours are converted to sRGB first) and
+    anything hidden after the image. Animations are refused from the header, before
+    any frame is decoded: each frame is a full canvas to decode, so a few kilobytes
+    can hold gigabytes of pixels, and an injury is photographed, not animated.
+    """
     kind = KINDS[extension]
     expected = PILLOW_FORMAT[extension]
     with warnings.catch_warnings():
@@ -251,26 +260,15 @@ def _clean_image(name: str, extension: str, data: bytes) -> bytes:
                         f"be here ({MAX_IMAGE_PIXELS // 1_000_000} megapixels). "
                         "Reduce its size and attach it again."
                     )
+                # GIF reads only as far as a second frame's header; PNG and WebP say so
+                # in their headers. No frame has been decoded yet.
+                if getattr(image, "is_animated", False):
+                    raise Refused(
+                        f"'{name}' is an animation. Attach a still picture: a photo, a scan "
+                        "or a screenshot."
+                    )
                 image.load()
-                animated = getattr(image, "is_animated", False)
-                cleaned = image if animated else ImageOps.exif_transpose(image)
-                out = io.BytesIO()
-                options: dict[str, object] = {}
-                if expected == "JPEG":
-                    options = {"quality": 92, "subsampling": "keep" if not animated else 0}
-                    if cleaned.mode not in {"RGB", "L", "CMYK"}:
-                        cleaned = cleaned.convert("RGB")
-                        options.pop("subsampling")
-                if image.info.get("icc_profile"):
-                    options["icc_profile"] = image.info["icc_profile"]
-                if animated:
-                    options["save_all"] = True
-                try:
-                    cleaned.save(out, format=expected, **options)
-                except ValueError:
-                    options.pop("subsampling", None)
-                    cleaned.save(out, format=expected, **options)
-                return out.getvalue()
+                return _encode_pixels_only(ImageOps.exif_transpose(image), expected)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise Refused(
                 f"'{name}' has too many pixels to be a photo or scan "
@@ -282,6 +280,36 @@ def _clean_image(name: str, extension: str, data: bytes) -> bytes:
             raise Refused(
                 f"'{name}' could not be read as {kind.label}: it may be damaged."
             ) from None
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The picture's colours in sRGB, so its own colour profile can be left out."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in {"RGB", "RGBA", "CMYK"}:
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image,
+            ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+            ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a damaged or unusual profile: keep the colours as they are
+
+
+def _encode_pixels_only(image: Image.Image, fmt: str) -> bytes:
+    image = _in_srgb(image)
+    if fmt == "JPEG" and image.mode not in {"RGB", "L", "CMYK"}:
+        image = image.convert("RGB")
+    # Only what the pixels need survives: the palette's transparent entry. Encoders
+    # otherwise copy comments and profiles from `info` into the new file.
+    kept = {key: image.info[key] for key in ("transparency",) if key in image.info}
+    image.info = kept
+    out = io.BytesIO()
+    options: dict[str, object] = {"quality": 92} if fmt == "JPEG" else {}
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
 
 
 def _open_zip(name: str, kind: FileKind, data: bytes) -> zipfile.ZipFile:
@@ -331,6 +359,36 @@ def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MB) -> bytes | 
         return stream.read(limit + 1)[:limit]
 
 
+# Content types of parts that run code: VBA projects (and their signatures and data),
+# ActiveX controls, Excel 4.0 macro sheets and the macro-enabled main documents. A part
+# is what its content type says, whatever it is named, so names are not trusted.
+MACRO_CONTENT_TYPES = ("vbaproject", "vbadata", "activex", "macrosheet", "macroenabled")
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _declared_types(types: bytes, part_names: Iterable[str]) -> set[str] | None:
+    """Every content type [Content_Types].xml gives a part in the archive; None if unreadable.
+
+    The XML is at most 1 MB. A real one has no DTD, so any DOCTYPE is refused: without
+    one there are no entities to expand, and ElementTree never fetches external ones.
+    """
+    if b"<!doctype" in types.lower():
+        return None
+    try:
+        root = ElementTree.fromstring(types)  # noqa: S314 - no DTD, see above
+    except ElementTree.ParseError:
+        return None
+    extensions = {name.rpartition(".")[2].lower() for name in part_names if "." in name}
+    found: set[str] = set()
+    for element in root:
+        tag = element.tag.removeprefix(CONTENT_TYPES_NS)
+        content_type = element.get("ContentType", "").strip().lower()
+        default_used = tag == "Default" and element.get("Extension", "").lower() in extensions
+        if tag == "Override" or default_used:
+            found.add(content_type)
+    return found
+
+
 def _check_ooxml(name: str, extension: str, data: bytes) -> bytes:
     kind = KINDS[extension]
     archive = _open_zip(name, kind, data)
@@ -338,14 +396,17 @@ def _check_ooxml(name: str, extension: str, data: bytes) -> bytes:
         types = _read_part(archive, "[Content_Types].xml")
         if types is None:
             raise Refused(f"'{name}' is not {kind.label}: it is a ZIP archive.")
-        if b"macroEnabled" in types or any(
+        declared = _declared_types(types, archive.namelist())
+        if declared is None:
+            raise Refused(f"'{name}' could not be read as {kind.label}: it may be damaged.")
+        if any(marker in t for t in declared for marker in MACRO_CONTENT_TYPES) or any(
             entry.filename.lower().endswith("vbaproject.bin") for entry in archive.infolist()
         ):
             raise Refused(
-                f"'{name}' contains macros, which can run programs. Save it without macros "
-                f"(as {extension.upper()}) and attach it again."
+                f"'{name}' contains macros or controls, which can run programs. Save it "
+                f"without macros (as {extension.upper()}) and attach it again."
             )
-        if OOXML_MAIN[extension].encode() not in types:
+        if OOXML_MAIN[extension] not in declared:
             raise Refused(
                 f"'{name}' is not {kind.label}: it looks like a different kind of "
                 "Office document. Check the file's extension."
