@@ -21,11 +21,14 @@ transaction fails, the files have no ``Attachment`` row;
 ``manage.py sweep_orphan_files`` removes them a day later.
 """
 
+import contextlib
 import datetime
 import email.parser
 import email.policy
+import errno
 import hashlib
 import io
+import logging
 import re
 import secrets
 import unicodedata
@@ -45,6 +48,9 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from safeguard.accounts.models import School
 from safeguard.incidents.recording import StoredFile
+from safeguard.lib.clamd import Scanner, ScanUnavailable
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 # Folder (inside default storage) that holds every school's files.
@@ -140,6 +146,17 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 class Refused(Exception):
     """The file can't be attached; the message is for the person who chose it."""
+
+
+class StoreFailed(Exception):
+    """The file store could not take the files (full, or failing); none of them is kept.
+
+    `full` says the disk is full (ENOSPC or a quota), which staff can be told plainly.
+    """
+
+    def __init__(self, *, full: bool) -> None:
+        super().__init__("the file store is full" if full else "the file store failed")
+        self.full = full
 
 
 # Names -----------------------------------------------------------------------------------
@@ -531,6 +548,9 @@ def store_uploads(
     when there is any, nothing has been written, so a form can show the
     messages and ask for the files again. Limits: settings
     ATTACHMENT_MAX_BYTES (each), ATTACHMENT_MAX_FILES, ATTACHMENT_MAX_TOTAL_BYTES.
+    When clamd is configured, every file is scanned, and refused unless found clean.
+    Raises `StoreFailed` if the file store can't take them (a full disk); then too
+    nothing is left behind.
     """
     files = [upload for upload in files if upload is not None]
     each, count, total = max_file_bytes(), max_files(), max_total_bytes()
@@ -545,6 +565,13 @@ def store_uploads(
     checked: list[tuple[str, FileKind, bytes]] = []
     for upload in files:
         name = display_name(upload.name)
+        if "\ufffd" in name:
+            # Its name was not text (safeguard.lib.uploads marks each byte that wasn't).
+            problems.append(
+                f"'{name}' was not attached: its name is not valid text (it may have been named "
+                "on an older computer). Rename the file and attach it again."
+            )
+            continue
         data = _read_capped(upload, each) if (upload.size or 0) <= each else None
         if data is None:
             problems.append(
@@ -560,11 +587,66 @@ def store_uploads(
         checked.append((name, kind, cleaned))
     if problems:
         return [], problems
-    return [_write(school, name, kind, data) for name, kind, data in checked], []
+    problems = _scan([(name, data) for name, _, data in checked])
+    if problems:
+        return [], problems
+    return _write_all(school, checked), []
 
 
-def _write(school: School, name: str, kind: FileKind, data: bytes) -> StoredFile:
-    path = f"{school_folder(school)}/{secrets.token_hex(16)}"
+def scanner() -> Scanner | None:
+    """The configured clamd (settings CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT), or None."""
+    path, host = settings.CLAMD_SOCKET, settings.CLAMD_HOST
+    if not path and not host:
+        return None
+    return Scanner(
+        socket_path=path, host=host, port=settings.CLAMD_PORT, timeout=settings.CLAMD_TIMEOUT
+    )
+
+
+def _scan(files: list[tuple[str, bytes]]) -> list[str]:
+    """A message for each file clamd finds something in, or can't scan (fail closed)."""
+    clamd = scanner()
+    if clamd is None:
+        return []
+    problems = []
+    for name, data in files:
+        try:
+            found = clamd.scan(data)
+        except ScanUnavailable as error:
+            logger.warning("Virus scan unavailable: %s", error)  # no file name: it may be personal
+            problems.append(
+                f"'{name}' was not attached: virus scanning is unavailable, try again later."
+            )
+            continue
+        if found is not None:
+            logger.warning("Virus scanner refused an upload: %s", found)
+            problems.append(
+                f"'{name}' was not attached: the virus scanner found {found} in it. "
+                "Don't open it; tell your IT support."
+            )
+    return problems
+
+
+def _write_all(school: School, checked: list[tuple[str, FileKind, bytes]]) -> list[StoredFile]:
+    """Store every file, or none: on a storage error, remove what this call wrote."""
+    written: list[StoredFile] = []
+    path = ""
+    try:
+        for name, kind, data in checked:
+            path = f"{school_folder(school)}/{secrets.token_hex(16)}"
+            written.append(_write(path, name, kind, data))
+    except OSError as error:
+        for leftover in [stored.stored_name for stored in written] + [path]:
+            # The last path: whatever part of that file reached the disk.
+            with contextlib.suppress(OSError):
+                default_storage.delete(leftover)
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        logger.error("Attached files could not be stored: %s", error.strerror or error)
+        raise StoreFailed(full=full) from error
+    return written
+
+
+def _write(path: str, name: str, kind: FileKind, data: bytes) -> StoredFile:
     stored = default_storage.save(path, ContentFile(data))
     return StoredFile(
         stored_name=stored,

@@ -1,15 +1,31 @@
 """Uploads and drafts under attack or mishap: animations, hidden metadata, macros by another
 name, viruses, a full file store, a school switched mid-form and file names that aren't text."""
 
+import errno
 import io
+import os
+import shutil
 import struct
+import subprocess
+import time
+import uuid
+from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.contrib.messages import get_messages
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from safeguard.accounts.permissions import Role
+from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.incidents.attachments import store_uploads
-from tests.hostile import files
+from safeguard.incidents.models import Category, Draft, Incident
+from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.lib.clamd import Scanner
+from safeguard.pupils.tests.factories import PupilFactory
+from tests.hostile import files, state
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +178,332 @@ def test_a_plain_docx_with_a_picture_is_accepted(school):
         {"word/media/image1.png": files.png_bytes()},
     )
     assert stored_bytes(school, "minutes.docx", data) == data
+
+
+# Virus scanning with clamd --------------------------------------------------------------
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.fixture(scope="module")
+def clamd(tmp_path_factory):
+    """A real clamd on a temporary socket, with one signature of our own (EICAR's test
+    string): no downloaded database, no network. Its stream limit is 1 MB, so a larger
+    file makes clamd answer with an error, as a failing scanner would."""
+    program = shutil.which("clamd") or (
+        "/usr/sbin/clamd" if os.path.exists("/usr/sbin/clamd") else None
+    )
+    if program is None:
+        pytest.skip("clamd is not installed (Debian package clamav-daemon)")
+    folder = tmp_path_factory.mktemp("clamd")
+    (folder / "db").mkdir()
+    (folder / "db" / "eicar.ndb").write_text(f"Safeguard-Test-EICAR:0:*:{EICAR.hex()}\n")
+    socket_path = folder / "clamd.sock"
+    (folder / "clamd.conf").write_text(
+        f"LocalSocket {socket_path}\nDatabaseDirectory {folder / 'db'}\nForeground yes\n"
+        f"LogFile {folder / 'clamd.log'}\nStreamMaxLength 1M\n"
+    )
+    process = subprocess.Popen(  # noqa: S603 - our own program and arguments
+        [program, "-c", str(folder / "clamd.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    scanner = Scanner(socket_path=str(socket_path), timeout=10)
+    deadline = time.monotonic() + 60
+    while not scanner.ping():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"clamd did not start: {(folder / 'clamd.log').read_text()[-500:]}")
+        time.sleep(0.1)
+    yield str(socket_path)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def scanning(settings, clamd):
+    settings.CLAMD_SOCKET = clamd
+    return clamd
+
+
+def test_a_file_clamd_finds_a_virus_in_is_refused_by_name(school, scanning):
+    message = refused(school, "letter from mum.txt", EICAR)
+    assert message.startswith(
+        "'letter from mum.txt' was not attached: the virus scanner found "
+        "Safeguard-Test-EICAR.UNOFFICIAL in it."
+    )
+
+
+def test_a_clean_file_is_stored_when_scanning_is_on(school, scanning):
+    assert stored_bytes(school, "notes.txt", b"She was upset at lunch.") == (
+        b"She was upset at lunch."
+    )
+
+
+def test_a_scanner_that_answers_with_an_error_refuses_the_file(school, scanning):
+    message = refused(school, "long notes.txt", b"a" * (2 * 1024 * 1024))
+    assert message == (
+        "'long notes.txt' was not attached: virus scanning is unavailable, try again later."
+    )
+
+
+def test_without_a_configured_scanner_files_are_not_scanned(school, settings):
+    settings.CLAMD_SOCKET = settings.CLAMD_HOST = ""
+    assert stored_bytes(school, "eicar.txt", EICAR) == EICAR
+
+
+@pytest.fixture
+def sally(school):
+    return PupilFactory(school=school, legal_first_name="Sally", legal_last_name="Jones")
+
+
+ADD = reverse("incidents:incident-add")
+TEXT = "Sally said her dad hit her with a belt last night."
+
+
+def incident_form(school, pupil, **changes) -> dict:
+    now = timezone.localtime()
+    family = Category.objects.for_school(school).get(name="Family / home circumstances")
+    data = {
+        "submit_key": str(uuid.uuid4()),
+        "pupil": str(pupil.pk),
+        "kind": "disclosure",
+        "text": TEXT,
+        "occurred_on": f"{now:%Y-%m-%d}",
+        "occurred_time": f"{now:%H:%M}",
+        "location": "Classroom",
+        "spoke_to_dsl": "no",
+        "categories": [str(family.pk)],
+        "action": "submit",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_unreachable_scanner_refuses_the_files_and_keeps_the_incident_text(
+    client_as, midday, school, sally, settings, tmp_path
+):
+    settings.CLAMD_SOCKET = str(tmp_path / "nobody-listens.sock")
+    before = state.snapshot()
+    data = incident_form(school, sally, files=[files.upload("bruise.png", files.png_bytes())])
+    response = client_as(midday).post(ADD, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "virus scanning is unavailable, try again later" in page
+    assert TEXT in page
+    assert state.changes(before, state.snapshot()) == {}
+
+
+# A full file store ----------------------------------------------------------------------
+
+
+class _FullAfterHalf(FileSystemStorage):
+    """A file system that fills up halfway through writing any file."""
+
+    def _save(self, name, content):
+        data = content.read()
+        path = Path(self.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+@pytest.fixture(params=["tmpfs", "storage"])
+def full_store(request, settings, tmp_path):
+    """A file store with 64 KB free: a real tmpfs when this machine lets us mount one
+    (as root), and always a storage that runs out of space halfway through a file."""
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = media
+    if request.param == "storage":
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": f"{__name__}._FullAfterHalf"},
+        }
+        yield media
+        return
+    mounted = subprocess.run(  # noqa: S603
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(media)],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root; the storage case covers this")
+    try:
+        yield media
+    finally:
+        subprocess.run(["umount", str(media)], check=False)  # noqa: S603, S607
+
+
+def big_files() -> list:
+    """A small file that fits, then one larger than the whole store."""
+    return [
+        files.upload("first.txt", b"a" * 20_000),
+        files.upload("second.txt", b"b" * 200_000),
+    ]
+
+
+def files_in(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_a_full_file_store_keeps_the_incident_as_a_draft_and_leaves_no_file(
+    client_as, midday, school, sally, full_store
+):
+    data = incident_form(school, sally, files=big_files())
+    response = client_as(midday).post(ADD, data)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The file store is full; your incident has been kept as a draft" in page
+    assert TEXT in page  # and still on the page, to submit without the files
+    draft = Draft.objects.for_school(school).get()
+    assert (draft.author, str(draft.submit_key), draft.data["text"]) == (
+        midday,
+        data["submit_key"],
+        [TEXT],
+    )
+    assert not Incident.objects.for_school(school).exists()
+    assert files_in(full_store) == []
+
+
+def test_a_full_file_store_adds_no_action_and_keeps_its_text(
+    client_as, teacher, school, membership_of, full_store
+):
+    from safeguard.incidents.models import Action, Attachment
+
+    incident = record_test_incident(membership_of(teacher))
+    data = {
+        "submit_key": str(uuid.uuid4()),
+        "text": "Phoned mum; she will come in tomorrow.",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "files": big_files(),
+    }
+    response = client_as(teacher).post(reverse("incidents:action-add", args=[incident.pk]), data)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The file store is full, so your action has not been added" in page
+    assert "Phoned mum; she will come in tomorrow." in page
+    assert not Action.objects.for_school(school).exists()
+    assert not Attachment.objects.for_school(school).exists()
+    assert files_in(full_store) == []
+
+
+# A school switched in the middle of the form ---------------------------------------------
+
+
+@pytest.fixture
+def in_two_schools(client_as, midday, school, other_school):
+    MembershipFactory(user=midday, school=other_school, role=Role.TEACHER)
+    client = client_as(midday)
+    client.post(reverse("accounts:switch-school"), {"school": school.pk})
+    return client
+
+
+def switch(client, school) -> None:
+    client.post(reverse("accounts:switch-school"), {"school": school.pk})
+
+
+def test_autosave_after_switching_school_starts_a_new_draft_there(
+    in_two_schools, midday, school, other_school, sally
+):
+    client = in_two_schools
+    data = incident_form(school, sally, text="First words.")
+    client.post(reverse("incidents:draft-save"), data)
+    switch(client, other_school)
+    response = client.post(reverse("incidents:draft-save"), {**data, "text": TEXT})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["submit_key"] != data["submit_key"]
+    assert "Fernhill Academy" in answer["notice"]
+    kept = Draft.objects.for_school(other_school).get()
+    assert (str(kept.submit_key), kept.data["text"]) == (answer["submit_key"], [TEXT])
+    # The draft in the first school is where it was, as it was.
+    first = Draft.objects.for_school(school).get()
+    assert (str(first.submit_key), first.data["text"]) == (data["submit_key"], ["First words."])
+
+
+def test_save_draft_button_after_switching_school_keeps_the_text_and_says_where(
+    in_two_schools, midday, school, other_school, sally
+):
+    client = in_two_schools
+    data = incident_form(school, sally, text="First words.", action="save-draft")
+    client.post(ADD, data)
+    switch(client, other_school)
+    response = client.post(ADD, {**data, "text": TEXT})
+    assert response.status_code == 302
+    [message] = [str(m) for m in get_messages(response.wsgi_request)][-1:]
+    assert "new draft in Fernhill Academy" in message
+    assert Draft.objects.for_school(other_school).get().data["text"] == [TEXT]
+    assert Draft.objects.for_school(school).get().data["text"] == ["First words."]
+
+
+def test_saving_twice_after_the_switch_updates_the_new_draft(
+    in_two_schools, midday, school, other_school, sally
+):
+    client = in_two_schools
+    data = incident_form(school, sally)
+    client.post(reverse("incidents:draft-save"), data)
+    switch(client, other_school)
+    new_key = client.post(reverse("incidents:draft-save"), data).json()["submit_key"]
+    client.post(reverse("incidents:draft-save"), {**data, "submit_key": new_key, "text": "More."})
+    assert Draft.objects.for_school(other_school).get().data["text"] == ["More."]
+
+
+# File names that are not text --------------------------------------------------------------
+
+
+def multipart(fields: dict, file_name: bytes, content: bytes) -> tuple[bytes, str]:
+    """A form post with one file whose name is the given bytes (browsers send UTF-8)."""
+    boundary = b"----safeguard-test-boundary"
+    body = b""
+    for name, values in fields.items():
+        for value in values if isinstance(values, list) else [values]:
+            body += (
+                b"--" + boundary + b"\r\n"
+                b'Content-Disposition: form-data; name="'
+                + name.encode()
+                + b'"\r\n\r\n'
+                + str(value).encode()
+                + b"\r\n"
+            )
+    body += (
+        b"--" + boundary + b"\r\n"
+        b'Content-Disposition: form-data; name="files"; filename="' + file_name + b'"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + content + b"\r\n--" + boundary + b"--\r\n"
+    )
+    return body, f"multipart/form-data; boundary={boundary.decode()}"
+
+
+def test_a_file_name_that_is_not_utf8_is_named_and_explained_on_an_action(
+    client_as, teacher, school, membership_of
+):
+    from safeguard.incidents.models import Action
+
+    incident = record_test_incident(membership_of(teacher))
+    fields = {
+        "submit_key": str(uuid.uuid4()),
+        "text": "Phoned mum; she will come in tomorrow.",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+    body, content_type = multipart(fields, b"r\xe9union notes.txt", b"Mum will come in.")
+    response = client_as(teacher).post(
+        reverse("incidents:action-add", args=[incident.pk]), body, content_type=content_type
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Action added" not in page
+    assert "r\ufffdunion notes.txt" in page
+    assert "its name is not valid text" in page
+    assert "Phoned mum; she will come in tomorrow." in page
+    assert not Action.objects.for_school(school).exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_named_and_explained_on_an_incident(
+    client_as, midday, school, sally
+):
+    body, content_type = multipart(incident_form(school, sally), b"\xff\xfe.txt", b"notes")
+    response = client_as(midday).post(ADD, body, content_type=content_type)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "its name is not valid text" in page and TEXT in page
+    assert not Incident.objects.for_school(school).exists()
