@@ -7,10 +7,13 @@ Every upload is treated as hostile until proved otherwise:
   message saying so);
 * Office Open XML and OpenDocument files are ZIPs: we read only the ZIP's
   directory and one small part, refuse encrypted, odd or oversized archives
-  (zip bombs) and macro-enabled documents wearing a ``.docx`` name;
-* images are decoded and re-encoded with Pillow, which drops EXIF (camera
-  GPS position, device) while keeping the picture's orientation, and images
-  of absurd pixel counts are refused before they are decoded (pixel floods);
+  (zip bombs) and documents with a macro or control part, whatever it is named;
+* images are decoded and re-encoded from their pixels alone with Pillow,
+  which drops EXIF (camera GPS position, device), XMP, IPTC, comments and
+  colour profiles while keeping the picture's orientation; animations and
+  images of absurd pixel counts are refused before they are decoded;
+* when clamd is configured (settings ``CLAMD_*``), every file is scanned, and
+  refused unless clamd says it is clean;
 * the name a person gave the file is kept only for display, stripped of
   folders, control and direction-override characters; the file is stored
   under a random name in a folder per school, in ``MEDIA_ROOT`` (never
@@ -392,7 +395,7 @@ def _declared_types(types: bytes, part_names: Iterable[str]) -> set[str] | None:
     if b"<!doctype" in types.lower():
         return None
     try:
-        root = ElementTree.fromstring(types)  # noqa: S314 - no DTD, see above
+        root = ElementTree.fromstring(types)  # noqa: S314  # nosec B314 - no DTD, see above
     except ElementTree.ParseError:
         return None
     extensions = {name.rpartition(".")[2].lower() for name in part_names if "." in name}
