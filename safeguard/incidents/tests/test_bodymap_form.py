@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from safeguard.incidents.models import BodyMapMark, Incident
+from safeguard.incidents.models import BodyMapMark, Draft, Incident
 from safeguard.incidents.tests.test_recording_views import SALLY_TEXT, form_data
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -35,6 +35,7 @@ def test_a_front_part_chosen_for_the_back_is_explained_next_to_the_mark(
     # Everything typed is kept: the account, the pupil, the categories and the mark itself.
     assert SALLY_TEXT.split("'")[0] in page and "Chosen: <strong>Sally Jones</strong>" in page
     assert response.context["form"]["categories"].value() == form_data(school, sally)["categories"]
+    assert response.context["form"]["groups"].value() == form_data(school, sally)["groups"]
     assert '<option value="front-right-ear" selected>' in page
     assert '<option value="bruise" selected>' in page
     assert not Incident.objects.for_school(school).exists()
@@ -63,3 +64,15 @@ def test_every_kind_of_mistake_in_a_mark_is_shown_not_a_crash(
     assert any(message in text for _, text in response.context["error_summary"])
     assert message in response.content.decode()
     assert not Incident.objects.for_school(school).exists()
+
+
+def test_a_draft_holding_a_wrong_part_of_the_body_opens_with_its_message(
+    client_as, midday, school, sally
+):
+    data = form_data(school, sally, **{"mark-1-side": "back", "mark-1-region": "front-right-ear"})
+    client = client_as(midday)
+    client.post(reverse("incidents:draft-save"), data)
+    draft = Draft.objects.for_school(school).get()
+    response = client.get(reverse("incidents:draft-resume", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "is on the front of the body" in response.content.decode()
