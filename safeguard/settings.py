@@ -294,6 +294,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "files")))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", default=10)
 ATTACHMENT_MAX_TOTAL_BYTES = env_int("ATTACHMENT_MAX_TOTAL_BYTES", default=25 * 1024 * 1024)
+# A part whose headers aren't UTF-8 (a file named in another encoding) is read with the
+# undecodable bytes marked, not dropped unseen, so the form can say which file it was.
+FILE_UPLOAD_HANDLERS = [
+    "safeguard.lib.uploads.ReadableHeadersHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Virus scanning of attached files by clamd (docs/attachments.md): its Unix socket, or its
+# host and port. Unset: files are not scanned. Set: a file is refused whenever clamd
+# can't say it is clean.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", default=30)
 STORAGES = {
     # Files are never served from MEDIA_URL: only a permission-checked view streams them.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -39,9 +39,24 @@ def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
             if done is not None and done.incident_id == incident.pk:
                 # A double click or a retried request: the action is already there.
                 return redirect(_incident_url(incident, f"action-{done.pk}"))
-            files, file_errors = attachments.store_uploads(
-                request.FILES.getlist("files"), school=request.school
-            )
+            try:
+                files, file_errors = attachments.store_uploads(
+                    request.FILES.getlist("files"), school=request.school
+                )
+            except attachments.StoreFailed as failure:
+                problem = "full" if failure.full else "not working"
+                form.add_error(
+                    None,
+                    f"The file store is {problem}, so your action has not been added and no "
+                    "file was stored. Tell your IT support. Your text is below: add the action "
+                    "without the files, or try again later.",
+                )
+                return render(
+                    request,
+                    "incidents/action_form.html",
+                    {"incident": incident, "form": form, "file_errors": []},
+                    status=503,
+                )
             if not file_errors:
                 try:
                     action, created = add_action(

@@ -7,10 +7,13 @@ Every upload is treated as hostile until proved otherwise:
   message saying so);
 * Office Open XML and OpenDocument files are ZIPs: we read only the ZIP's
   directory and one small part, refuse encrypted, odd or oversized archives
-  (zip bombs) and macro-enabled documents wearing a ``.docx`` name;
-* images are decoded and re-encoded with Pillow, which drops EXIF (camera
-  GPS position, device) while keeping the picture's orientation, and images
-  of absurd pixel counts are refused before they are decoded (pixel floods);
+  (zip bombs) and documents with a macro or control part, whatever it is named;
+* images are decoded and re-encoded from their pixels alone with Pillow,
+  which drops EXIF (camera GPS position, device), XMP, IPTC, comments and
+  colour profiles while keeping the picture's orientation; animations and
+  images of absurd pixel counts are refused before they are decoded;
+* when clamd is configured (settings ``CLAMD_*``), every file is scanned, and
+  refused unless clamd says it is clean;
 * the name a person gave the file is kept only for display, stripped of
   folders, control and direction-override characters; the file is stored
   under a random name in a folder per school, in ``MEDIA_ROOT`` (never
@@ -21,11 +24,14 @@ transaction fails, the files have no ``Attachment`` row;
 ``manage.py sweep_orphan_files`` removes them a day later.
 """
 
+import contextlib
 import datetime
 import email.parser
 import email.policy
+import errno
 import hashlib
 import io
+import logging
 import re
 import secrets
 import unicodedata
@@ -34,6 +40,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -41,10 +48,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from safeguard.accounts.models import School
 from safeguard.incidents.recording import StoredFile
+from safeguard.lib.clamd import Scanner, ScanUnavailable
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 # Folder (inside default storage) that holds every school's files.
@@ -140,6 +150,17 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 class Refused(Exception):
     """The file can't be attached; the message is for the person who chose it."""
+
+
+class StoreFailed(Exception):
+    """The file store could not take the files (full, or failing); none of them is kept.
+
+    `full` says the disk is full (ENOSPC or a quota), which staff can be told plainly.
+    """
+
+    def __init__(self, *, full: bool) -> None:
+        super().__init__("the file store is full" if full else "the file store failed")
+        self.full = full
 
 
 # Names -----------------------------------------------------------------------------------
@@ -238,7 +259,15 @@ def _check_pdf(name: str, data: bytes) -> bytes:
 
 
 def _clean_image(name: str, extension: str, data: bytes) -> bytes:
-    """Decode and re-encode: drops EXIF (GPS, camera) and anything hidden after the image."""
+    """Decode one still picture and encode it afresh: only its pixels are kept.
+
+    Everything else a picture file can carry is dropped: EXIF (GPS position, camera),
+    XMP, IPTC, comments (JPEG COM, PNG text chunks, GIF comments), colour profiles
+    (their text fields can hold anything; colours are converted to sRGB first) and
+    anything hidden after the image. Animations are refused from the header, before
+    any frame is decoded: each frame is a full canvas to decode, so a few kilobytes
+    can hold gigabytes of pixels, and an injury is photographed, not animated.
+    """
     kind = KINDS[extension]
     expected = PILLOW_FORMAT[extension]
     with warnings.catch_warnings():
@@ -252,26 +281,15 @@ def _clean_image(name: str, extension: str, data: bytes) -> bytes:
                         f"be here ({MAX_IMAGE_PIXELS // 1_000_000} megapixels). "
                         "Reduce its size and attach it again."
                     )
+                # GIF reads only as far as a second frame's header; PNG and WebP say so
+                # in their headers. No frame has been decoded yet.
+                if getattr(image, "is_animated", False):
+                    raise Refused(
+                        f"'{name}' is an animation. Attach a still picture: a photo, a scan "
+                        "or a screenshot."
+                    )
                 image.load()
-                animated = getattr(image, "is_animated", False)
-                cleaned = image if animated else ImageOps.exif_transpose(image)
-                out = io.BytesIO()
-                options: dict[str, object] = {}
-                if expected == "JPEG":
-                    options = {"quality": 92, "subsampling": "keep" if not animated else 0}
-                    if cleaned.mode not in {"RGB", "L", "CMYK"}:
-                        cleaned = cleaned.convert("RGB")
-                        options.pop("subsampling")
-                if image.info.get("icc_profile"):
-                    options["icc_profile"] = image.info["icc_profile"]
-                if animated:
-                    options["save_all"] = True
-                try:
-                    cleaned.save(out, format=expected, **options)
-                except ValueError:
-                    options.pop("subsampling", None)
-                    cleaned.save(out, format=expected, **options)
-                return out.getvalue()
+                return _encode_pixels_only(ImageOps.exif_transpose(image), expected)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise Refused(
                 f"'{name}' has too many pixels to be a photo or scan "
@@ -283,6 +301,36 @@ def _clean_image(name: str, extension: str, data: bytes) -> bytes:
             raise Refused(
                 f"'{name}' could not be read as {kind.label}: it may be damaged."
             ) from None
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The picture's colours in sRGB, so its own colour profile can be left out."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in {"RGB", "RGBA", "CMYK"}:
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image,
+            ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+            ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a damaged or unusual profile: keep the colours as they are
+
+
+def _encode_pixels_only(image: Image.Image, fmt: str) -> bytes:
+    image = _in_srgb(image)
+    if fmt == "JPEG" and image.mode not in {"RGB", "L", "CMYK"}:
+        image = image.convert("RGB")
+    # Only what the pixels need survives: the palette's transparent entry. Encoders
+    # otherwise copy comments and profiles from `info` into the new file.
+    kept = {key: image.info[key] for key in ("transparency",) if key in image.info}
+    image.info = kept
+    out = io.BytesIO()
+    options: dict[str, object] = {"quality": 92} if fmt == "JPEG" else {}
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
 
 
 def _open_zip(name: str, kind: FileKind, data: bytes) -> zipfile.ZipFile:
@@ -332,6 +380,36 @@ def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MB) -> bytes | 
         return stream.read(limit + 1)[:limit]
 
 
+# Content types of parts that run code: VBA projects (and their signatures and data),
+# ActiveX controls, Excel 4.0 macro sheets and the macro-enabled main documents. A part
+# is what its content type says, whatever it is named, so names are not trusted.
+MACRO_CONTENT_TYPES = ("vbaproject", "vbadata", "activex", "macrosheet", "macroenabled")
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _declared_types(types: bytes, part_names: Iterable[str]) -> set[str] | None:
+    """Every content type [Content_Types].xml gives a part in the archive; None if unreadable.
+
+    The XML is at most 1 MB. A real one has no DTD, so any DOCTYPE is refused: without
+    one there are no entities to expand, and ElementTree never fetches external ones.
+    """
+    if b"<!doctype" in types.lower():
+        return None
+    try:
+        root = ElementTree.fromstring(types)  # noqa: S314  # nosec B314 - no DTD, see above
+    except ElementTree.ParseError:
+        return None
+    extensions = {name.rpartition(".")[2].lower() for name in part_names if "." in name}
+    found: set[str] = set()
+    for element in root:
+        tag = element.tag.removeprefix(CONTENT_TYPES_NS)
+        content_type = element.get("ContentType", "").strip().lower()
+        default_used = tag == "Default" and element.get("Extension", "").lower() in extensions
+        if tag == "Override" or default_used:
+            found.add(content_type)
+    return found
+
+
 def _check_ooxml(name: str, extension: str, data: bytes) -> bytes:
     kind = KINDS[extension]
     archive = _open_zip(name, kind, data)
@@ -339,14 +417,17 @@ def _check_ooxml(name: str, extension: str, data: bytes) -> bytes:
         types = _read_part(archive, "[Content_Types].xml")
         if types is None:
             raise Refused(f"'{name}' is not {kind.label}: it is a ZIP archive.")
-        if b"macroEnabled" in types or any(
+        declared = _declared_types(types, archive.namelist())
+        if declared is None:
+            raise Refused(f"'{name}' could not be read as {kind.label}: it may be damaged.")
+        if any(marker in t for t in declared for marker in MACRO_CONTENT_TYPES) or any(
             entry.filename.lower().endswith("vbaproject.bin") for entry in archive.infolist()
         ):
             raise Refused(
-                f"'{name}' contains macros, which can run programs. Save it without macros "
-                f"(as {extension.upper()}) and attach it again."
+                f"'{name}' contains macros or controls, which can run programs. Save it "
+                f"without macros (as {extension.upper()}) and attach it again."
             )
-        if OOXML_MAIN[extension].encode() not in types:
+        if OOXML_MAIN[extension] not in declared:
             raise Refused(
                 f"'{name}' is not {kind.label}: it looks like a different kind of "
                 "Office document. Check the file's extension."
@@ -471,6 +552,9 @@ def store_uploads(
     when there is any, nothing has been written, so a form can show the
     messages and ask for the files again. Limits: settings
     ATTACHMENT_MAX_BYTES (each), ATTACHMENT_MAX_FILES, ATTACHMENT_MAX_TOTAL_BYTES.
+    When clamd is configured, every file is scanned, and refused unless found clean.
+    Raises `StoreFailed` if the file store can't take them (a full disk); then too
+    nothing is left behind.
     """
     files = [upload for upload in files if upload is not None]
     each, count, total = max_file_bytes(), max_files(), max_total_bytes()
@@ -485,6 +569,13 @@ def store_uploads(
     checked: list[tuple[str, FileKind, bytes]] = []
     for upload in files:
         name = display_name(upload.name)
+        if "\ufffd" in name:
+            # Its name was not text (safeguard.lib.uploads marks each byte that wasn't).
+            problems.append(
+                f"'{name}' was not attached: its name is not valid text (it may have been named "
+                "on an older computer). Rename the file and attach it again."
+            )
+            continue
         data = _read_capped(upload, each) if (upload.size or 0) <= each else None
         if data is None:
             problems.append(
@@ -500,11 +591,66 @@ def store_uploads(
         checked.append((name, kind, cleaned))
     if problems:
         return [], problems
-    return [_write(school, name, kind, data) for name, kind, data in checked], []
+    problems = _scan([(name, data) for name, _, data in checked])
+    if problems:
+        return [], problems
+    return _write_all(school, checked), []
 
 
-def _write(school: School, name: str, kind: FileKind, data: bytes) -> StoredFile:
-    path = f"{school_folder(school)}/{secrets.token_hex(16)}"
+def scanner() -> Scanner | None:
+    """The configured clamd (settings CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT), or None."""
+    path, host = settings.CLAMD_SOCKET, settings.CLAMD_HOST
+    if not path and not host:
+        return None
+    return Scanner(
+        socket_path=path, host=host, port=settings.CLAMD_PORT, timeout=settings.CLAMD_TIMEOUT
+    )
+
+
+def _scan(files: list[tuple[str, bytes]]) -> list[str]:
+    """A message for each file clamd finds something in, or can't scan (fail closed)."""
+    clamd = scanner()
+    if clamd is None:
+        return []
+    problems = []
+    for name, data in files:
+        try:
+            found = clamd.scan(data)
+        except ScanUnavailable as error:
+            logger.warning("Virus scan unavailable: %s", error)  # no file name: it may be personal
+            problems.append(
+                f"'{name}' was not attached: virus scanning is unavailable, try again later."
+            )
+            continue
+        if found is not None:
+            logger.warning("Virus scanner refused an upload: %s", found)
+            problems.append(
+                f"'{name}' was not attached: the virus scanner found {found} in it. "
+                "Don't open it; tell your IT support."
+            )
+    return problems
+
+
+def _write_all(school: School, checked: list[tuple[str, FileKind, bytes]]) -> list[StoredFile]:
+    """Store every file, or none: on a storage error, remove what this call wrote."""
+    written: list[StoredFile] = []
+    path = ""
+    try:
+        for name, kind, data in checked:
+            path = f"{school_folder(school)}/{secrets.token_hex(16)}"
+            written.append(_write(path, name, kind, data))
+    except OSError as error:
+        for leftover in [stored.stored_name for stored in written] + [path]:
+            # The last path: whatever part of that file reached the disk.
+            with contextlib.suppress(OSError):
+                default_storage.delete(leftover)
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        logger.error("Attached files could not be stored: %s", error.strerror or error)
+        raise StoreFailed(full=full) from error
+    return written
+
+
+def _write(path: str, name: str, kind: FileKind, data: bytes) -> StoredFile:
     stored = default_storage.save(path, ContentFile(data))
     return StoredFile(
         stored_name=stored,

@@ -312,7 +312,14 @@ DRAFT_FIELDS_LIMIT = 200_000
 
 
 def save_draft(*, membership: Membership, submit_key: uuid.UUID, data: dict[str, Any]) -> Draft:
-    """Keep what the author has typed so far; visible to them alone (policy: nothing lost)."""
+    """Keep what the author has typed so far; visible to them alone (policy: nothing lost).
+
+    A submit key belongs to the school its draft was first saved in. Saved under a key
+    already used in another school (the author switched school with the form open), the
+    text starts a new draft in this school under a new key, and the other school's draft
+    is left as it was: the returned draft's `submit_key` then differs from the one given,
+    for the caller to say so and to carry on with the new key.
+    """
     size = sum(len(str(v)) for v in data.values())
     if size > DRAFT_FIELDS_LIMIT:
         raise ValidationError("This draft is too long to keep.")
@@ -326,7 +333,23 @@ def save_draft(*, membership: Membership, submit_key: uuid.UUID, data: dict[str,
         draft = Draft(school=membership.school, author=membership.user, submit_key=submit_key)
     draft.data = data
     draft.updated_at = timezone.now()
-    draft.save()
+    if draft.pk is not None:
+        draft.save()
+        return draft
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError:
+        # The key is taken: by this author's own save a moment ago (autosave and the
+        # button together), or in another school. Update the first, or start afresh.
+        earlier = drafts.filter(author=membership.user, submit_key=submit_key).first()
+        if earlier is not None:
+            earlier.data, earlier.updated_at = data, draft.updated_at
+            earlier.save()
+            return earlier
+        draft.pk = None
+        draft.submit_key = uuid.uuid4()
+        draft.save()
     return draft
 
 

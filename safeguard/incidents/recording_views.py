@@ -85,10 +85,13 @@ def incident_add(request: HttpRequest) -> HttpResponse:
     stored: list[recording.StoredFile] = []
     file_errors: list[str] = []
     if form_is_valid and not mark_errors:
-        stored, file_errors = attachments.store_uploads(
-            request.FILES.getlist("files"),
-            school=request.school,  # type: ignore[attr-defined]
-        )
+        try:
+            stored, file_errors = attachments.store_uploads(
+                request.FILES.getlist("files"),
+                school=request.school,  # type: ignore[attr-defined]
+            )
+        except attachments.StoreFailed as failure:
+            return _kept_as_draft_after_store_failed(request, form, failure, mark_errors)
     if form_is_valid and not mark_errors and not file_errors:
         try:
             incident, _ = recording.record_incident(
@@ -104,6 +107,48 @@ def incident_add(request: HttpRequest) -> HttpResponse:
         mark_errors=mark_errors,
         file_errors=file_errors,
         files_not_kept=bool(request.FILES.getlist("files")),
+    )
+
+
+def _kept_as_draft_after_store_failed(
+    request: HttpRequest,
+    form: IncidentForm,
+    failure: attachments.StoreFailed,
+    mark_errors: list[str],
+) -> HttpResponse:
+    """The files could not be stored: nothing is recorded, what was typed is kept as a draft
+    (and stays on the page, to submit without the files)."""
+    problem = "The file store is full" if failure.full else "The file store isn't working"
+    key = _submit_key(request.POST)
+    kept = None
+    if key is not None:
+        try:
+            kept = recording.save_draft(
+                membership=request.membership,  # type: ignore[attr-defined]
+                submit_key=key,
+                data=_draft_data(request.POST),
+            )
+        except ValidationError:
+            kept = None
+    if kept is not None:
+        message = (
+            f"{problem}; your incident has been kept as a draft and nothing has been "
+            "recorded or stored. Tell your IT support. You can submit it now without the "
+            "files, and add them as an action later."
+        )
+    else:
+        message = (
+            f"{problem}, so your incident has not been recorded and no file was stored. "
+            "Tell your IT support. Your text is below: submit it without the files."
+        )
+    form.add_error(None, message)
+    return _render_form(
+        request,
+        form,
+        mark_errors=mark_errors,
+        files_not_kept=True,
+        status=503,
+        draft=kept,
     )
 
 
@@ -417,7 +462,19 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     saved_at = timezone.localtime(draft.updated_at)
-    return JsonResponse({"saved_at": f"{saved_at:%H:%M}", "draft_id": draft.pk})
+    answer = {"saved_at": f"{saved_at:%H:%M}", "draft_id": draft.pk}
+    if draft.submit_key != key:
+        # The page carries on with the new key (recording.js), so the next save updates it.
+        answer |= {"submit_key": str(draft.submit_key), "notice": _moved_notice(request)}
+    return JsonResponse(answer)
+
+
+def _moved_notice(request: HttpRequest) -> str:
+    school = request.school  # type: ignore[attr-defined]
+    return (
+        f"This form was started in another school, so what you typed has been saved as a "
+        f"new draft in {school.name}. The draft in the other school is unchanged."
+    )
 
 
 def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
@@ -425,7 +482,7 @@ def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
     key = _submit_key(request.POST)
     if key is not None:
         try:
-            recording.save_draft(
+            draft = recording.save_draft(
                 membership=request.membership,  # type: ignore[attr-defined]
                 submit_key=key,
                 data=_draft_data(request.POST),
@@ -434,7 +491,10 @@ def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
             form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
             form.add_error(None, error.messages)
             return _render_form(request, form, show_errors=True)
-        messages.success(request, "Draft saved. Carry on writing from your dashboard.")
+        if draft.submit_key != key:
+            messages.success(request, f"{_moved_notice(request)} Carry on from your dashboard.")
+        else:
+            messages.success(request, "Draft saved. Carry on writing from your dashboard.")
     return redirect("dashboard")
 
 

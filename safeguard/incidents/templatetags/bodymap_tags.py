@@ -41,6 +41,8 @@ TEXT_FIELD_LABELS = {
 def _with_text_fields(row: dict[str, Any]) -> dict[str, Any]:
     errors = row.get("errors", {})
     return row | {
+        # The part of the body and the place on the drawing share one message beside the list.
+        "place_error": errors.get("region") or errors.get("position") or "",
         "text_fields": [
             {
                 "name": name,
@@ -50,7 +52,7 @@ def _with_text_fields(row: dict[str, Any]) -> dict[str, Any]:
                 "error": errors.get(name, ""),
             }
             for name, limit in bodymap.TEXT_LIMITS.items()
-        ]
+        ],
     }
 
 

@@ -396,7 +396,11 @@
         return;
       }
       return response.json().then(function (data) {
-        if (response.ok) {
+        if (response.ok && data.submit_key) {
+          // Started in another school: this school keeps a new draft, under a new key.
+          form.querySelector("[name=submit_key]").value = data.submit_key;
+          draftStatus.textContent = data.notice + " Saved " + data.saved_at;
+        } else if (response.ok) {
           draftStatus.textContent = "Draft saved " + data.saved_at;
         } else {
           draftStatus.textContent = "Draft not saved: " + (data.error || "please try again.");
