@@ -298,7 +298,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Sessions: short, server-side, never "remember me" on a shared school computer.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions whose ids are checked before any lookup (lib/session_store.py).
+SESSION_ENGINE = "safeguard.lib.session_store"
 # Absolute lifetime from sign-in, however busy; the idle limit is each school's own
 # setting (School.idle_timeout_minutes). Both are enforced in accounts/sessions.py.
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600)
