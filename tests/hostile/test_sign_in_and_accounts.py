@@ -5,9 +5,12 @@ person, the operator's admin reached with a password alone, and a database copy 
 its second-factor secrets.
 """
 
+import re
+
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core import mail
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +46,92 @@ def test_a_nul_byte_in_the_raw_cookie_header_is_treated_as_signed_out(school):
     response = Client(HTTP_COOKIE=header).get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# Emailed links point at SITE_URL, whatever Host the request named -------------------------
+
+SITE = "https://safeguard.larkspur.example"
+URL_RE = re.compile(r"https?://[^\s\"'<>]+")
+
+
+@pytest.fixture
+def site(settings):
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["safeguard.larkspur.example", "localhost", "127.0.0.1", "testserver"]
+    mail.outbox.clear()
+    return SITE
+
+
+def links_in(message) -> list[str]:
+    bodies = [message.body] + [content for content, _ in getattr(message, "alternatives", [])]
+    return [url for body in bodies for url in URL_RE.findall(body)]
+
+
+def assert_every_link_on_the_site(messages) -> None:
+    assert messages
+    for message in messages:
+        for text in (message.subject, message.body):
+            assert "127.0.0.1" not in text
+            assert "localhost" not in text
+        for url in links_in(message):
+            assert url.startswith(f"{SITE}/"), url
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.0.0.1:8000"])
+def test_a_reset_link_points_at_the_site_whatever_the_host(site, client, teacher, host):
+    response = client.post("/accounts/password/reset/", {"email": teacher.email}, HTTP_HOST=host)
+    assert response.status_code == 302
+    assert_every_link_on_the_site(mail.outbox)
+    assert any("/accounts/password/reset/key/" in url for url in links_in(mail.outbox[0]))
+
+
+def test_a_reset_email_for_an_unknown_address_names_only_the_site(site, client, school):
+    client.post(
+        "/accounts/password/reset/", {"email": "nobody@larkspur.example"}, HTTP_HOST="127.0.0.1"
+    )
+    for message in mail.outbox:
+        assert "127.0.0.1" not in message.body
+        for url in links_in(message):
+            assert url.startswith(f"{SITE}/"), url
+
+
+def test_a_forged_host_gets_no_email_at_all(site, client, teacher):
+    response = client.post(
+        "/accounts/password/reset/", {"email": teacher.email}, HTTP_HOST="evil.example"
+    )
+    assert response.status_code == 400
+    assert not mail.outbox
+
+
+def test_an_email_confirmation_link_points_at_the_site(site, teacher):
+    from allauth.account.models import EmailAddress
+    from allauth.core import context
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    request = RequestFactory(HTTP_HOST="127.0.0.1").post("/accounts/email/")
+    request.user = teacher
+    request.session = {}
+    request._messages = CookieStorage(request)
+    with context.request_context(request):
+        EmailAddress.objects.add_email(request, teacher, "terry.new@larkspur.example", confirm=True)
+    assert_every_link_on_the_site(mail.outbox)
+    assert any("/accounts/confirm-email/" in url for url in links_in(mail.outbox[0]))
+
+
+def test_an_invitation_link_points_at_the_site(
+    site, dsl, school, django_capture_on_commit_callbacks
+):
+    from safeguard.accounts.permissions import Role
+    from safeguard.accounts.services import invite_staff
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_staff(
+            school=school,
+            invited_by=dsl,
+            email="new.teacher@larkspur.example",
+            first_name="Nia",
+            last_name="Okafor",
+            role=Role.TEACHER,
+        )
+    assert_every_link_on_the_site(mail.outbox)
+    assert any("/accounts/invitation/" in url for url in links_in(mail.outbox[0]))
