@@ -98,7 +98,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=f"{_site.hostname},localhost,1
 CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "safeguard.accounts.operator_admin.OperatorAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

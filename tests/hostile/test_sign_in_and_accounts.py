@@ -5,13 +5,22 @@ person, the operator's admin reached with a password alone, and a database copy 
 its second-factor secrets.
 """
 
+import importlib
 import re
 
+import pyotp
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
+
+from safeguard.accounts.tests.factories import (
+    DEFAULT_PASSWORD,
+    TOTP_SECRET,
+    give_totp,
+    passed_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +144,101 @@ def test_an_invitation_link_points_at_the_site(
         )
     assert_every_link_on_the_site(mail.outbox)
     assert any("/accounts/invitation/" in url for url in links_in(mail.outbox[0]))
+
+
+# The operator's admin needs the second factor and shows no secrets --------------------------
+
+ADMIN = "/operator-admin/"
+
+
+@pytest.fixture
+def admin_enabled(settings):
+    import safeguard.urls
+
+    settings.ADMIN_ENABLED = True
+    importlib.reload(safeguard.urls)
+    clear_url_caches()
+    yield ADMIN
+    settings.ADMIN_ENABLED = False
+    importlib.reload(safeguard.urls)
+    clear_url_caches()
+
+
+@pytest.fixture
+def operator(db):
+    from allauth.account.models import EmailAddress
+
+    from safeguard.accounts.models import User
+
+    user = User.objects.create_superuser(email="ops@trust.example", password=DEFAULT_PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def test_the_admin_login_form_does_not_sign_an_operator_in_with_a_password(
+    admin_enabled, client, operator
+):
+    give_totp(operator)
+    response = client.post(
+        f"{ADMIN}login/?next={ADMIN}",
+        {"username": operator.email, "password": DEFAULT_PASSWORD, "next": ADMIN},
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_an_operator_signed_in_with_a_password_only_is_sent_to_the_second_factor(
+    admin_enabled, client, operator
+):
+    give_totp(operator)
+    client.force_login(operator)
+    response = client.get(ADMIN, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_reauthenticate"))
+    assert response.status_code == 200
+    assert client.get(f"{ADMIN}auth/group/").status_code == 302
+    confirm = response.redirect_chain[-1][0]
+    client.post(confirm, {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert client.get(f"{ADMIN}auth/group/").status_code == 200
+
+
+def test_an_operator_without_a_key_is_sent_to_set_one_up(admin_enabled, client, operator):
+    client.force_login(operator)
+    response = client.get(ADMIN, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_index")
+
+
+def test_an_operator_who_passed_the_second_factor_opens_the_admin(admin_enabled, client, operator):
+    give_totp(operator)
+    client.force_login(operator)
+    passed_second_factor(client, operator)
+    response = client.get(ADMIN)
+    assert response.status_code == 200
+
+
+def test_signing_in_with_password_and_code_opens_the_admin(admin_enabled, client, operator):
+    give_totp(operator)
+    client.post(LOGIN, {"login": operator.email, "password": DEFAULT_PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "mfa/authenticator/",
+        "usersessions/usersession/",
+        "account/emailaddress/",
+        "account/emailconfirmation/",
+        "sessions/session/",
+        "accounts/user/",
+    ],
+)
+def test_the_admin_has_no_page_for_secrets_sessions_or_email_addresses(
+    admin_enabled, client, operator, path
+):
+    give_totp(operator)
+    client.force_login(operator)
+    passed_second_factor(client, operator)
+    assert client.get(f"{ADMIN}{path}").status_code == 404
+    assert TOTP_SECRET not in client.get(ADMIN).content.decode()
