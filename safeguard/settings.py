@@ -210,11 +210,18 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme
+# Sign-in: "ip" is per address; "key" is per address + account (accounts/adapter.py), so a
+# stranger failing elsewhere never holds up the person's own address. Per account from
+# anywhere: this many failures a day, then each try waits twice as long as the last, up
+# to the maximum, and the holder is emailed (accounts/signin_limits.py; docs/security.md).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+SIGN_IN_ACCOUNT_FREE_FAILURES = env_int("SIGN_IN_ACCOUNT_FREE_FAILURES", default=20)
+SIGN_IN_ACCOUNT_FIRST_DELAY_SECONDS = env_int("SIGN_IN_ACCOUNT_FIRST_DELAY_SECONDS", default=15)
+SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS = env_int("SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS", default=300)
 # "Your sessions" (/accounts/sessions/): where and when each session was last used.
 USERSESSIONS_TRACK_ACTIVITY = True
 USERSESSIONS_ADAPTER = "safeguard.accounts.sessions.UserSessionsAdapter"

@@ -4,9 +4,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailConfirmation
+from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+
+from safeguard.accounts import signin_limits
 
 
 def site_url(path: str) -> str:
@@ -56,3 +59,29 @@ class AccountAdapter(DefaultAccountAdapter):
             if name.endswith("_url") and isinstance(value, str) and value
         }
         super().send_mail(template_prefix, email, {**context, **links, "current_site": this_site()})
+
+    # Sign-in limits (accounts/signin_limits.py). allauth's own "key" limit counts per
+    # address *and* account here, so failures elsewhere never hold up the person's own
+    # address; the per-account limit from anywhere is ours, higher and with growing delays.
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth's default includes the Host header, which would give each Host its own count.
+        return f"{get_ip(request)}:{_login(credentials)}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        super().pre_authenticate(request, **credentials)
+        if signin_limits.must_wait(_login(credentials)):
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        super().authentication_failed(request, **credentials)
+        signin_limits.record_failure(_login(credentials))
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        signin_limits.clear(_login(credentials))
+
+
+def _login(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email", credentials.get("username", "")) or "").strip().lower()

@@ -5,11 +5,13 @@ person, the operator's admin reached with a password alone, and a database copy 
 its second-factor secrets.
 """
 
+import datetime
 import importlib
 import re
 
 import pyotp
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.test import Client, RequestFactory
@@ -242,3 +244,138 @@ def test_the_admin_has_no_page_for_secrets_sessions_or_email_addresses(
     passed_second_factor(client, operator)
     assert client.get(f"{ADMIN}{path}").status_code == 404
     assert TOTP_SECRET not in client.get(ADMIN).content.decode()
+
+
+# A stranger can't lock a known person out ----------------------------------------------------
+
+WRONG = "Wrong-Password-1!"
+THROTTLED = "Too many failed login attempts. Try again later."
+START = datetime.datetime(2026, 11, 16, 8, 0, tzinfo=datetime.UTC)
+DSL_ADDRESS = "198.51.100.7"  # the school's own network
+STRANGER = "203.0.113.9"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def sign_in(client: Client, email: str, password: str = DEFAULT_PASSWORD, ip: str = DSL_ADDRESS):
+    return Client().post(LOGIN, {"login": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def refused(response) -> bool:
+    return response.status_code == 200 and THROTTLED in response.context["form"].non_field_errors()
+
+
+def from_many_addresses(email: str, times: int, first: int = 0) -> list:
+    """`times` wrong passwords, each from a different address (a botnet)."""
+    return [
+        sign_in(None, email, WRONG, ip=f"10.{n // 250}.{n % 250}.1")
+        for n in range(first, first + times)
+    ]
+
+
+def notices_to(mailbox, email: str) -> list:
+    return [m for m in mailbox if email in m.to and "failed sign-in" in m.subject.lower()]
+
+
+def test_wrong_passwords_from_a_strangers_address_do_not_lock_the_dsl_out(clock, dsl):
+    for _ in range(3):
+        for _ in range(6):
+            sign_in(None, dsl.email, WRONG, ip=STRANGER)
+        clock.shift(datetime.timedelta(minutes=1))
+    assert refused(sign_in(None, dsl.email, ip=STRANGER))
+    assert sign_in(None, dsl.email, ip=DSL_ADDRESS).status_code == 302
+
+
+def test_wrong_passwords_from_one_address_are_throttled_there(clock, dsl):
+    for _ in range(5):
+        assert not refused(sign_in(None, dsl.email, WRONG, ip=STRANGER))
+    assert refused(sign_in(None, dsl.email, WRONG, ip=STRANGER))
+    assert refused(sign_in(None, dsl.email, ip=STRANGER))
+
+
+def test_a_forged_host_header_does_not_give_an_attacker_fresh_attempts(clock, dsl):
+    for host in ["localhost", "127.0.0.1", "testserver", "localhost", "127.0.0.1"]:
+        Client().post(
+            LOGIN, {"login": dsl.email, "password": WRONG}, REMOTE_ADDR=STRANGER, HTTP_HOST=host
+        )
+    response = Client().post(
+        LOGIN, {"login": dsl.email, "password": WRONG}, REMOTE_ADDR=STRANGER, HTTP_HOST="testserver"
+    )
+    assert refused(response)
+
+
+def test_many_addresses_reach_the_per_account_limit_only_after_many_attempts(clock, dsl):
+    assert not any(refused(r) for r in from_many_addresses(dsl.email, 19))
+    assert sign_in(None, dsl.email).status_code == 302
+
+
+def test_past_the_per_account_limit_each_attempt_waits_longer(clock, dsl):
+    from_many_addresses(dsl.email, 20)
+    waits = []
+    for n in range(4):
+        attempt = 0
+        while refused(sign_in(None, dsl.email, WRONG, ip=f"10.9.{n}.{attempt}")):
+            attempt += 1
+            clock.shift(datetime.timedelta(seconds=5))
+        waits.append(attempt)
+    assert waits[0] > 0
+    assert waits == sorted(waits)
+    assert waits[-1] > waits[0]
+
+
+def test_the_per_account_delay_is_bounded(clock, dsl):
+    from_many_addresses(dsl.email, 20)
+    for n in range(30):
+        clock.shift(datetime.timedelta(hours=1))
+        assert not refused(sign_in(None, dsl.email, WRONG, ip=f"10.8.0.{n}"))
+    clock.shift(datetime.timedelta(hours=1))
+    assert sign_in(None, dsl.email).status_code == 302
+
+
+def test_the_account_holder_is_emailed_once_about_many_failed_sign_ins(
+    clock, dsl, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        from_many_addresses(dsl.email, 40)
+        for n in range(10):
+            clock.shift(datetime.timedelta(minutes=20))
+            sign_in(None, dsl.email, WRONG, ip=f"10.7.0.{n}")
+    notices = notices_to(mailoutbox, dsl.email)
+    assert len(notices) == 1
+    body = notices[0].body
+    assert WRONG not in body
+    assert "10." not in body
+    assert "http" not in body
+
+
+def test_an_unknown_address_gets_the_same_per_account_limit_and_no_email(
+    clock, dsl, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = from_many_addresses(dsl.email, 21)
+        unknown = from_many_addresses("nobody@larkspur.example", 21, first=100)
+    assert [refused(r) for r in known] == [refused(r) for r in unknown]
+    assert not notices_to(mailoutbox, "nobody@larkspur.example")
+
+
+def test_behind_a_proxy_failures_from_one_visitor_do_not_lock_out_another(clock, settings, dsl):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for _ in range(6):
+        Client().post(
+            LOGIN,
+            {"login": dsl.email, "password": WRONG},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=STRANGER,
+        )
+    response = Client().post(
+        LOGIN,
+        {"login": dsl.email, "password": DEFAULT_PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=DSL_ADDRESS,
+    )
+    assert response.status_code == 302
