@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -225,6 +226,36 @@ SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS = env_int("SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS",
 # "Your sessions" (/accounts/sessions/): where and when each session was last used.
 USERSESSIONS_TRACK_ACTIVITY = True
 USERSESSIONS_ADAPTER = "safeguard.accounts.sessions.UserSessionsAdapter"
+# Authenticator-app secrets and recovery-code seeds are encrypted in the database with these
+# Fernet keys (accounts/mfa_secrets.py): the first encrypts, all decrypt, so a new key goes
+# first and the old one stays until `manage.py reencrypt_mfa_secrets` has run (rotation).
+MFA_ADAPTER = "safeguard.accounts.mfa_secrets.MFAAdapter"
+MFA_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in (
+        env_secret(
+            "MFA_ENCRYPTION_KEYS",
+            # base64 of "safeguard-dev-mfa-key-not-secret": for a laptop only.
+            default="c2FmZWd1YXJkLWRldi1tZmEta2V5LW5vdC1zZWNyZXQ=" if DEBUG else None,
+        )
+        or ""
+    ).split(",")
+    if key.strip()
+]
+if not MFA_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "MFA_ENCRYPTION_KEYS (or MFA_ENCRYPTION_KEYS_FILE) is required when DEBUG is off. "
+        'Make one with: python3 -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"'
+    )
+for _key in MFA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 bytes, url-safe "
+            "base64); see docs/deploying.md"
+        ) from None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
