@@ -379,3 +379,21 @@ def test_behind_a_proxy_failures_from_one_visitor_do_not_lock_out_another(clock,
         HTTP_X_FORWARDED_FOR=DSL_ADDRESS,
     )
     assert response.status_code == 302
+
+
+# A copy of the database holds no usable second factor -------------------------------------
+
+
+def test_a_database_copy_holds_no_authenticator_secret_or_recovery_seed(dsl, deputy, slt):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.utils import decrypt
+    from django.db import connection
+
+    seeds = [decrypt(RecoveryCodes.activate(user).instance.data["seed"]) for user in (dsl, deputy)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM mfa_authenticator")
+        dump = " ".join(str(row[0]) for row in cursor.fetchall())
+    assert dump
+    assert TOTP_SECRET not in dump
+    for seed in seeds:
+        assert seed not in dump
