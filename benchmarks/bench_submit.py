@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+os.environ.setdefault("MFA_ENCRYPTION_KEYS", "YmVuY2htYXJrLW9ubHktbm90LXNlY3JldC0xMjM0NTY=")
 os.environ.setdefault("SITE_URL", "http://localhost:8000")
 
 SALLY = (

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -101,7 +102,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=f"{_site.hostname},localhost,1
 CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "safeguard.accounts.operator_admin.OperatorAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -220,14 +221,51 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme
+# Sign-in: "ip" is per address; "key" is per address + account (accounts/adapter.py), so a
+# stranger failing elsewhere never holds up the person's own address. Per account from
+# anywhere: this many failures a day, then each try waits twice as long as the last, up
+# to the maximum, and the holder is emailed (accounts/signin_limits.py; docs/security.md).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+SIGN_IN_ACCOUNT_FREE_FAILURES = env_int("SIGN_IN_ACCOUNT_FREE_FAILURES", default=20)
+SIGN_IN_ACCOUNT_FIRST_DELAY_SECONDS = env_int("SIGN_IN_ACCOUNT_FIRST_DELAY_SECONDS", default=15)
+SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS = env_int("SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS", default=300)
 # "Your sessions" (/accounts/sessions/): where and when each session was last used.
 USERSESSIONS_TRACK_ACTIVITY = True
 USERSESSIONS_ADAPTER = "safeguard.accounts.sessions.UserSessionsAdapter"
+# Authenticator-app secrets and recovery-code seeds are encrypted in the database with these
+# Fernet keys (accounts/mfa_secrets.py): the first encrypts, all decrypt, so a new key goes
+# first and the old one stays until `manage.py reencrypt_mfa_secrets` has run (rotation).
+MFA_ADAPTER = "safeguard.accounts.mfa_secrets.MFAAdapter"
+MFA_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in (
+        env_secret(
+            "MFA_ENCRYPTION_KEYS",
+            # base64 of "safeguard-dev-mfa-key-not-secret": for a laptop only.
+            default="c2FmZWd1YXJkLWRldi1tZmEta2V5LW5vdC1zZWNyZXQ=" if DEBUG else None,
+        )
+        or ""
+    ).split(",")
+    if key.strip()
+]
+if not MFA_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "MFA_ENCRYPTION_KEYS (or MFA_ENCRYPTION_KEYS_FILE) is required when DEBUG is off. "
+        'Make one with: python3 -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"'
+    )
+for _key in MFA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 bytes, url-safe "
+            "base64); see docs/deploying.md"
+        ) from None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
@@ -322,7 +360,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Sessions: short, server-side, never "remember me" on a shared school computer.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions whose ids are checked before any lookup (lib/session_store.py).
+SESSION_ENGINE = "safeguard.lib.session_store"
 # Absolute lifetime from sign-in, however busy; the idle limit is each school's own
 # setting (School.idle_timeout_minutes). Both are enforced in accounts/sessions.py.
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", default=10 * 3600)

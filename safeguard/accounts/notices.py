@@ -41,6 +41,7 @@ class Change(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of change, not a password
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of change, not a password
     EMAIL_CHANGED = "email_changed"
+    SIGN_IN_FAILURES = "sign_in_failures"
 
 
 # Subject, and the sentence that starts the email ("... on 3 December 2026 at 10:15.").
@@ -80,6 +81,10 @@ WORDING: dict[Change, tuple[str, str]] = {
     Change.EMAIL_CHANGED: (
         "Your email address was changed",
         "The email address of your Safeguard account was changed",
+    ),
+    Change.SIGN_IN_FAILURES: (
+        "Many failed sign-ins to your account",
+        "Someone has tried many wrong passwords for your Safeguard account, up to",
     ),
 }
 
@@ -121,6 +126,7 @@ def send_security_notice(
             "when": format_date(when, "j F Y \\a\\t H:i"),
             "by_someone_else": actor is not None and actor.pk != user.pk,
             "must_enrol": change == Change.KEYS_REVOKED,
+            "failed_sign_ins": change == Change.SIGN_IN_FAILURES,
         },
     )
     recipients = [user.email] + ([also_to] if also_to and also_to != user.email else [])
