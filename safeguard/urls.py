@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safeguard import views
+from safeguard.accounts.views import email_addresses
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("accounts/", include("safeguard.accounts.urls")),
+    # Before allauth's own, under its name: primary addresses stay at a school's domain.
+    path("accounts/email/", email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("school/", include("safeguard.accounts.school_urls")),
     path("pupils/", include("safeguard.pupils.urls")),

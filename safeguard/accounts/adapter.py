@@ -4,8 +4,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailConfirmation
+from allauth.core import context
 from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -81,6 +83,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         super()._delete_login_attempts_cached_email(request, **credentials)
         signin_limits.clear(_login(credentials))
+
+    def clean_email(self, email: str) -> str:
+        """A signed-in person adding an address (allauth's email page) must keep it at one of
+        their schools' domains (services.own_email_domain_error)."""
+        from safeguard.accounts.services import own_email_domain_error
+
+        email = super().clean_email(email)
+        user = getattr(context.request, "user", None)
+        if user is not None and user.is_authenticated:
+            problem = own_email_domain_error(user, email)
+            if problem:
+                raise ValidationError(problem)
+        return email
 
 
 def _login(credentials: dict[str, Any]) -> str:

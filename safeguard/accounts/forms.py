@@ -130,11 +130,17 @@ class StaffDetailsForm(PlainLabelsMixin, forms.Form):
     def for_membership(cls, membership: Membership) -> "StaffDetailsForm":
         return cls(
             initial={
-                "first_name": membership.user.first_name,
-                "last_name": membership.user.last_name,
+                "first_name": membership.display_first_name,
+                "last_name": membership.display_last_name,
                 "job_title": membership.job_title,
             }
         )
+
+    def lock_name(self) -> None:
+        """Show the name read-only: it is the person's own to change (services.NAME_IS_THEIRS)."""
+        for name in ("first_name", "last_name"):
+            self.fields[name].widget.attrs["readonly"] = True
+            self.fields[name].help_text = "Only the person themself can change their name."
 
 
 class ChangeRoleForm(PlainLabelsMixin, forms.Form):
@@ -188,7 +194,7 @@ class StaffGroupForm(PlainLabelsMixin, forms.Form):
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Membership) -> str:  # type: ignore[override]
         title = f", {obj.job_title}" if obj.job_title else ""
-        return f"{obj.user.full_name or obj.user.email} ({obj.get_role_display()}{title})"
+        return f"{obj.display_name or obj.user.email} ({obj.get_role_display()}{title})"
 
 
 class GroupMembersForm(PlainLabelsMixin, forms.Form):

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from safeguard.accounts import mfa
+from safeguard.accounts import mfa, selectors
 from safeguard.accounts.access import get_membership_for
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.school_views import SchoolRequest
@@ -20,12 +20,17 @@ from safeguard.accounts.stepup import requires_recent_second_factor
 @requires(Capability.CHANGE_ROLES)
 def staff_keys(request: SchoolRequest, membership_id: int) -> HttpResponse:
     membership = get_membership_for(request, membership_id)
+    # Someone who also works elsewhere: their keys are their account's, not this school's
+    # to see or revoke (issue 7, finding 8).
+    works_elsewhere = selectors.works_elsewhere(membership)
+    keys = [] if works_elsewhere else mfa.keys_of(membership.user)
     return render(
         request,
         "accounts/staff_keys.html",
         {
             "member": membership,
-            "keys": [(mfa.describe(key), key) for key in mfa.keys_of(membership.user)],
+            "works_elsewhere": works_elsewhere,
+            "keys": [(mfa.describe(key), key) for key in keys],
             "key_required": mfa.key_required_for(membership),
             "is_self": membership.user_id == request.user.pk,
         },
@@ -42,7 +47,7 @@ def staff_keys_revoke(request: SchoolRequest, membership_id: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("school:staff-keys", membership_id=membership.pk)
-    name = membership.user.full_name or membership.user.email
+    name = membership.display_name or membership.user.email
     messages.success(
         request,
         f"{name}'s second factor has been removed and they have been signed out everywhere. "

@@ -42,7 +42,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from safeguard.accounts.models import Membership, User
 from safeguard.accounts.permissions import ROLES_REQUIRING_MFA
 from safeguard.audit.models import AuditAction
-from safeguard.audit.services import record
 
 # The kinds of authenticator that count as a key. Recovery codes only stand in for one.
 KEY_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -239,8 +238,12 @@ def describe(authenticator: Authenticator) -> str:
 
 
 FORMER_STAFF_KEYS = (
-    "{name} no longer works at this school, so their keys aren't this school's to revoke. "
-    "If they work at another school, its DSL can do it."
+    "{name} no longer works at this school, so their keys aren't this school's to revoke."
+)
+SHARED_KEYS = (
+    "{name} also works at another school, so their second factor belongs to their account, "
+    "not to this school. Only the person themself can remove it, on their own Second factor "
+    "page (a recovery code lets them sign in without the lost key)."
 )
 
 
@@ -251,27 +254,35 @@ def revoke_keys(*, membership: Membership, revoked_by: User) -> int:
     For a lost or misplaced key (school policy section 3; SECURITY.md A13). If their role
     needs a key they must enrol a new one when they next sign in, by password and email
     as at first. They are told by email. Returns how many authenticators were removed.
+
+    Keys and sessions belong to the person's account, so a school revokes them only for
+    someone who works there alone (issue 7, finding 8); the event is audited in every
+    school the person works at.
     """
     from safeguard.accounts.notices import Change, notify
+    from safeguard.accounts.selectors import works_elsewhere
+    from safeguard.accounts.services import record_account_change
     from safeguard.accounts.sessions import end_sessions_of
 
     user = membership.user
+    name = membership.display_name or user.email
     if user.pk == revoked_by.pk:
         raise ValidationError(OWN_KEYS)
     if not membership.is_active:
         # Their keys now guard their work at other schools, not this one.
-        raise ValidationError(FORMER_STAFF_KEYS.format(name=user.full_name or user.email))
+        raise ValidationError(FORMER_STAFF_KEYS.format(name=name))
+    if works_elsewhere(membership):
+        raise ValidationError(SHARED_KEYS.format(name=name))
     authenticators = keys_of(user)
     if not authenticators:
-        raise ValidationError(NO_KEYS.format(name=user.full_name or user.email))
+        raise ValidationError(NO_KEYS.format(name=name))
     types = sorted({a.type for a in authenticators})
     Authenticator.objects.filter(pk__in=[a.pk for a in authenticators]).delete()
     ended = end_sessions_of(user)
-    record(
+    record_account_change(
         actor=revoked_by,
         action=AuditAction.KEYS_REVOKED,
-        school=membership.school,
-        target=user,
+        user=user,
         detail={
             "membership": membership.pk,
             "types": types,

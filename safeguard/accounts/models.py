@@ -1,5 +1,7 @@
 """People, schools and who holds which role where."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -123,6 +125,11 @@ class Membership(SchoolOwned):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=100, blank=True)
+    # The name this school typed when it added someone who already had an account from
+    # another school. Blank means "the account's own name". The school's screens show this,
+    # so an invitation never reveals how the person is registered elsewhere.
+    first_name = models.CharField("first name as entered here", max_length=100, blank=True)
+    last_name = models.CharField("last name as entered here", max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -146,7 +153,38 @@ class Membership(SchoolOwned):
 
     @property
     def has_signed_in(self) -> bool:
-        return self.user.has_usable_password()
+        """Whether they have signed in since this school added them (not just anywhere)."""
+        return self.last_sign_in is not None or (
+            self.invited_at is None and self.user.has_usable_password()
+        )
+
+    @property
+    def last_sign_in(self) -> datetime | None:
+        """Their last sign-in, if it came after this school added them: a sign-in before
+        that was at another school, and isn't this school's to see."""
+        last = self.user.last_login
+        if last is None or (self.invited_at is not None and last < self.invited_at):
+            return None
+        return last
+
+    @property
+    def is_named_here(self) -> bool:
+        return bool(self.first_name or self.last_name)
+
+    @property
+    def display_first_name(self) -> str:
+        return self.first_name if self.is_named_here else self.user.first_name
+
+    @property
+    def display_last_name(self) -> str:
+        return self.last_name if self.is_named_here else self.user.last_name
+
+    @property
+    def display_name(self) -> str:
+        """The name this school's screens show: as entered here, or the account's own."""
+        if self.is_named_here:
+            return f"{self.first_name} {self.last_name}".strip()
+        return self.user.full_name
 
 
 class StaffGroup(SchoolOwned):

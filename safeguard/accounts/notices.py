@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from safeguard.accounts.models import User
+from safeguard.accounts.services import record_account_change
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 
@@ -162,19 +163,17 @@ def key_added(
 ) -> None:
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
         # Made along with a first key, which has its own email.
-        record(
+        record_account_change(
             actor=user,
             action=AuditAction.RECOVERY_CODES_GENERATED,
-            school=_school(request),
-            target=user,
+            user=user,
             detail={"authenticator": authenticator.pk},
         )
         return
-    record(
+    record_account_change(
         actor=user,
         action=AuditAction.KEY_ADDED,
-        school=_school(request),
-        target=user,
+        user=user,
         detail={"authenticator": authenticator.pk, "type": authenticator.type},
     )
     _notify_after_commit(user=user, change=_ADDED[authenticator.type], at=timezone.now())
@@ -184,11 +183,10 @@ def key_added(
 def key_removed(
     sender: Any, request: Any, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
-    record(
+    record_account_change(
         actor=user,
         action=AuditAction.KEY_REMOVED,
-        school=_school(request),
-        target=user,
+        user=user,
         detail={"authenticator": authenticator.pk, "type": authenticator.type},
     )
     if authenticator.type in _REMOVED:
@@ -200,11 +198,10 @@ def key_removed(
 def recovery_codes_generated(
     sender: Any, request: Any, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
-    record(
+    record_account_change(
         actor=user,
         action=AuditAction.RECOVERY_CODES_GENERATED,
-        school=_school(request),
-        target=user,
+        user=user,
         detail={"authenticator": authenticator.pk},
     )
     _notify_after_commit(user=user, change=Change.RECOVERY_CODES_GENERATED, at=timezone.now())
@@ -247,11 +244,10 @@ def email_changed(
     sender: Any, request: Any, user: User, from_email_address: Any, to_email_address: Any, **_: Any
 ) -> None:
     """Both addresses hear of it: the old one is where the owner would notice a takeover."""
-    record(
+    record_account_change(
         actor=user,
         action=AuditAction.EMAIL_CHANGED,
-        school=_school(request),
-        target=user,
+        user=user,
         detail={"email_address": getattr(to_email_address, "pk", None)},
     )
     _notify_after_commit(

@@ -34,6 +34,13 @@ class SchoolRequest(HttpRequest):
     membership: Membership
 
 
+INVITED = (
+    "{name} has been added to {school} and emailed at {email}. Someone new to Safeguard "
+    "gets a link to set their password, which works once and expires in 3 days; someone "
+    "who already uses it at another school is told they were added."
+)
+
+
 def _apply_service_error(form: Form, error: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     if hasattr(error, "error_dict"):
@@ -73,18 +80,16 @@ def staff_invite(request: SchoolRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
-            if membership.user.has_usable_password():
-                messages.success(
-                    request,
-                    f"{membership.user.full_name} already uses Safeguard at another school. "
-                    f"They have been added to {request.school.name} and told by email.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Invitation sent to {membership.user.email}. "
-                    "The link works once and expires in 3 days.",
-                )
+            # The same words whether or not they already had an account elsewhere, built
+            # only from what was typed here (issue 7, finding 8).
+            messages.success(
+                request,
+                INVITED.format(
+                    name=membership.display_name,
+                    email=membership.user.email,
+                    school=request.school.name,
+                ),
+            )
             return redirect("school:staff-detail", membership_id=membership.pk)
     return render(request, "accounts/staff_invite.html", {"form": form})
 
@@ -96,13 +101,18 @@ def _render_staff_detail(
     details_form: StaffDetailsForm | None = None,
     role_form: ChangeRoleForm | None = None,
 ) -> HttpResponse:
+    works_elsewhere = selectors.works_elsewhere(membership)
+    details_form = details_form or StaffDetailsForm.for_membership(membership)
+    if works_elsewhere:
+        details_form.lock_name()
     return render(
         request,
         "accounts/staff_detail.html",
         {
             "member": membership,
             "status": selectors.staff_status(membership),
-            "details_form": details_form or StaffDetailsForm.for_membership(membership),
+            "details_form": details_form,
+            "works_elsewhere": works_elsewhere,
             "role_form": role_form or ChangeRoleForm(initial={"role": membership.role}),
             "can_change_roles": has_capability(request, Capability.CHANGE_ROLES),
             "is_self": membership.user_id == request.user.pk,
@@ -148,7 +158,7 @@ def staff_change_role(request: SchoolRequest, membership_id: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"{membership.user.full_name} is now {membership.get_role_display()}.",
+                f"{membership.display_name} is now {membership.get_role_display()}.",
             )
             if membership.user_id == request.user.pk:
                 # Your own new role may no longer allow this page.
@@ -183,10 +193,12 @@ def staff_deactivate(request: SchoolRequest, membership_id: int) -> HttpResponse
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        # Someone who still works at another school keeps their sessions there.
+        ended = "" if membership.user.is_active else " Any open session of theirs has ended."
         messages.success(
             request,
-            f"{membership.user.full_name} is deactivated. They can no longer use Safeguard "
-            f"for {request.school.name}, and any open session has ended.",
+            f"{membership.display_name} is deactivated. They can no longer use Safeguard "
+            f"for {request.school.name}.{ended}",
         )
     return redirect("school:staff-detail", membership_id=membership.pk)
 
@@ -196,7 +208,7 @@ def staff_deactivate(request: SchoolRequest, membership_id: int) -> HttpResponse
 def staff_reactivate(request: SchoolRequest, membership_id: int) -> HttpResponse:
     membership = get_membership_for(request, membership_id)
     services.reactivate_staff(membership=membership, reactivated_by=request.user)
-    messages.success(request, f"{membership.user.full_name} is active again.")
+    messages.success(request, f"{membership.display_name} is active again.")
     return redirect("school:staff-detail", membership_id=membership.pk)
 
 

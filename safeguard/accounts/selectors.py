@@ -1,7 +1,8 @@
 """Reads about a school's staff and groups."""
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from safeguard.accounts.models import Membership, School, StaffGroup
 
@@ -16,19 +17,32 @@ STATUS_CHOICES = [
 
 # Someone who has never set a password still holds Django's unusable-password marker.
 _NEVER_SET_PASSWORD = Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+# Invited and not signed in since (Membership.has_signed_in): someone who already had an
+# account from another school shows as invited here too, like anyone new.
+_NOT_SIGNED_IN_HERE = (
+    Q(invited_at__isnull=True) & _NEVER_SET_PASSWORD & Q(user__last_login__isnull=True)
+) | (
+    Q(invited_at__isnull=False)
+    & (Q(user__last_login__isnull=True) | Q(user__last_login__lt=F("invited_at")))
+)
 _STATUS_FILTERS = {
-    STATUS_ACTIVE: Q(is_active=True) & ~_NEVER_SET_PASSWORD,
-    STATUS_INVITED: Q(is_active=True) & _NEVER_SET_PASSWORD,
+    STATUS_ACTIVE: Q(is_active=True) & ~_NOT_SIGNED_IN_HERE,
+    STATUS_INVITED: Q(is_active=True) & _NOT_SIGNED_IN_HERE,
     STATUS_DEACTIVATED: Q(is_active=False),
 }
 
 
 def staff_of(school: School, *, role: str = "", status: str = "") -> QuerySet[Membership]:
-    """The school's staff list, by surname, optionally narrowed by role and status."""
+    """The school's staff list, by surname (as the school knows it), optionally narrowed by
+    role and status."""
     queryset = (
         Membership.objects.for_school(school)
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email")
+        .annotate(
+            shown_last_name=Coalesce(NullIf("last_name", Value("")), "user__last_name"),
+            shown_first_name=Coalesce(NullIf("first_name", Value("")), "user__first_name"),
+        )
+        .order_by("shown_last_name", "shown_first_name", "user__email")
     )
     if role:
         queryset = queryset.filter(role=role)
@@ -59,6 +73,24 @@ def groups_of(school: School) -> QuerySet[StaffGroup]:
 
 def members_of(group: StaffGroup) -> QuerySet[Membership]:
     """Everyone in the group, deactivated people included (shown as such)."""
-    return group.members.select_related("user").order_by(
-        "-is_active", "user__last_name", "user__first_name"
+    return (
+        group.members.select_related("user")
+        .annotate(
+            shown_last_name=Coalesce(NullIf("last_name", Value("")), "user__last_name"),
+            shown_first_name=Coalesce(NullIf("first_name", Value("")), "user__first_name"),
+        )
+        .order_by("-is_active", "shown_last_name", "shown_first_name")
+    )
+
+
+def works_elsewhere(membership: Membership) -> bool:
+    """Whether the person also holds an active role in another school.
+
+    Their account (name, keys, sessions) is then not one school's to change: a school
+    changes only its own membership of them (issue 7, finding 8).
+    """
+    return (
+        Membership.objects.active_for_user(membership.user)
+        .exclude(school_id=membership.school_id)
+        .exists()
     )

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.accounts import selectors
 from safeguard.accounts.models import Membership, School, StaffGroup, Trust, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.sessions import end_sessions_of
-from safeguard.audit.models import AuditAction
+from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.audit.services import record
 
 SLT_GROUP_NAME = "SLT"
@@ -98,6 +99,23 @@ def email_domain_error(school: School, email: str) -> str | None:
     return f"Use an address ending {endings}."
 
 
+def own_email_domain_error(user: User, email: str) -> str | None:
+    """The message to show if `user` may not use `email` for their own account, else None.
+
+    A person's address stays at one of their schools: its domain must be among the staff
+    domains of at least one school where they hold an active role, so alerts and reset
+    links never go to a personal mailbox (issue 7, finding 9). Schools that set no domains
+    add none; if none of their schools sets any, any address is allowed.
+    """
+    domains: list[str] = []
+    for membership in Membership.objects.active_for_user(user).select_related("school"):
+        domains += [d for d in membership.school.allowed_email_domains if d not in domains]
+    if not domains or email.rsplit("@", 1)[-1].lower() in domains:
+        return None
+    endings = " or ".join(f"@{domain}" for domain in sorted(domains))
+    return f"Use your school address: one ending {endings}. Personal addresses can't be used."
+
+
 def slt_group_of(school: School) -> StaffGroup:
     """The school's built-in SLT group, recreated if it is somehow missing."""
     group, _ = StaffGroup.objects.for_school(school).get_or_create(
@@ -124,6 +142,11 @@ def invite_staff(
     A new person gets a single-use link to set their password. Someone who already has a
     password (they work at another school on this installation) is the same person with
     one more role: they get a notice that they were added, and sign in as before.
+
+    Either way the school learns nothing it didn't type (issue 7, finding 8): for an
+    existing account the name as typed is kept on the membership and shown on this
+    school's screens, the account's own name is left alone, and the audit event doesn't
+    say whether the account existed.
     """
     email = User.objects.normalize_email(email).strip().lower()
     domain_error = email_domain_error(school, email)
@@ -149,6 +172,9 @@ def invite_staff(
         invited_by=invited_by,
         invited_at=timezone.now(),
     )
+    if not is_new_user:
+        membership.first_name = first_name.strip()
+        membership.last_name = last_name.strip()
     membership.full_clean()
     membership.save()
     if role == Role.SLT:
@@ -158,7 +184,7 @@ def invite_staff(
         action=AuditAction.STAFF_INVITED,
         school=school,
         target=membership,
-        detail={"user_id": user.pk, "role": role, "existing_person": not is_new_user},
+        detail={"user_id": user.pk, "role": role},
     )
     _send_invitation_on_commit(membership=membership, sender=invited_by)
     return membership
@@ -184,17 +210,18 @@ def _send_invitation_on_commit(*, membership: Membership, sender: User) -> None:
 
 @transaction.atomic
 def resend_invitation(*, membership: Membership, resent_by: User) -> None:
-    """Email a fresh link to someone who has never set a password.
+    """Email again someone who hasn't signed in since this school added them: a fresh link
+    if they have never set a password, else the notice that they were added.
 
     An earlier link keeps working until one of them is used or it expires
     (docs/staff.md, "What makes a link stop working").
     """
     if not membership.is_active:
         raise ValidationError("Reactivate this person before re-sending their invitation.")
-    if membership.user.has_usable_password():
+    if membership.has_signed_in:
         raise ValidationError(
-            "This person has already set a password. If they have forgotten it, they can "
-            "use “Forgotten your password?” on the sign-in page."
+            "This person has already signed in. If they have forgotten their password, they "
+            "can use “Forgotten your password?” on the sign-in page."
         )
     record(
         actor=resent_by,
@@ -248,6 +275,40 @@ FORMER_STAFF_DETAILS = (
     "This person no longer works at your school, so their details can't be changed here. "
     "Reactivate them first if they have come back."
 )
+NAME_IS_THEIRS = (
+    "{name} also works at another school, so their name belongs to their account, not to "
+    "this school. Only the person themself can change it. You can still change their job "
+    "title, role and status here."
+)
+
+
+def record_account_change(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    user: User,
+    target: Membership | User | None = None,
+    detail: dict[str, object] | None = None,
+) -> list[AuditEvent]:
+    """Audit a change to a person's account (name, keys, sessions, email) in every school
+    they work at, one event each, so no school's trail misses it (issue 7, finding 8).
+    Someone with no active role anywhere gets one event belonging to no school."""
+    schools: list[School | None] = [
+        m.school
+        for m in Membership.objects.active_for_user(user)
+        .select_related("school")
+        .order_by("school_id")
+    ]
+    return [
+        record(
+            actor=actor,
+            action=action,
+            school=school,
+            target=target if target is not None else user,
+            detail=detail,
+        )
+        for school in (schools or [None])
+    ]
 
 
 @transaction.atomic
@@ -259,35 +320,59 @@ def update_staff_details(
     last_name: str,
     job_title: str,
 ) -> Membership:
-    """Correct a person's name or job title. Names belong to the person, in every school,
-    so only a school they still work at may change them."""
+    """Correct a person's name or job title.
+
+    The job title is this school's. The name belongs to the person's account, in every
+    school, so a school may change it only while the person works there alone (and still
+    works there); otherwise it is the person's own to change (issue 7, finding 8).
+    """
     if not membership.is_active:
         raise ValidationError(FORMER_STAFF_DETAILS)
     user = membership.user
+    name = (first_name.strip(), last_name.strip())
+    is_renamed = name != (membership.display_first_name, membership.display_last_name)
+    if is_renamed and selectors.works_elsewhere(membership):
+        raise ValidationError(
+            {"first_name": NAME_IS_THEIRS.format(name=membership.display_name or "This person")}
+        )
     changed: list[str] = []
-    for obj, field, value in (
-        (user, "first_name", first_name.strip()),
-        (user, "last_name", last_name.strip()),
-        (membership, "job_title", job_title.strip()),
-    ):
-        if getattr(obj, field) != value:
-            setattr(obj, field, value)
-            changed.append(field)
-    if not changed:
+    if is_renamed:
+        for field, value in zip(("first_name", "last_name"), name, strict=True):
+            if getattr(user, field) != value:
+                setattr(user, field, value)
+                changed.append(field)
+    if membership.job_title != job_title.strip():
+        membership.job_title = job_title.strip()
+        changed.append("job_title")
+    membership_fields = ["job_title"] if "job_title" in changed else []
+    if is_renamed and membership.is_named_here:
+        # Working here alone, the account's name is the school's to set: one name again.
+        membership.first_name = membership.last_name = ""
+        membership_fields += ["first_name", "last_name"]
+    if not changed and not membership_fields:
         return membership
     user_fields = [f for f in changed if f != "job_title"]
     if user_fields:
         user.full_clean(exclude=["password"])
         user.save(update_fields=user_fields)
-    if "job_title" in changed:
-        membership.save(update_fields=["job_title"])
-    record(
-        actor=updated_by,
-        action=AuditAction.STAFF_UPDATED,
-        school=membership.school,
-        target=membership,
-        detail={"fields": changed},
-    )
+    if membership_fields:
+        membership.save(update_fields=membership_fields)
+    if user_fields:
+        record_account_change(
+            actor=updated_by,
+            action=AuditAction.STAFF_UPDATED,
+            user=user,
+            target=membership,
+            detail={"fields": changed},
+        )
+    elif changed:
+        record(
+            actor=updated_by,
+            action=AuditAction.STAFF_UPDATED,
+            school=membership.school,
+            target=membership,
+            detail={"fields": changed},
+        )
     return membership
 
 
@@ -342,10 +427,12 @@ def change_role(*, membership: Membership, changed_by: User, role: str) -> Membe
 def deactivate_staff(*, membership: Membership, deactivated_by: User) -> Membership:
     """Take away someone's role in this school at once.
 
-    With no active role left anywhere the person can't sign in. Their open sessions end at
+    With no active role left anywhere the person can't sign in: their open sessions end at
     once (accounts.sessions), and the middleware refuses any untracked one on its next
-    request. Group memberships are kept, so reactivating restores them; alerts skip
-    inactive members.
+    request. Someone who still works at another school keeps their sessions, which are
+    theirs and that school's: the middleware drops this school from them on their next
+    click (issue 7, finding 8). Group memberships are kept, so reactivating restores them;
+    alerts skip inactive members.
     """
     if membership.user_id == deactivated_by.pk:
         raise ValidationError(
@@ -358,11 +445,12 @@ def deactivate_staff(*, membership: Membership, deactivated_by: User) -> Members
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
     user = membership.user
+    sessions_ended = 0
     if not user.memberships.filter(is_active=True).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
-    # Every open session ends now, not just at its next request (ASVS 7.4.2).
-    sessions_ended = end_sessions_of(user)
+        # Every open session ends now, not just at its next request (ASVS 7.4.2).
+        sessions_ended = end_sessions_of(user)
     record(
         actor=deactivated_by,
         action=AuditAction.STAFF_DEACTIVATED,

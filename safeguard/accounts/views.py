@@ -1,11 +1,14 @@
 """Views about the signed-in person's own account, and accepting an invitation."""
 
+from typing import Any
+
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import url_str_to_user_pk
+from allauth.account.views import EmailView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,3 +97,21 @@ def invitation_set_password(request: HttpRequest) -> HttpResponse:
         "accounts/invitation_accept.html",
         {"form": form, "invited_user": user, "invited_school": membership.school},
     )
+
+
+class OwnEmailView(EmailView):
+    """allauth's "Email addresses" page, except that an address outside the person's schools'
+    domains (one added before that rule, or a domain a school has since dropped) can't be
+    made primary (issue 7, finding 9). Adding one is refused by the adapter's clean_email."""
+
+    def _action_primary(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        address = self._get_email_address(request)
+        if address is not None:
+            problem = services.own_email_domain_error(request.user, address.email)  # type: ignore[arg-type]
+            if problem:
+                messages.error(request, problem)
+                return HttpResponseRedirect(self.get_success_url())
+        return super()._action_primary(request, *args, **kwargs)
+
+
+email_addresses = requires(Capability.USE_APP)(OwnEmailView.as_view())
