@@ -296,6 +296,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "safeguard" / "public"
 
 # Sessions: short, server-side, never "remember me" on a shared school computer.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
