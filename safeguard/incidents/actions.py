@@ -28,6 +28,7 @@ from safeguard.incidents.models import Action, Attachment, Incident
 from safeguard.incidents.recording import CLOCK_SKEW, StoredFile
 from safeguard.incidents.records import MAX_TEXT_LENGTH
 from safeguard.incidents.selectors import incidents_visible_to
+from safeguard.lib.dates import display_datetime
 from safeguard.lib.text import text_problem
 
 
@@ -96,7 +97,7 @@ def _check(
         fail(
             "occurred_at",
             "The action can't be earlier than the incident it follows "
-            f"({timezone.localtime(incident.occurred_at):%d/%m/%Y %H:%M}).",
+            f"({display_datetime(incident.occurred_at)}).",
         )
     if assigned_to is not None and (
         assigned_to.school_id != school_id or not may_be_assigned(assigned_to)
