@@ -5,6 +5,7 @@ never from `playwright install`, so the tests run offline and on CI machines
 that cannot download browsers.
 """
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 
@@ -50,9 +51,12 @@ def _no_console_errors(request: pytest.FixtureRequest) -> Iterator[list[str]]:
 
     A blocked inline style (CSP), a missing file (404) or a script error is a fault the
     person using the page would meet, even if the test's own checks pass. Listening on
-    the context catches every page and popup the test opens.
+    the context catches every page and popup the test opens. A test where the server's
+    refusal is the behaviour under test names it: @pytest.mark.console_errors_expected(regex).
     """
     errors: list[str] = []
+    marker = request.node.get_closest_marker("console_errors_expected")
+    expected = [re.compile(pattern) for pattern in (marker.args if marker else ())]
     if "context" not in request.fixturenames:
         yield errors
         return
@@ -70,6 +74,7 @@ def _no_console_errors(request: pytest.FixtureRequest) -> Iterator[list[str]]:
     context.on("console", on_console)
     context.on("weberror", lambda web_error: on_page_error(web_error.error))
     yield errors
+    errors = [error for error in errors if not any(p.search(error) for p in expected)]
     if errors:
         pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)
 
