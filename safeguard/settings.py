@@ -13,6 +13,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from safeguard.formats.en_GB import formats as display_formats
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -322,6 +324,12 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
+# One way of showing dates everywhere ("3 Dec 2026"): safeguard/formats/en_GB/formats.py,
+# also the fallback where no language is active.
+FORMAT_MODULE_PATH = ["safeguard.formats"]
+DATE_FORMAT = display_formats.DATE_FORMAT
+DATETIME_FORMAT = display_formats.DATETIME_FORMAT
+TIME_FORMAT = display_formats.TIME_FORMAT
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -358,6 +366,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "safeguard" / "public"
 
 # Sessions: short, server-side, never "remember me" on a shared school computer.
 # Database sessions whose ids are checked before any lookup (lib/session_store.py).

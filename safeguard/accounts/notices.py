@@ -22,12 +22,12 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from safeguard.accounts.models import User
 from safeguard.accounts.services import record_account_change
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
+from safeguard.lib.dates import display_date, display_time
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def send_security_notice(
         {
             "name": user.first_name,
             "what": sentence.format(actor=(actor.full_name if actor else "") or "your DSL"),
-            "when": format_date(when, "j F Y \\a\\t H:i"),
+            "when": f"{display_date(when)} at {display_time(when)}",
             "by_someone_else": actor is not None and actor.pk != user.pk,
             "must_enrol": change == Change.KEYS_REVOKED,
             "failed_sign_ins": change == Change.SIGN_IN_FAILURES,

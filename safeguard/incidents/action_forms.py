@@ -20,6 +20,7 @@ from safeguard.incidents.actions import assignable_staff, open_tasks_for
 from safeguard.incidents.models import Action, Incident
 from safeguard.incidents.records import MAX_TEXT_LENGTH
 from safeguard.incidents.selectors import has_restricted_category, is_lead
+from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -51,7 +52,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
 
 class TaskChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Action) -> str:
-        due = f"due {obj.due_on:%d/%m/%Y}" if obj.due_on else "no due date"
+        due = f"due {display_date(obj.due_on)}" if obj.due_on else "no due date"
         text = " ".join(obj.text.split())
         return f"Task {obj.pk} from {obj.author.full_name}, {due}: {text[:80]}"
 

@@ -39,6 +39,7 @@ from safeguard.incidents.selectors import (
     is_lead,
     shared_with_non_leads,
 )
+from safeguard.lib.dates import display_datetime
 from safeguard.lib.text import text_problem
 
 RESTRICTED_INCIDENT = (
@@ -120,7 +121,7 @@ def _check(
         fail(
             "occurred_at",
             "The action can't be earlier than the incident it follows "
-            f"({timezone.localtime(incident.occurred_at):%d/%m/%Y %H:%M}).",
+            f"({display_datetime(incident.occurred_at)}).",
         )
     leads_only = is_restricted or not is_shared
     why_leads_only = RESTRICTED_INCIDENT if is_restricted else LEADS_ONLY_ACTION

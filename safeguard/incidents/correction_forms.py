@@ -9,6 +9,7 @@ from safeguard.incidents.corrections import MAX_REASON_LENGTH
 from safeguard.incidents.models import Category
 from safeguard.incidents.records import ReviewStatus
 from safeguard.incidents.selectors import categories_offered_to
+from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil
 
@@ -102,7 +103,7 @@ class MoveForm(forms.Form):
         self.fields["pupil"].queryset = pupils
         self.fields["pupil"].label_from_instance = lambda pupil: (
             f"{pupil.display_name} · {pupil.class_label} · born "
-            f"{pupil.date_of_birth:%d/%m/%Y}{' · archived' if pupil.is_archived else ''}"
+            f"{display_date(pupil.date_of_birth)}{' · archived' if pupil.is_archived else ''}"
         )
         _describe(self.fields["reason"], "reason")
 

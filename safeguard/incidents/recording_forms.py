@@ -26,6 +26,7 @@ from safeguard.incidents.models import Category
 from safeguard.incidents.recording import CLOCK_SKEW, Link, restricted_recipient_problem
 from safeguard.incidents.records import MAX_TEXT_LENGTH, LinkRole, RecordKind
 from safeguard.incidents.selectors import is_lead
+from safeguard.lib.dates import display_date, display_time
 from safeguard.lib.text import single_line_problem, text_problem
 from safeguard.pupils.models import Pupil
 
@@ -312,7 +313,7 @@ class IncidentForm(forms.Form):
                 self.add_error(
                     "occurred_on",
                     "The time it happened can't be in the future: it is now "
-                    f"{timezone.localtime(now):%H:%M on %d/%m/%Y}.",
+                    f"{display_time(now)} on {display_date(timezone.localdate(now))}.",
                 )
             else:
                 data["occurred_at"] = occurred

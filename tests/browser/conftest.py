@@ -5,13 +5,14 @@ never from `playwright install`, so the tests run offline and on CI machines
 that cannot download browsers.
 """
 
+import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
@@ -42,6 +43,40 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Fail any browser test during which a page logged a console error or threw.
+
+    A blocked inline style (CSP), a missing file (404) or a script error is a fault the
+    person using the page would meet, even if the test's own checks pass. Listening on
+    the context catches every page and popup the test opens. A test where the server's
+    refusal is the behaviour under test names it: @pytest.mark.console_errors_expected(regex).
+    """
+    errors: list[str] = []
+    marker = request.node.get_closest_marker("console_errors_expected")
+    expected = [re.compile(pattern) for pattern in (marker.args if marker else ())]
+    if "context" not in request.fixturenames:
+        yield errors
+        return
+    context: BrowserContext = request.getfixturevalue("context")
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "") if message.location else ""
+            page_url = message.page.url if message.page else ""
+            errors.append(f"console error on {page_url}: {message.text} ({where})")
+
+    def on_page_error(error: Error) -> None:
+        errors.append(f"uncaught error: {error.message}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda web_error: on_page_error(web_error.error))
+    yield errors
+    errors = [error for error in errors if not any(p.search(error) for p in expected)]
+    if errors:
+        pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)
 
 
 @pytest.fixture

@@ -102,4 +102,4 @@ def test_notice_gives_the_time_in_uk_time(dsl):
     at = datetime.datetime(2026, 7, 1, 9, 30, tzinfo=datetime.UTC)
     notify(user=dsl, change=Change.TOTP_ADDED, at=at)
     (message,) = mail.outbox
-    assert "on 1 July 2026 at 10:30." in message.body
+    assert "on 1 Jul 2026 at 10:30." in message.body

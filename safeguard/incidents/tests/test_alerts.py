@@ -80,7 +80,10 @@ def test_a_governor_cannot_open_the_alert_list(client_as, governor):
 def test_the_header_shows_my_unread_count(client_as, slt, teacher, membership_of, incident):
     record_test_incident(membership_of(teacher), people=[membership_of(slt)])
     response = client_as(slt).get(reverse("dashboard"))
-    assert b'Alerts (2)<span class="visually-hidden"> unread</span>' in response.content
+    assert (
+        b'<span class="header-word">Alerts </span>(2)<span class="visually-hidden"> unread</span>'
+        in response.content
+    )
 
 
 def test_the_header_count_drops_when_an_alert_is_read(client_as, slt, incident):

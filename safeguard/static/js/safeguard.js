@@ -10,6 +10,62 @@
   });
 })();
 
+// ---- Header menu (includes/site_menu.html) --------------------------------------------------
+// Without this script the menu is a <details>. Here it becomes a <button aria-expanded> with
+// its panel: Escape closes it and returns to the button, as do a click or focus elsewhere.
+// It runs before the hide-screen block, so the Escape that closes the menu doesn't count
+// towards "Escape twice".
+(function () {
+  "use strict";
+  var details = document.querySelector("[data-site-menu]");
+  if (!details) {
+    return;
+  }
+  var summary = details.querySelector("summary");
+  var panel = details.querySelector(".site-menu__panel");
+  var menu = document.createElement("div");
+  var button = document.createElement("button");
+  menu.className = details.className;
+  button.type = "button";
+  button.className = summary.className;
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", panel.id);
+  while (summary.firstChild) {
+    button.appendChild(summary.firstChild);
+  }
+  panel.hidden = true;
+  menu.appendChild(button);
+  menu.appendChild(panel);
+  details.replaceWith(menu);
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  button.addEventListener("click", function () {
+    setOpen(panel.hidden);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !panel.hidden) {
+      event.preventDefault();
+      setOpen(false);
+      button.focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!panel.hidden && !menu.contains(event.target)) {
+      setOpen(false);
+    }
+  });
+  menu.addEventListener("focusout", function (event) {
+    if (event.relatedTarget && !menu.contains(event.relatedTarget)) {
+      setOpen(false);
+    }
+  });
+})();
+// ---- End of header menu ---------------------------------------------------------------------
+
 // ---- Hide screen (school policy: don't leave records open in view) -------------------------
 // The header's "Hide screen" button, Alt+H, or Escape pressed twice covers the page at once
 // with a neutral cover and a neutral title; "Show the page" (click or Enter) brings it back.

@@ -29,8 +29,6 @@ from safeguard.lib.upn import make_upn
 from safeguard.pupils.models import Pupil, PupilStatus, Sex, StatusKind, YearGroup
 
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - printed for everyone to use: demo data only
-# localhost, not 127.0.0.1: security keys and passkeys work only on a named host.
-DEMO_URL = "http://localhost:8000"
 TRUST_NAME = "Northwind Learning Trust (demo)"
 LARKSPUR = "Larkspur Primary School (demo)"
 FERNHILL = "Fernhill Academy (demo)"
@@ -411,7 +409,7 @@ class Command(BaseCommand):
             )
         )
         out("")
-        out(f"  Open {DEMO_URL} and sign in as anyone below.")
+        out(f"  Open {settings.SITE_URL} and sign in as anyone below.")
         out("")
         rows = [
             (person.email, Role(role).label, school_name, DEMO_PASSWORD)
@@ -449,5 +447,5 @@ class Command(BaseCommand):
             "  Everyone else with a DSL, deputy or SLT role (such as dsl@fernhill.example) is asked"
         )
         out("  to set one up at first sign-in. Security keys and passkeys need the site opened")
-        out(f"  as {DEMO_URL} (not 127.0.0.1).")
+        out(f"  as {settings.SITE_URL} (not 127.0.0.1).")
         out("")
