@@ -55,7 +55,13 @@ def open_tasks_for(membership: Membership) -> QuerySet[Action]:
         .filter(assigned_to=membership.user)
         .filter(incident__in=incidents_visible_to(membership).values("pk"))
         .exclude(Exists(followed_up))
-        .select_related("author", "incident", "incident__review", "incident__review__pupil")
+        .select_related(
+            "author",
+            "incident",
+            "incident__reference",
+            "incident__review",
+            "incident__review__pupil",
+        )
         .order_by("due_on", "recorded_at", "id")
     )
 

@@ -20,7 +20,7 @@ def can_see_every_incident(membership: Membership) -> bool:
 def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
     """Incidents in the member's current school that they may open."""
     incidents = Incident.objects.for_school(membership.school).select_related(
-        "pupil", "author", "review", "review__pupil"
+        "pupil", "author", "review", "review__pupil", "reference"
     )
     if can_see_every_incident(membership):
         return incidents
@@ -55,7 +55,7 @@ def alerts_for(membership: Membership) -> QuerySet[Alert]:
     return (
         Alert.objects.for_school(membership.school)
         .filter(recipient=membership.user)
-        .select_related("incident", "created_by", "action")
+        .select_related("incident", "incident__reference", "created_by", "action")
         .order_by("-created_at", "-id")
     )
 
