@@ -61,10 +61,12 @@ def _encode(incident_id: int, secret: str) -> str:
 
 
 def incident_key(incident_id: int) -> str:
-    """The opaque address part for an incident id."""
-    if not 0 < incident_id < 2**ID_BITS:
-        raise ValueError("incident ids are positive and below 2**40")
-    return _encode(incident_id, settings.SECRET_KEY)
+    """The opaque address part for an incident id.
+
+    An id no incident can have (0, negative, 2**40 or more) still gets a key, one
+    that `incident_id_from_key` refuses, so its address is a 404 as it was before.
+    """
+    return _encode(min(max(incident_id, 0), 2**64 - 1), settings.SECRET_KEY)
 
 
 def incident_id_from_key(key: str) -> int | None:

@@ -17,5 +17,5 @@ urlpatterns = [
     *attachment_urls,
     *correction_urls,
     # Addresses by number from before the keys (bookmarks, old emails): checked, then sent on.
-    re_path(r"^(?P<incident_id>[0-9]{1,12})/", views.incident_old_link, name="incident-old-link"),
+    re_path(r"^(?P<incident_id>[0-9]+)/", views.incident_old_link, name="incident-old-link"),
 ]

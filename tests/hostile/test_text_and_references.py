@@ -311,3 +311,21 @@ def test_incidents_recorded_at_the_same_moment_get_different_numbers(school, tea
     assert len(set(references)) == 8
     numbers = sorted(int(r.rsplit("-", 1)[1]) for r in references)
     assert numbers == list(range(2, 10))
+
+
+def test_a_post_to_an_old_link_is_not_found_and_changes_nothing(client_as, teacher, school):
+    incident = record_test_incident(membership(teacher, school))
+    response = client_as(teacher).post(
+        f"/incidents/{incident.pk}/actions/add/",
+        {"submit_key": str(uuid.uuid4()), "text": "Phoned home.", "occurred_at": "2026-01-01"},
+    )
+    assert response.status_code == 404
+    assert not incident_models.Action.objects.for_school(school).filter(incident=incident).exists()
+
+
+@pytest.mark.parametrize("suffix", ["x.css", "edit/", "../../settings.py"])
+def test_an_old_link_to_a_page_that_does_not_exist_is_not_redirected(
+    client_as, teacher, school, suffix
+):
+    incident = record_test_incident(membership(teacher, school))
+    assert client_as(teacher).get(f"/incidents/{incident.pk}/{suffix}").status_code == 404
