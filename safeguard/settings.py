@@ -164,6 +164,8 @@ TEMPLATES = [
                 "safeguard.incidents.context_processors.unread_alerts",
                 "safeguard.accounts.sessions.session_timing",
             ],
+            # Every template may show typed text with its direction controls made visible.
+            "builtins": ["safeguard.lib.text_filters"],
         },
     }
 ]

@@ -2139,7 +2139,7 @@ def test_invalid_utf8_in_every_form_never_causes_an_error(route, dsl, client_as,
         ),
         pytest.param(
             {"location": "Hall\u202eeht ni"},
-            "This contains control characters that aren't allowed.",
+            "Places cannot contain invisible direction-control characters.",
             id="rtl-override-in-location",
         ),
         pytest.param(

@@ -1,6 +1,7 @@
 """People, schools and who holds which role where."""
 
 from datetime import datetime
+import unicodedata
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -51,6 +52,12 @@ class School(models.Model):
         default=False,
         help_text="DSLs, deputies and senior leaders always need one; tick to require it of everyone.",
     )
+    reference_code = models.CharField(
+        "reference prefix",
+        max_length=6,
+        blank=True,
+        help_text="Starts each incident reference, as in LAR-2026-0042 (2 to 6 capital letters).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -60,8 +67,27 @@ class School(models.Model):
         return self.name
 
     @property
+    def incident_reference_prefix(self) -> str:
+        return self.reference_code or reference_code_from_name(self.name)
+
+    @property
     def allowed_email_domains(self) -> list[str]:
         return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
+
+
+def reference_code_from_name(name: str, *, taken: frozenset[str] = frozenset()) -> str:
+    """A short prefix for incident references: "Larkspur Primary" -> "LAR".
+
+    The first three letters of the name, or with a digit added if another school has them.
+    """
+    letters = "".join(c for c in unicodedata.normalize("NFKD", name.upper()) if "A" <= c <= "Z")
+    code = (letters[:3] or "SCH").ljust(2, "X")
+    if code not in taken:
+        return code
+    for digit in range(2, 10):
+        if f"{code}{digit}" not in taken:
+            return f"{code}{digit}"
+    return code
 
 
 class UserManager(BaseUserManager["User"]):

@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts import selectors
-from safeguard.accounts.models import Membership, School, StaffGroup, Trust, User
+from safeguard.accounts.models import (
+    Membership,
+    School,
+    StaffGroup,
+    Trust,
+    User,
+    reference_code_from_name,
+)
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.sessions import end_sessions_of
 from safeguard.audit.models import AuditAction, AuditEvent
@@ -53,7 +60,14 @@ def create_school(
     """A new school starts with the built-in SLT group and the default categories."""
     from safeguard.incidents.services import seed_default_categories
 
-    school = School(name=name, trust=trust, urn=urn, email_domains=email_domains)
+    taken = frozenset(School.objects.values_list("reference_code", flat=True))
+    school = School(
+        name=name,
+        trust=trust,
+        urn=urn,
+        email_domains=email_domains,
+        reference_code=reference_code_from_name(name, taken=taken),
+    )
     school.full_clean()
     school.save()
     StaffGroup.objects.create(

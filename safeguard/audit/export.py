@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 
 from safeguard.audit.models import AuditEvent
+from safeguard.lib.text import reveal_direction_controls
 
 COLUMNS = (
     "time (UTC)",
@@ -23,7 +24,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    # A direction override (in a user agent, say) would make the row read differently.
+    text = reveal_direction_controls("" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -12,7 +12,13 @@ from django.db.models import Q, QuerySet
 from safeguard.accounts.models import Membership, School
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.models import Attachment, Incident, IncidentReview, LinkedPupil
+from safeguard.incidents.models import (
+    Attachment,
+    Incident,
+    IncidentReference,
+    IncidentReview,
+    LinkedPupil,
+)
 from safeguard.pupils.models import Pupil
 
 # Actions that disclose records rather than change them: every view, print,
@@ -129,7 +135,7 @@ TARGET_NOUNS = {
 
 @dataclass(frozen=True)
 class Subject:
-    label: str  # "Pupil record", "Incident 12", "File on incident 12"
+    label: str  # "Pupil record", "Incident LAR-2026-0012", "File on incident LAR-2026-0012"
     incident_id: int | None = None
     pupil_id: int | None = None
 
@@ -143,6 +149,15 @@ def subjects_of(*, school: School, events: list[AuditEvent]) -> dict[int, Subjec
         Attachment.objects.for_school(school)
         .filter(pk__in=file_ids)
         .values_list("pk", "incident_id")
+    )
+    # People see the school's own reference, never the id shared by every school.
+    incident_ids = {
+        int(e.target_id) for e in events if e.target_type == "incident" and e.target_id.isdigit()
+    } | set(file_incident.values())
+    references = dict(
+        IncidentReference.objects.for_school(school)
+        .filter(incident_id__in=incident_ids)
+        .values_list("incident_id", "reference")
     )
     # Only this school's staff are named: a sign-in event may name any account.
     user_ids = {
@@ -159,11 +174,13 @@ def subjects_of(*, school: School, events: list[AuditEvent]) -> dict[int, Subjec
         if event.target_type == "pupil":
             subject = Subject("Pupil record", pupil_id=target)
         elif event.target_type == "incident":
-            subject = Subject(f"Incident {target}", incident_id=target)
+            reference = references.get(target or 0, "")
+            subject = Subject(f"Incident {reference}".strip(), incident_id=target)
         elif event.target_type == "attachment":
             incident = file_incident.get(target or 0)
             subject = Subject(
-                f"File on incident {incident}" if incident else "File", incident_id=incident
+                f"File on incident {references.get(incident, '')}".strip() if incident else "File",
+                incident_id=incident,
             )
         elif event.target_type == "user":
             email = member_emails.get(target or 0)

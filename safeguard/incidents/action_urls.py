@@ -5,6 +5,6 @@ from django.urls import path
 from safeguard.incidents import action_views
 
 urlpatterns = [
-    path("<int:incident_id>/actions/add/", action_views.action_add, name="action-add"),
+    path("<incident:incident_id>/actions/add/", action_views.action_add, name="action-add"),
     path("tasks/", action_views.task_list, name="task-list"),
 ]

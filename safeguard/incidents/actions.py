@@ -78,7 +78,13 @@ def open_tasks_for(membership: Membership) -> QuerySet[Action]:
         .filter(incident__in=incidents_visible_to(membership).values("pk"))
         .filter(shared_with_non_leads(membership))
         .exclude(Exists(followed_up))
-        .select_related("author", "incident", "incident__review", "incident__review__pupil")
+        .select_related(
+            "author",
+            "incident",
+            "incident__reference",
+            "incident__review",
+            "incident__review__pupil",
+        )
         .order_by("due_on", "recorded_at", "id")
     )
 

@@ -30,7 +30,9 @@ def _alert_on_incident_url(alert: Alert) -> str:
 @requires(Capability.RECORD_INCIDENT)
 def alert_list(request: HttpRequest) -> HttpResponse:
     """My alerts in this school, newest first."""
-    alerts = alerts_for(request.membership).select_related("incident__review")
+    alerts = alerts_for(request.membership).select_related(
+        "incident__review", "incident__reference"
+    )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     return render(request, "incidents/alert_list.html", {"page": page})
 

@@ -6,6 +6,14 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from safeguard.incidents.links import IncidentKeyConverter
+
+        # `<incident:incident_id>`: addresses carry an opaque key, never the id (links.py).
+        # Registered before any URL module is imported, as every incident URL uses it.
+        register_converter(IncidentKeyConverter, "incident")
+
         from safeguard.audit import sealing
         from safeguard.incidents import attachments
         from safeguard.incidents.models import (
@@ -15,10 +23,11 @@ class IncidentsConfig(AppConfig):
             Incident,
             IncidentCategory,
             IncidentCorrection,
+            IncidentReference,
             LinkedPupil,
         )
 
-        # Every table migration 0003 makes immutable is sealed into the audit trail
+        # Every table the migrations make immutable is sealed into the audit trail
         # when written, so verify_audit notices a change behind the app's back.
         for model in (
             Incident,
@@ -27,6 +36,7 @@ class IncidentsConfig(AppConfig):
             Action,
             BodyMapMark,
             IncidentCorrection,
+            IncidentReference,
         ):
             sealing.register(model)
         sealing.register(Attachment, extra=attachments.stored_file_digest)

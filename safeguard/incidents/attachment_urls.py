@@ -6,9 +6,9 @@ from safeguard.incidents import attachment_views, print_views
 
 urlpatterns = [
     path(
-        "<int:incident_id>/files/<int:attachment_id>/",
+        "<incident:incident_id>/files/<int:attachment_id>/",
         attachment_views.attachment_download,
         name="attachment-download",
     ),
-    path("<int:incident_id>/print/", print_views.incident_print, name="incident-print"),
+    path("<incident:incident_id>/print/", print_views.incident_print, name="incident-print"),
 ]

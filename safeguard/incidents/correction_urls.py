@@ -6,23 +6,27 @@ from safeguard.incidents import correction_views
 
 urlpatterns = [
     path(
-        "<int:incident_id>/correct/categories/",
+        "<incident:incident_id>/correct/categories/",
         correction_views.incident_recategorise,
         name="incident-recategorise",
     ),
-    path("<int:incident_id>/correct/pupil/", correction_views.incident_move, name="incident-move"),
     path(
-        "<int:incident_id>/correct/withdraw/",
+        "<incident:incident_id>/correct/pupil/",
+        correction_views.incident_move,
+        name="incident-move",
+    ),
+    path(
+        "<incident:incident_id>/correct/withdraw/",
         correction_views.incident_withdraw,
         name="incident-withdraw",
     ),
     path(
-        "<int:incident_id>/correct/status/",
+        "<incident:incident_id>/correct/status/",
         correction_views.incident_status,
         name="incident-status",
     ),
     path(
-        "<int:incident_id>/report-mistake/",
+        "<incident:incident_id>/report-mistake/",
         correction_views.incident_report_mistake,
         name="incident-report-mistake",
     ),

@@ -81,6 +81,8 @@ from safeguard.incidents.records import (  # noqa: E402
     Incident,
     IncidentCategory,
     IncidentCorrection,
+    IncidentCounter,
+    IncidentReference,
     IncidentReview,
     LinkedPupil,
 )
@@ -96,6 +98,8 @@ __all__ = [
     "Incident",
     "IncidentCategory",
     "IncidentCorrection",
+    "IncidentCounter",
+    "IncidentReference",
     "IncidentReview",
     "LinkedPupil",
 ]

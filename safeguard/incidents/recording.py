@@ -8,6 +8,9 @@ event can't be in the future; with a restricted category only leads can be
 alerted (issue 7 finding 7: in a chosen group, only its leads are). It runs in one transaction with its audit
 row; alert emails leave only after the commit. The same submit key twice
 returns the first incident (a double click or a retried request).
+
+Each incident is given its school's next reference (LAR-2026-0042) in the same
+transaction, from a per-school, per-year counter row locked while it is taken.
 """
 
 import datetime
@@ -31,6 +34,8 @@ from safeguard.incidents.models import (
     Draft,
     Incident,
     IncidentCategory,
+    IncidentCounter,
+    IncidentReference,
     IncidentReview,
     LinkedPupil,
 )
@@ -258,6 +263,7 @@ def _create(
         dsl_spoken_to=dsl_spoken_to,
         submit_key=submit_key,
     )
+    reference = _assign_reference(incident)
     categories = list(dict.fromkeys(categories))
     recorded = IncidentCategory.objects.bulk_create(
         IncidentCategory(school=school, incident=incident, category=category)
@@ -301,9 +307,37 @@ def _create(
             "files": len(files),
             "alerted": [r.user.pk for r in recipients],
         },
-        seal=[incident, *recorded, *linked, *placed, *attached],
+        seal=[incident, reference, *recorded, *linked, *placed, *attached],
     )
     return incident
+
+
+def _assign_reference(incident: Incident) -> IncidentReference:
+    """The school's next number for the year the incident was recorded in.
+
+    The counter row is locked (SELECT ... FOR UPDATE on PostgreSQL) until the
+    transaction ends, so two incidents recorded at once in a school wait for each
+    other and never share a number. SQLite has no row locks, but the incident's
+    INSERT has already taken its single write lock. The unique constraints on
+    IncidentReference stop a duplicate whatever happens. A double submit never
+    gets here twice: the second INSERT fails on the submit key and rolls back.
+    """
+    school = incident.school
+    year = timezone.localtime(incident.recorded_at).year
+    counter, _ = (
+        IncidentCounter.objects.for_school(school)
+        .select_for_update()
+        .get_or_create(school=school, year=year)
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return IncidentReference.objects.create(
+        school=school,
+        incident=incident,
+        year=year,
+        number=counter.last_number,
+        reference=f"{school.incident_reference_prefix}-{year}-{counter.last_number:04d}",
+    )
 
 
 # Drafts -------------------------------------------------------------------------------

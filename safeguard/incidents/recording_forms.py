@@ -257,7 +257,7 @@ class IncidentForm(forms.Form):
 
     def clean_location(self) -> str:
         location = self.cleaned_data["location"].strip()
-        problem = single_line_problem(location, max_length=LOCATION_MAX)
+        problem = single_line_problem(location, max_length=LOCATION_MAX, noun="Places")
         if problem is None and REPLACEMENT_CHARACTER in location:
             problem = "This contains characters that couldn't be read: please retype it."
         if problem:

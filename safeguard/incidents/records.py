@@ -81,6 +81,48 @@ class Incident(SchoolOwned):
         return f"Incident {self.pk}"
 
 
+class IncidentReference(SchoolOwned):
+    """The number people use for an incident: LAR-2026-0042, counted per school and year.
+
+    Incident ids are shared by every school, so showing one told a teacher how many
+    incidents other schools had recorded in between. The reference is given once, when
+    the incident is recorded (`recording._assign_reference`), and never changes
+    (database triggers, as for the incident). It lives beside the incident rather than
+    in it so that incidents recorded before references existed could be given theirs
+    without touching a protected row (migration 0005).
+    """
+
+    incident = models.OneToOneField(
+        Incident, on_delete=models.PROTECT, primary_key=True, related_name="reference"
+    )
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=24)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "number"], name="incidentreference_number_once"
+            ),
+            models.UniqueConstraint(fields=["school", "reference"], name="incidentreference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class IncidentCounter(SchoolOwned):
+    """The last reference number given in a school in a year; locked while the next is taken."""
+
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="incidentcounter_once"),
+        ]
+
+
 class IncidentCategory(SchoolOwned):
     """A category as the author chose it when recording (immutable)."""
 

@@ -62,7 +62,7 @@ def categories_shown_to(membership: Membership, incident: Incident) -> list[Cate
 def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
     """Incidents in the member's current school that they may open."""
     incidents = Incident.objects.for_school(membership.school).select_related(
-        "pupil", "author", "review", "review__pupil"
+        "pupil", "author", "review", "review__pupil", "reference"
     )
     if can_see_every_incident(membership):
         return incidents
@@ -121,7 +121,9 @@ def alerts_for(membership: Membership) -> QuerySet[Alert]:
     alerts = Alert.objects.for_school(membership.school).filter(recipient=membership.user)
     if not is_lead(membership):
         alerts = alerts.filter(is_lead_only=False)
-    return alerts.select_related("incident", "created_by", "action").order_by("-created_at", "-id")
+    return alerts.select_related(
+        "incident", "incident__reference", "created_by", "action"
+    ).order_by("-created_at", "-id")
 
 
 def unread_alert_count(membership: Membership) -> int:

@@ -27,6 +27,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import Alert
 from safeguard.incidents.records import EmailState
+from safeguard.lib.text import reveal_direction_controls
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def alert_email(alert: Alert) -> EmailMessage:
     )
     subject = f"Safeguard alert from {author}: {alert.category_label}"
     # Header injection: names and labels are single-line by construction; strip anyway.
-    subject = " ".join(subject.split())[:150]
+    subject = reveal_direction_controls(" ".join(subject.split()))[:150]
     return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
 
 

@@ -1,8 +1,10 @@
 """Reading incidents: the list of those you may see, and one incident with all it carries."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
@@ -96,3 +98,27 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         detail={"pupil": incident.pupil_id},
     )
     return render(request, "incidents/incident_detail.html", context)
+
+
+@requires(Capability.RECORD_INCIDENT)
+def incident_old_link(request: HttpRequest, incident_id: str) -> HttpResponse:
+    """An address by number from before incidents had opaque keys (`/incidents/41/print/`).
+
+    Checked exactly as the incident page is (someone who may not see the incident gets
+    the same 404 as for a missing one), then sent on to the same page under its key.
+    """
+    if request.method not in ("GET", "HEAD") or int(incident_id) >= 2**63:
+        raise Http404  # forms post to the keyed addresses; nothing is changed by number
+    incident = get_incident_for(request, int(incident_id))
+    old_prefix = reverse("incidents:incident-old-link", kwargs={"incident_id": incident_id})
+    if not request.path.startswith(old_prefix):
+        raise Http404
+    target = reverse("incidents:incident-detail", args=[incident.pk])
+    target += escape_uri_path(request.path.removeprefix(old_prefix))
+    try:
+        resolve(target)
+    except Resolver404:
+        # "/incidents/41/x.css", "/incidents/41/edit/": no such page, so no redirect either.
+        raise Http404 from None
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)

@@ -3,8 +3,15 @@
 import unicodedata
 
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
-# Characters that can make text display differently from how it is stored.
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that make text display in a different order from how it is stored
+# ("Trojan Source", CVE-2021-42574): the embeddings and overrides (U+202A-U+202E) and
+# isolates (U+2066-U+2069), and the three invisible marks (LRM U+200E, RLM U+200F,
+# ALM U+061C), which move neutral characters such as digits and punctuation from one
+# side of a word to the other. Names need none of them: a name is one run of one script.
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+NAME_DIRECTION_MESSAGE = "Names cannot contain invisible direction-control characters."
 
 
 def text_problem(text: str, *, max_length: int, required: bool = True) -> str | None:
@@ -25,10 +32,25 @@ def text_problem(text: str, *, max_length: int, required: bool = True) -> str | 
     return None
 
 
-def single_line_problem(value: str, *, max_length: int) -> str | None:
+def single_line_problem(value: str, *, max_length: int, noun: str = "Names") -> str | None:
     """For names, places and file names: one line, no control or direction-override characters."""
     if len(value) > max_length:
         return f"Keep this to {max_length} characters."
-    if any(unicodedata.category(c) == "Cc" for c in value) or BIDI_CONTROLS & set(value):
+    if BIDI_CONTROLS.intersection(value):
+        return NAME_DIRECTION_MESSAGE.replace("Names", noun, 1)
+    if any(unicodedata.category(c) == "Cc" for c in value):
         return "This contains control characters that aren't allowed."
     return None
+
+
+def reveal_direction_controls(text: str) -> str:
+    """The text with each direction control shown as a visible marker such as "[U+202E]".
+
+    Record text is kept exactly as typed (it is evidence), but a right-to-left
+    override would make it read differently on screen from what it says. Shown
+    this way, the words appear in the order they were typed and the character
+    that was there is plain to see. Used wherever typed text is shown or exported.
+    """
+    if not BIDI_CONTROLS.intersection(text):
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if c in BIDI_CONTROLS else c for c in text)

@@ -10,17 +10,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from safeguard.lib.scoping import SchoolOwned
+from safeguard.lib.text import BIDI_CONTROLS, NAME_DIRECTION_MESSAGE
 from safeguard.lib.upn import normalise_upn, upn_problem
 
 # Children on a school's roll are at most 25 (post-16 provision with an EHCP
 # runs to 25); an older date of birth is almost always a mistyped year.
 MAX_PUPIL_AGE_YEARS = 25
 
-# Invisible characters that reorder or hide text ("Trojan Source"), besides the
-# C0/C1 controls. Joiners stay allowed: some scripts need them in names.
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
+# Invisible characters that reorder or hide text ("Trojan Source", lib/text.py), besides
+# the C0/C1 controls. Joiners stay allowed: some scripts need them in names.
+_BIDI_CONTROLS = BIDI_CONTROLS
 CONTROL_CHARACTER_MESSAGE = (
     "This cannot contain control characters (such as tabs, line breaks or invisible "
     "direction marks): please retype it."
@@ -152,7 +151,10 @@ class Pupil(SchoolOwned):
         """The rules every pupil record keeps, whether typed in a form or imported."""
         errors: dict[str, str] = {}
         for name in self.TEXT_FIELDS:
-            if has_control_characters(getattr(self, name) or ""):
+            value = getattr(self, name) or ""
+            if name.endswith("_name") and _BIDI_CONTROLS.intersection(value):
+                errors[name] = NAME_DIRECTION_MESSAGE
+            elif has_control_characters(value):
                 errors[name] = CONTROL_CHARACTER_MESSAGE
         today = timezone.localdate()
         born = self.date_of_birth

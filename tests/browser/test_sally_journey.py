@@ -18,6 +18,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from playwright.sync_api import Browser, FileChooser, Locator, Page, expect
 
 from safeguard.accounts.permissions import Role
@@ -370,7 +371,7 @@ def test_sally_is_recorded_alerted_read_acknowledged_and_seen_in_the_alert_log(
     slt.page.goto(link)
     expect(slt.page).to_have_url(re.compile(r"/accounts/login/\?next=/alerts/"))
     slt.sign_in("slt@larkspur.example", with_code=True)
-    expect(slt.page).to_have_url(site(f"/incidents/{incident.pk}/"))
+    expect(slt.page).to_have_url(site(reverse("incidents:incident-detail", args=[incident.pk])))
     expect(slt.page.get_by_role("heading", level=1)).to_have_text("Incident about Sally Jones")
     expect(slt.page.get_by_text("I don't like my life anymore")).to_be_visible()
     check_page(slt.page)
@@ -394,7 +395,7 @@ def test_sally_is_recorded_alerted_read_acknowledged_and_seen_in_the_alert_log(
     dsl.activate(dsl.page.get_by_role("link", name=re.compile(r"^Alerts \(1")))
     expect(dsl.page.get_by_role("heading", level=1)).to_have_text("Your alerts")
     check_page(dsl.page)
-    dsl.activate(dsl.page.get_by_role("link", name=f"Open incident {incident.pk}"))
+    dsl.activate(dsl.page.get_by_role("link", name=f"Open incident {incident.reference}"))
     expect(dsl.page.get_by_role("heading", level=1)).to_have_text("Incident about Sally Jones")
     log = dsl.page.locator("#alert-log")
     sam = log.get_by_role("row").filter(has_text="Sam Patel")

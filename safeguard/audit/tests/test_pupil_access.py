@@ -37,7 +37,7 @@ def test_views_of_the_pupils_incidents_are_listed_with_the_incident(
     [row] = response.context["rows"]
     assert row["event"].actor == teacher
     assert row["event"].action == AuditAction.INCIDENT_VIEWED
-    assert row["subject"].label == f"Incident {incident.pk}"
+    assert row["subject"].label == f"Incident {incident.reference}"
     assert row["role"] == "Teacher"
 
 
@@ -123,7 +123,7 @@ def test_downloads_of_files_on_the_pupils_incidents_are_listed(
         detail={"incident": incident.pk},
     )
     [row] = _log(client_as(dsl), pupil).context["rows"]
-    assert row["subject"].label == f"File on incident {incident.pk}"
+    assert row["subject"].label == f"File on incident {incident.reference}"
 
 
 def test_views_of_an_incident_naming_the_pupil_as_another_child_involved_are_listed(

@@ -15,7 +15,7 @@ from safeguard.lib.tests.app_role import database_owner
 
 BEFORE = [("incidents", "0005_refuse_replace_and_retention_purge")]
 # Forward to the latest migration, so the tests after this one find the schema they expect.
-AFTER = [("incidents", "0007_seal_existing_records")]
+AFTER = [("incidents", "0008_seal_existing_records")]
 
 
 def migrate(target) -> None:

@@ -236,7 +236,11 @@ BAD_INPUT = [
     ),
     ({"legal_first_name": ""}, "legal_first_name", "Enter the pupil&#x27;s legal first name."),
     ({"legal_last_name": "  "}, "legal_last_name", "Enter the pupil&#x27;s legal last name."),
-    ({"legal_last_name": "Oka\u202efor"}, "legal_last_name", "cannot contain control characters"),
+    (
+        {"legal_last_name": "Oka\u202efor"},
+        "legal_last_name",
+        "Names cannot contain invisible direction-control",
+    ),
     ({"preferred_first_name": "Mia\x07"}, "preferred_first_name", "control characters"),
     ({"year_group": "14"}, "year_group", "Choose a year group from the list."),
 ]

@@ -17,6 +17,7 @@ LABELS = [
     "incidents.incident",
     "incidents.incidentcategory",
     "incidents.incidentcorrection",
+    "incidents.incidentreference",
     "incidents.linkedpupil",
 ]
 
@@ -27,7 +28,7 @@ def seal_existing_records(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0006_action_sharing_and_lead_only_alerts"),
+        ("incidents", "0007_incident_reference"),
         ("audit", "0007_record_seals"),
     ]
 

@@ -1,0 +1,28 @@
+import pytest
+
+from safeguard.lib.text import (
+    BIDI_CONTROLS,
+    NAME_DIRECTION_MESSAGE,
+    reveal_direction_controls,
+    single_line_problem,
+)
+
+
+@pytest.mark.parametrize("char", sorted(BIDI_CONTROLS))
+def test_a_name_with_a_direction_control_gets_the_specific_message(char):
+    assert single_line_problem(f"Sam{char}", max_length=100) == NAME_DIRECTION_MESSAGE
+
+
+def test_a_line_break_in_a_name_keeps_its_own_message():
+    assert single_line_problem("Sam\nJones", max_length=100) == (
+        "This contains control characters that aren't allowed."
+    )
+
+
+def test_revealed_text_reads_in_the_order_it_was_typed():
+    assert reveal_direction_controls("abc\u202edef\u202c") == "abc[U+202E]def[U+202C]"
+
+
+def test_text_without_controls_is_shown_unchanged():
+    text = "שלום Sam, café \u200d👩‍👧"
+    assert reveal_direction_controls(text) == text
