@@ -1,7 +1,7 @@
 """People, schools and who holds which role where."""
 
-from datetime import datetime
 import unicodedata
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
