@@ -35,6 +35,7 @@ def _flush_may_purge_protected_tables():
     """Between transactional (browser) tests Django empties every table; records and the
     audit trail refuse DELETE, so the clean-up uses the deliberate purge switch, as the
     tables' owner (only the owner may TRUNCATE, and the switch counts only for it)."""
+    from django.core.cache import cache
     from django.test.testcases import TransactionTestCase
 
     from safeguard.lib.immutable import allow_purge
@@ -45,6 +46,9 @@ def _flush_may_purge_protected_tables():
     def teardown(self):
         with database_owner(), allow_purge():
             original(self)
+        # The cache lives in a database table that the flush leaves alone; sign-in
+        # throttles counted there must not follow a transactional test into the next.
+        cache.clear()
 
     TransactionTestCase._fixture_teardown = teardown
     yield
