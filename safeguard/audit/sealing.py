@@ -52,9 +52,17 @@ def register(model: type[models.Model], *, extra: Extra | None = None) -> None:
     Register every model whose table `lib.immutable.protect_tables` guards; a
     test fails for a guarded table that is not registered.
     """
-    if not isinstance(model._meta.pk, models.AutoField):  # BigAutoField is one too
+    if not _has_integer_id(model):
         raise ImproperlyConfigured(f"{model._meta.label}: sealed records need an integer id.")
     _types[model._meta.label_lower] = SealedType(model._meta.label_lower, model, extra)
+
+
+def _has_integer_id(model: type[models.Model]) -> bool:
+    """Seals are kept by integer id: an auto id, or a one-to-one key to a row that has one."""
+    pk = model._meta.pk
+    if isinstance(pk, models.OneToOneField):
+        pk = pk.target_field
+    return isinstance(pk, models.AutoField)  # BigAutoField is one too
 
 
 def registered_labels() -> list[str]:

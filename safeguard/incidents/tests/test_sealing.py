@@ -57,6 +57,7 @@ def test_recording_an_incident_seals_it_and_everything_recorded_with_it(
         "incidents.bodymapmark",
         "incidents.incident",
         "incidents.incidentcategory",
+        "incidents.incidentreference",
         "incidents.linkedpupil",
     ]
     assert ("incidents.incident", incident.pk) in seals_of(event)
