@@ -61,7 +61,7 @@ def test_recording_an_incident_seals_it_and_everything_recorded_with_it(
         "incidents.linkedpupil",
     ]
     assert ("incidents.incident", incident.pk) in seals_of(event)
-    assert event.detail["sealed"]["records"] == 5
+    assert event.detail["sealed"]["records"] == 6
 
 
 def test_adding_an_action_seals_it_and_its_files(teacher, membership_of, school):
