@@ -57,11 +57,24 @@ def test_an_address_the_demo_cannot_serve_is_refused_with_a_reason(prepare_demo,
 
 def test_the_demo_makes_its_secret_key_once_readable_by_its_owner_only(prepare_demo, tmp_path):
     key = tmp_path / "demo-secret-key"
-    first = prepare_demo.demo_environment({}, secret_key_path=key)
-    second = prepare_demo.demo_environment({}, secret_key_path=key)
+    mfa = tmp_path / "demo-mfa-key"
+    first = prepare_demo.demo_environment({}, secret_key_path=key, mfa_key_path=mfa)
+    second = prepare_demo.demo_environment({}, secret_key_path=key, mfa_key_path=mfa)
     assert first["SECRET_KEY_FILE"] == second["SECRET_KEY_FILE"] == str(key)
     assert len(key.read_text()) >= 50
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_demo_makes_a_key_for_authenticator_secrets_once(prepare_demo, tmp_path):
+    from cryptography.fernet import Fernet
+
+    key = tmp_path / "demo-secret-key"
+    mfa = tmp_path / "demo-mfa-key"
+    first = prepare_demo.demo_environment({}, secret_key_path=key, mfa_key_path=mfa)
+    second = prepare_demo.demo_environment({}, secret_key_path=key, mfa_key_path=mfa)
+    assert first["MFA_ENCRYPTION_KEYS_FILE"] == second["MFA_ENCRYPTION_KEYS_FILE"] == str(mfa)
+    Fernet(mfa.read_text().encode())  # a usable key
+    assert mfa.stat().st_mode & 0o777 == 0o600
 
 
 @pytest.mark.django_db
@@ -104,12 +117,26 @@ def demo(prepare_demo, tmp_path_factory) -> dict:
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "SITE_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "SECRET_KEY_FILE",
+            "MFA_ENCRYPTION_KEYS",
+            "MFA_ENCRYPTION_KEYS_FILE",
+            "DATABASE_URL",
+            "SITE_URL",
+        }
     }
     folder = tmp_path_factory.mktemp("demo")
     environ.update(SITE_URL="http://localhost:8101", SQLITE_PATH=str(folder / "demo.sqlite3"))
-    key = folder / "demo-secret-key"
-    environ.update(prepare_demo.demo_environment(environ, secret_key_path=key))
+    environ.update(
+        prepare_demo.demo_environment(
+            environ,
+            secret_key_path=folder / "demo-secret-key",
+            mfa_key_path=folder / "demo-mfa-key",
+        )
+    )
     environ["DJANGO_SETTINGS_MODULE"] = "safeguard.settings"
     result = subprocess.run(  # noqa: S603 (our own interpreter, a fixed script, no shell)
         [sys.executable, "-c", DEMO_SCRIPT],
