@@ -282,7 +282,25 @@ def check_records(*, limit: int = 20, chunk_size: int = 2000) -> RecordCheck:
         }
         for label in registered_labels():
             _check_type(_types[label], mark, layouts, result, chunk_size)
+        _check_seals_of_no_event(mark, result, chunk_size)
     return result
+
+
+def _check_seals_of_no_event(mark: int, result: RecordCheck, chunk_size: int) -> None:
+    """A seal after the mark must belong to an event that exists (written during the check)."""
+    from safeguard.audit.models import AuditEvent, Seal
+
+    forged = (
+        Seal.objects.filter(event_id__gt=mark)
+        .filter(~Exists(AuditEvent.objects.filter(id=OuterRef("event_id"))))
+        .order_by("event_id", "record_type", "record_id")
+        .values_list("event_id", "record_type", "record_id")
+        .iterator(chunk_size=chunk_size)
+    )
+    for event_id, record_type, record_id in forged:
+        result.add(
+            f"{record_type} {record_id}: its seal names event #{event_id}, which does not exist"
+        )
 
 
 def _check_commitments(mark: int, result: RecordCheck, chunk_size: int) -> None:
@@ -332,7 +350,7 @@ def _check_type(
     result: RecordCheck,
     chunk_size: int,
 ) -> None:
-    from safeguard.audit.models import Seal
+    from safeguard.audit.models import AuditEvent, Seal
 
     label, model = entry.label, entry.model
     pk = model._meta.pk.attname
@@ -351,8 +369,15 @@ def _check_type(
     row, seal = next(rows, None), next(seals, None)
     while row is not None or seal is not None:
         if row is not None and (seal is None or row[pk] < seal[0]):
-            # Not a problem if sealed by an event after the mark: written while the check ran.
-            if not Seal.objects.filter(record_type=label, record_id=row[pk]).exists():
+            # Not a problem if sealed by a real event after the mark: written while the
+            # check ran. A seal naming an event that does not exist excuses nothing.
+            later = Seal.objects.filter(
+                record_type=label,
+                record_id=row[pk],
+                event_id__gt=mark,
+                event_id__in=AuditEvent.objects.filter(id__gt=mark).values("id"),
+            )
+            if not later.exists():
                 result.add(
                     f"{label} {row[pk]}: present but never sealed in the audit trail "
                     "(written behind the app's back)"

@@ -273,3 +273,46 @@ def test_a_seal_slipped_in_beside_an_event_that_sealed_nothing_is_named(records,
         f"incidents.incident {incident.pk + 1000}: its seal names event #{bystander.pk}, "
         "which sealed nothing"
     )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL's foreign key already refuses a seal that names no event",
+)
+def test_a_record_inserted_with_a_seal_naming_an_event_that_does_not_exist_is_named(records):
+    """Another program writing the file (which enforces no foreign keys) adds an incident and
+    a seal for it that names an event far beyond the trail, as if written during the check."""
+    from safeguard.audit.models import SealLayout
+
+    label, overrides = INSERTS["incident"]
+    model = apps.get_model(label)
+    table = model._meta.db_table
+    columns, expressions, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(field.column)
+        if field.name in overrides:
+            expressions.append("%s")
+            params.append(field.get_db_prep_value(overrides[field.name](), connection))
+        else:
+            expressions.append(field.column)
+    behind_the_apps_back(
+        table,
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(expressions)} FROM {table} WHERE id = %s",
+        (*params, records["incident"].pk),
+    )
+    inserted = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
+    layout = SealLayout.objects.get(record_type=label)
+    behind_the_apps_back(
+        "audit_seal",
+        "INSERT INTO audit_seal (event_id, record_type, record_id, layout_id, sha256) "
+        "VALUES (%s, %s, %s, %s, %s)",
+        (999_999_999, label, inserted, layout.pk, "0" * 64),
+    )
+    try:
+        message = verify_audit_fails(f"{label} {inserted}: present but never sealed")
+        assert "2 problems" in message  # the forged seal is named as well
+    finally:  # the test database's own foreign-key check at the end would refuse it
+        behind_the_apps_back("audit_seal", "DELETE FROM audit_seal WHERE event_id = 999999999")
