@@ -46,6 +46,12 @@ RESTRICTED_INCIDENT = (
     "This incident has a restricted category, so only the school's DSLs and deputies can "
     "be alerted or given a task."
 )
+# What staff who are not leads are told: a restricted category is for the leads alone, and
+# staff alerted before it was added must not learn that one was (docs/alerts.md).
+LIMITED_BY_LEADS = (
+    "The DSL has limited who can be told about this incident: only the school's DSLs and "
+    "deputies can be alerted or given a task."
+)
 LEADS_ONLY_ACTION = (
     "This action is for the DSLs and deputies only, so only they can be alerted or given a "
     "task. Tick “Share this action with the staff alerted to this incident” to alert others."
@@ -130,7 +136,10 @@ def _check(
             f"({display_datetime(incident.occurred_at)}).",
         )
     leads_only = is_restricted or not is_shared
-    why_leads_only = RESTRICTED_INCIDENT if is_restricted else LEADS_ONLY_ACTION
+    if is_restricted:
+        why_leads_only = RESTRICTED_INCIDENT if is_lead(membership) else LIMITED_BY_LEADS
+    else:
+        why_leads_only = LEADS_ONLY_ACTION
     if assigned_to is not None and (
         assigned_to.school_id != school_id or not may_be_assigned(assigned_to)
     ):

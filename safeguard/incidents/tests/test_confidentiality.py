@@ -375,6 +375,7 @@ def test_the_action_form_on_a_restricted_incident_offers_only_leads_and_says_so(
     response = client_as(slt).get(url("incidents:action-add", restricted_task.pk))
     html = response.content.decode()
     assert "only the school's DSLs and deputies can be alerted or given a task" in html
+    assert "restricted" not in html.lower()  # staff are not told a restricted category was added
     assert "Sid Manager" not in html
     assert deputy.full_name in html
     assert site_manager.pk
