@@ -54,7 +54,7 @@ class TaskChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Action) -> str:
         due = f"due {display_date(obj.due_on)}" if obj.due_on else "no due date"
         text = " ".join(obj.text.split())
-        return f"Task {obj.pk} from {obj.author.full_name}, {due}: {text[:80]}"
+        return f"Task from {obj.author.full_name}, {due}: {text[:80]}"
 
 
 class ActionForm(forms.Form):

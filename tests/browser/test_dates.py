@@ -35,7 +35,7 @@ def test_the_follow_up_form_and_the_task_list_show_the_due_date_the_same_way(
         user=member(school, Role.TEACHER, email="ta@larkspur.example", first_name="Tam")
     )
     incident = record_test_incident(author, people=[assignee])
-    task, _ = add_action(
+    add_action(
         membership=author,
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -48,9 +48,12 @@ def test_the_follow_up_form_and_the_task_list_show_the_due_date_the_same_way(
     page.set_viewport_size(viewport)
     page.goto(site("/incidents/tasks/"))
     expect(page.get_by_role("cell", name="3 Dec 2030")).to_be_visible()
-    page.get_by_role("link", name=f"Record the follow-up to task {task.pk}").click()
+    reference = incident.reference.reference
+    page.get_by_role(
+        "link", name=f"Record the follow-up to this task on incident {reference}"
+    ).click()
     follows_up = page.get_by_label("This follows up")
-    expect(follows_up).to_contain_text(f"Task {task.pk} from")
+    expect(follows_up).to_contain_text("Task from")
     expect(follows_up).to_contain_text("due 3 Dec 2030")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

@@ -15,10 +15,10 @@ pytestmark = [
 
 
 def work_in(tab, school_name: str) -> None:
-    """Switch school from the account menu, as a person would (if not already there)."""
+    """Switch school from the header menu, as a person would (if not already there)."""
     if tab.get_by_text(f"You are signed in to {school_name}").count():
         return
-    tab.locator("details.account-menu summary").click()
+    tab.locator("button.site-menu__button").click()
     tab.get_by_role("button", name=school_name).click()
     expect(tab.get_by_text(f"You are now working in {school_name}")).to_be_visible()
 
