@@ -42,6 +42,7 @@ _SQLITE_PURGE = [
     "DELETE FROM incidents_linkedpupil WHERE incident_id IN ({ids})",
     "DELETE FROM incidents_incidentcorrection WHERE incident_id IN ({ids})",
     "DELETE FROM incidents_action WHERE incident_id IN ({ids})",
+    "DELETE FROM incidents_incidentreference WHERE incident_id IN ({ids})",
     "DELETE FROM incidents_incident WHERE id IN ({ids})",
 ]
 

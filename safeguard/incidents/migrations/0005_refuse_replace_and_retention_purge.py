@@ -44,6 +44,8 @@ BEGIN
   DELETE FROM incidents_linkedpupil WHERE incident_id = ANY (doomed);
   DELETE FROM incidents_incidentcorrection WHERE incident_id = ANY (doomed);
   DELETE FROM incidents_action WHERE incident_id = ANY (doomed);
+  -- Created by a later migration (0007); PL/pgSQL resolves the name when this runs.
+  DELETE FROM incidents_incidentreference WHERE incident_id = ANY (doomed);
   DELETE FROM incidents_incident WHERE id = ANY (doomed);
   PERFORM set_config('{setting}', 'off', true);
   RETURN coalesce(array_length(doomed, 1), 0);
