@@ -29,6 +29,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import Task, task
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, User
@@ -127,7 +128,7 @@ def _failed(
 
 def queue_allauth_email(*, template_prefix: str, to: str, context: dict[str, Any]) -> None:
     """Queue one of allauth's emails for the worker (called by AccountAdapter.send_mail)."""
-    from safeguard.accounts.adapter import on_site
+    from safeguard.accounts.adapter import on_site, site_url
 
     name = template_prefix.removeprefix(PREFIX)
     user = context.get("user")
@@ -150,7 +151,11 @@ def queue_allauth_email(*, template_prefix: str, to: str, context: dict[str, Any
         for key, value in context.items()
         if key not in {"request", "current_site", "key", "code"}
     }
-    safe |= {"email": to, "signature": signature_for(user if user_id else None)}
+    safe |= {
+        "email": to,
+        "signature": signature_for(user if user_id else None),
+        "sign_in_url": site_url(reverse("account_login")),
+    }
     message = get_adapter().render_mail(template_prefix, to, safe)
     send_account_email.enqueue(
         kind=name, to=to, user_id=user_id, subject=message.subject, body=str(message.body)

@@ -108,6 +108,7 @@ def test_a_reset_for_an_unknown_address_is_in_our_words(client, school, smtp_ser
     for stock in STOCK_WORDS:
         assert stock not in body
     assert "no Safeguard account" in body
+    assert f"{settings.SITE_URL}/accounts/login/" in body
     assert all(link.startswith(settings.SITE_URL) for link in LINK_RE.findall(body))
 
 
