@@ -2452,6 +2452,7 @@ def test_a_draft_stuffed_with_another_schools_ids_shows_nothing_of_theirs_when_r
         reverse("incidents:draft-save"),
         {
             "submit_key": str(key),
+            "text": "Half a sentence",  # worth keeping, so a draft is started
             "pupil": str(elsewhere["pupil"].pk),
             "link_pupil": [str(elsewhere["pupil"].pk)],
             "people": [str(elsewhere["membership"].pk)],

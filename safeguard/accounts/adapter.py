@@ -1,4 +1,3 @@
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -31,11 +30,6 @@ def on_site(url: str) -> str:
     return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, parts.fragment))
 
 
-def this_site() -> SimpleNamespace:
-    """What allauth's email templates call `current_site`, from settings, not from Host."""
-    return SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
-
-
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Nobody signs themselves up: a DSL invites each member of staff."""
@@ -53,14 +47,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # Other links allauth puts in an email (the reset page, in "no account here") are
-        # built from the request; move them onto the site too.
-        links = {
-            name: on_site(value)
-            for name, value in context.items()
-            if name.endswith("_url") and isinstance(value, str) and value
-        }
-        super().send_mail(template_prefix, email, {**context, **links, "current_site": this_site()})
+        """Queue the email for the background worker, in our words (accounts/mail.py).
+
+        Other links allauth puts in an email (the reset page, in "no account here") are
+        built from the request; they are moved onto the site there too.
+        """
+        from safeguard.accounts import mail
+
+        mail.queue_allauth_email(template_prefix=template_prefix, to=email, context=context)
 
     # Sign-in limits (accounts/signin_limits.py). allauth's own "key" limit counts per
     # address *and* account here, so failures elsewhere never hold up the person's own

@@ -23,6 +23,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safeguard.accounts.mail import deliver, signature_for
 from safeguard.accounts.models import User
 from safeguard.accounts.services import record_account_change
 from safeguard.audit.models import AuditAction
@@ -110,12 +111,19 @@ def notify(
 
 @task
 def send_security_notice(
-    *, user_id: int, change: str, at: str, actor_id: int | None = None, also_to: str = ""
-) -> bool:
-    """Email a person that something about how they sign in has changed."""
+    *,
+    user_id: int,
+    change: str,
+    at: str,
+    actor_id: int | None = None,
+    also_to: str = "",
+    attempt: int = 1,
+) -> str:
+    """Email a person that something about how they sign in has changed (tried again if
+    the mail server refuses: accounts.mail.deliver)."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        return False
+        return "skipped"
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     subject, sentence = WORDING[Change(change)]
     when = timezone.localtime(datetime.datetime.fromisoformat(at))
@@ -128,13 +136,28 @@ def send_security_notice(
             "by_someone_else": actor is not None and actor.pk != user.pk,
             "must_enrol": change == Change.KEYS_REVOKED,
             "failed_sign_ins": change == Change.SIGN_IN_FAILURES,
+            "signature": signature_for(user),
         },
     )
     recipients = [user.email] + ([also_to] if also_to and also_to != user.email else [])
-    EmailMessage(
+    message = EmailMessage(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, to=recipients
-    ).send()
-    return True
+    )
+    arguments = {
+        "user_id": user_id,
+        "change": change,
+        "at": at,
+        "actor_id": actor_id,
+        "also_to": also_to,
+    }
+    return deliver(
+        message,
+        retry=send_security_notice,
+        arguments=arguments,
+        attempt=attempt,
+        kind="security_notice",
+        user_id=user_id,
+    )
 
 
 def _notify_after_commit(**kwargs: Any) -> None:

@@ -1,7 +1,7 @@
 """Emails about staff accounts, sent by the task worker after the change has committed.
 
 Tasks receive ids only and build the link when they run, so no token is ever stored in the
-task queue. Each task re-checks the state first: an invitation whose person has since been
+task queue. A send the mail server refuses is tried again later (accounts.mail.deliver). Each task re-checks the state first: an invitation whose person has since been
 deactivated, or has already set a password, is not sent. Emails name the school and the
 sender only, never a pupil (SECURITY.md: nothing sensitive in emails).
 """
@@ -16,6 +16,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from safeguard.accounts.mail import deliver
 from safeguard.accounts.models import Membership, School, User
 
 logger = logging.getLogger(__name__)
@@ -44,23 +45,23 @@ def _active_membership(school_id: int, user_id: int) -> Membership | None:
     )
 
 
-def _send(*, to: str, subject: str, template: str, context: dict[str, object]) -> None:
+def _message(*, to: str, subject: str, template: str, context: dict[str, object]) -> EmailMessage:
     body = render_to_string(template, context)
-    EmailMessage(
+    return EmailMessage(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, to=[to]
-    ).send()
+    )
 
 
 @task
-def send_invitation_email(*, school_id: int, user_id: int, sender_id: int) -> bool:
-    """Email a new member of staff their link to set a password."""
+def send_invitation_email(*, school_id: int, user_id: int, sender_id: int, attempt: int = 1) -> str:
+    """Email a new member of staff their link to set a password (tried again if refused)."""
     membership = _active_membership(school_id, user_id)
     if membership is None or membership.user.has_usable_password():
         logger.info("Invitation for user %s not sent: no longer pending", user_id)
-        return False
+        return "skipped"
     sender = User.objects.filter(pk=sender_id).first()
     school: School = membership.school
-    _send(
+    message = _message(
         to=membership.user.email,
         subject=f"Your invitation to {school.name}",
         template="accounts/email/invitation.txt",
@@ -71,17 +72,28 @@ def send_invitation_email(*, school_id: int, user_id: int, sender_id: int) -> bo
             "valid_days": INVITATION_VALID_DAYS,
         },
     )
-    return True
+    arguments = {"school_id": school_id, "user_id": user_id, "sender_id": sender_id}
+    return deliver(
+        message,
+        retry=send_invitation_email,
+        arguments=arguments,
+        attempt=attempt,
+        kind="invitation",
+        user_id=user_id,
+        school_id=school_id,
+    )
 
 
 @task
-def send_added_to_school_email(*, school_id: int, user_id: int, sender_id: int) -> bool:
+def send_added_to_school_email(
+    *, school_id: int, user_id: int, sender_id: int, attempt: int = 1
+) -> str:
     """Tell someone who already has a password that they now also work in this school."""
     membership = _active_membership(school_id, user_id)
     if membership is None:
-        return False
+        return "skipped"
     sender = User.objects.filter(pk=sender_id).first()
-    _send(
+    message = _message(
         to=membership.user.email,
         subject=f"You have been added to {membership.school.name}",
         template="accounts/email/added_to_school.txt",
@@ -92,4 +104,13 @@ def send_added_to_school_email(*, school_id: int, user_id: int, sender_id: int) 
             "link": f"{settings.SITE_URL}{reverse('account_login')}",
         },
     )
-    return True
+    arguments = {"school_id": school_id, "user_id": user_id, "sender_id": sender_id}
+    return deliver(
+        message,
+        retry=send_added_to_school_email,
+        arguments=arguments,
+        attempt=attempt,
+        kind="added_to_school",
+        user_id=user_id,
+        school_id=school_id,
+    )

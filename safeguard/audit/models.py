@@ -37,6 +37,8 @@ class AuditAction(models.TextChoices):
     CATEGORY_CREATED = "category_created", "Category added"
     CATEGORY_UPDATED = "category_updated", "Category changed"
     CATEGORY_MOVED = "category_moved", "Category reordered"
+    DRAFT_STARTED = "draft_started", "Draft of an incident started"
+    DRAFT_DISCARDED = "draft_discarded", "Draft of an incident discarded"
     INCIDENT_RECORDED = "incident_recorded", "Incident recorded"
     INCIDENT_VIEWED = "incident_viewed", "Incident viewed"
     INCIDENT_PRINTED = "incident_printed", "Incident printed"
@@ -59,6 +61,7 @@ class AuditAction(models.TextChoices):
     EMAIL_CHANGED = "email_changed", "Email address changed"
     RECORDS_DESTROYED = "records_destroyed", "Records destroyed (retention period over)"
     RECORDS_SEALED = "records_sealed", "Existing records sealed"
+    EMAIL_FAILED = "email_failed", "Email failed"
 
 
 class AuditEvent(models.Model):

@@ -433,10 +433,12 @@ def keep_as_draft(request: HttpRequest) -> bool:
     if key is None:
         return False
     try:
-        recording.save_draft(membership=membership, submit_key=key, data=_draft_data(request.POST))
+        kept = recording.save_draft(
+            membership=membership, submit_key=key, data=_draft_data(request.POST)
+        )
     except ValidationError:
         return False
-    return True
+    return kept is not None
 
 
 def _submit_key(data: QueryDict) -> uuid.UUID | None:
@@ -461,8 +463,11 @@ def draft_save(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    if draft is None:
+        # Nothing written or chosen yet (recording.is_worth_keeping): no draft to show.
+        return JsonResponse({"kept": False})
     saved_at = timezone.localtime(draft.updated_at)
-    answer = {"saved_at": f"{saved_at:%H:%M}", "draft_id": draft.pk}
+    answer = {"kept": True, "saved_at": f"{saved_at:%H:%M}", "draft_id": draft.pk}
     if draft.submit_key != key:
         # The page carries on with the new key (recording.js), so the next save updates it.
         answer |= {"submit_key": str(draft.submit_key), "notice": _moved_notice(request)}
@@ -491,7 +496,9 @@ def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
             form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
             form.add_error(None, error.messages)
             return _render_form(request, form, show_errors=True)
-        if draft.submit_key != key:
+        if draft is None:
+            messages.info(request, "Nothing to save yet: no draft was kept.")
+        elif draft.submit_key != key:
             messages.success(request, f"{_moved_notice(request)} Carry on from your dashboard.")
         else:
             messages.success(request, "Draft saved. Carry on writing from your dashboard.")

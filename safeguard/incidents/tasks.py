@@ -46,7 +46,7 @@ def alert_email(alert: Alert) -> EmailMessage:
     author = alert.created_by.full_name or "A colleague"
     link = f"{settings.SITE_URL}/alerts/{alert.key}/"
     body = (
-        f"{author} has alerted you to an incident in Safeguard.\n\n"
+        f"{author} has alerted you to an incident at {alert.school.name} in Safeguard.\n\n"
         f"Category: {alert.category_label}\n\n"
         f"Sign in to read it: {link}\n\n"
         "This email deliberately holds no details. Please don't forward it.\n"
@@ -76,7 +76,7 @@ def _claim(alert_id: int, school_id: int, now: datetime.datetime) -> Alert | Non
     )
     if not claimed:
         return None
-    return alerts.select_related("created_by", "recipient").get(pk=alert_id)
+    return alerts.select_related("created_by", "recipient", "school").get(pk=alert_id)
 
 
 def deliver_alert_email(*, alert_id: int, school_id: int) -> str:

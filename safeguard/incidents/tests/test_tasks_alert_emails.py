@@ -79,7 +79,7 @@ def retry_command() -> str:
     return out.getvalue()
 
 
-def test_the_email_names_only_the_author_and_the_category(
+def test_the_email_names_only_the_author_the_school_and_the_category(
     smtp_server, settings, teacher, sallys_incident
 ):
     settings.SITE_URL = "https://safeguard.example"
@@ -89,7 +89,7 @@ def test_the_email_names_only_the_author_and_the_category(
     assert message["To"] == "dsl@larkspur.example"
     assert message["Subject"] == f"Safeguard alert from {teacher.full_name}: Safeguarding concern"
     assert message.get_payload(decode=True).decode().replace("\r\n", "\n") == (
-        f"{teacher.full_name} has alerted you to an incident in Safeguard.\n\n"
+        f"{teacher.full_name} has alerted you to an incident at Larkspur Primary in Safeguard.\n\n"
         "Category: Safeguarding concern\n\n"
         f"Sign in to read it: https://safeguard.example/alerts/{alert.key}/\n\n"
         "This email deliberately holds no details. Please don't forward it.\n"

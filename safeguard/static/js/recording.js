@@ -373,6 +373,25 @@
   var draftStatus = document.getElementById("draft-status");
   var draftTimer = null;
   var unsaved = false;
+  // A draft is started only once the form holds something worth keeping (the server
+  // checks the same: recording.is_worth_keeping); after that every change is saved.
+  var draftKept = form.hasAttribute("data-draft-kept");
+  var WRITTEN = ["text", "location"];
+  var CHOSEN = ["pupil", "link_pupil", "categories", "people", "dsl_spoken_to"];
+  var MARK_FIELD = /^mark-\d+-(side|x|y|region|type|colour|shape|size|note)$/;
+
+  function worthKeeping() {
+    var found = false;
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value !== "string" || !value.trim()) {
+        return;
+      }
+      if (WRITTEN.indexOf(name) !== -1 || CHOSEN.indexOf(name) !== -1 || MARK_FIELD.test(name)) {
+        found = true;
+      }
+    });
+    return found;
+  }
 
   function draftBody() {
     var body = new FormData(form);
@@ -396,6 +415,12 @@
         return;
       }
       return response.json().then(function (data) {
+        if (response.ok && data.kept === false) {
+          return; // nothing worth keeping yet: no draft, nothing to say
+        }
+        if (response.ok) {
+          draftKept = true;
+        }
         if (response.ok && data.submit_key) {
           // Started in another school: this school keeps a new draft, under a new key.
           form.querySelector("[name=submit_key]").value = data.submit_key;
@@ -413,6 +438,12 @@
   }
 
   function scheduleDraft() {
+    if (!draftKept && !worthKeeping()) {
+      // Typing in a search box, or a new form left as it opened: no draft yet.
+      unsaved = false;
+      window.clearTimeout(draftTimer);
+      return;
+    }
     unsaved = true;
     window.clearTimeout(draftTimer);
     draftTimer = window.setTimeout(saveDraft, 2000);
