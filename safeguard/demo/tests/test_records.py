@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, User
@@ -196,3 +197,28 @@ def test_the_fernhill_dsl_sees_only_fernhill_records(demo):
     visible = incidents_visible_to(fernhill_dsl)
     assert visible.exists()
     assert set(visible.values_list("school__name", flat=True)) == {FERNHILL}
+
+
+def test_signed_in_the_alerted_ta_reads_the_incident_without_what_only_the_leads_see(
+    demo, client_as
+):
+    incident = cp_story()
+    page = reverse("incidents:incident-detail", args=[incident.pk])
+    ta_page = client_as(User.objects.get(email="ta@larkspur.example")).get(page)
+    dsl_page = client_as(User.objects.get(email="dsl@larkspur.example")).get(page)
+    assert ta_page.status_code == dsl_page.status_code == 200
+    ta_html, dsl_html = ta_page.content.decode(), dsl_page.content.decode()
+    assert "Physical injury" in ta_html
+    assert "Child protection" not in ta_html
+    assert "front door (MASH)" not in ta_html
+    assert "Child protection" in dsl_html
+    assert "front door (MASH)" in dsl_html
+
+
+def test_signed_in_the_dsl_sees_incidents_awaiting_review_on_the_dashboard(demo, client_as):
+    dsl = User.objects.get(email="dsl@larkspur.example")
+    waiting = incidents_awaiting_review(member("dsl@larkspur.example"))
+    assert waiting.exists()
+    html = client_as(dsl).get(reverse("dashboard")).content.decode()
+    for incident in waiting:
+        assert incident.reference.reference in html

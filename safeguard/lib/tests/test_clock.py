@@ -31,6 +31,9 @@ def test_a_frozen_clock_gives_its_time_in_utc_as_the_real_clock_does():
     with clock.frozen_at(moment):
         assert clock.now() == moment
         assert clock.now().utcoffset() == datetime.timedelta(0)
-        assert clock.now().isoformat() == timezone.now().replace(
-            year=2026, month=9, day=7, hour=12, minute=15, second=0, microsecond=0
-        ).isoformat()
+        assert (
+            clock.now().isoformat()
+            == timezone.now()
+            .replace(year=2026, month=9, day=7, hour=12, minute=15, second=0, microsecond=0)
+            .isoformat()
+        )
