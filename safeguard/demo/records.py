@@ -4,8 +4,8 @@ Every record is made by the same services as a real one (`recording`, `actions`,
 `corrections`, `alerting`), so the immutability triggers, the seals, the audit
 chain and the alerts are all real. Each step runs with the clock set back to its
 moment in the term (`lib.clock.frozen_at`), oldest first, so records, alerts and
-audit events carry the times they would have had. Dates count back from today,
-over the autumn term, so the demo stays fresh.
+audit events carry the times they would have had. Dates count back from today over
+a term (thirteen weeks), on school days, so the demo stays fresh.
 
 Safe to re-run: each incident and action has a fixed submit key (a UUID made
 from its story's name), so the services find what is already recorded; a
@@ -659,9 +659,9 @@ LARKSPUR_STORIES = (
         location="Top playground",
         text=(
             "I saw {link1} push {child} hard from behind, so that {he} fell onto the tarmac. "
-            "{child} grazed {his} right knee. {He} told me: '{link1} always pushes me when the "
-            "teachers aren't looking, and says worse things will happen if I tell.' First aid "
-            "given by the office. {link1} was taken inside to Mrs Okafor."
+            "{child} grazed {his} right knee. {He} told me: 'It's the third time this week. "
+            "It's always when the teachers aren't looking, and I get it worse if I tell.' First "
+            "aid given by the office. {link1} was taken inside to Mrs Okafor."
         ),
         links=((31, LinkRole.ALLEGED),),
         marks=(
