@@ -64,6 +64,21 @@ def test_the_demo_makes_its_secret_key_once_readable_by_its_owner_only(prepare_d
     assert key.stat().st_mode & 0o777 == 0o600
 
 
+def test_the_demo_makes_its_authenticator_encryption_key_once(prepare_demo, tmp_path):
+    from cryptography.fernet import Fernet
+
+    secret, mfa = tmp_path / "demo-secret-key", tmp_path / "demo-mfa-key"
+    first = prepare_demo.demo_environment({}, secret_key_path=secret, mfa_key_path=mfa)
+    second = prepare_demo.demo_environment({}, secret_key_path=secret, mfa_key_path=mfa)
+    assert first["MFA_ENCRYPTION_KEYS_FILE"] == second["MFA_ENCRYPTION_KEYS_FILE"] == str(mfa)
+    Fernet(mfa.read_text().strip())  # raises ValueError if it is not a Fernet key
+    assert mfa.stat().st_mode & 0o777 == 0o600
+    given = {"MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    assert "MFA_ENCRYPTION_KEYS_FILE" not in prepare_demo.demo_environment(
+        given, secret_key_path=secret, mfa_key_path=mfa
+    )
+
+
 @pytest.mark.django_db
 def test_the_demo_prints_the_address_it_serves(settings):
     settings.SITE_URL = "http://localhost:8101"
@@ -104,12 +119,25 @@ def demo(prepare_demo, tmp_path_factory) -> dict:
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "SITE_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "SECRET_KEY_FILE",
+            "MFA_ENCRYPTION_KEYS",
+            "MFA_ENCRYPTION_KEYS_FILE",
+            "DATABASE_URL",
+            "SITE_URL",
+        }
     }
     folder = tmp_path_factory.mktemp("demo")
     environ.update(SITE_URL="http://localhost:8101", SQLITE_PATH=str(folder / "demo.sqlite3"))
     key = folder / "demo-secret-key"
-    environ.update(prepare_demo.demo_environment(environ, secret_key_path=key))
+    environ.update(
+        prepare_demo.demo_environment(
+            environ, secret_key_path=key, mfa_key_path=folder / "demo-mfa-key"
+        )
+    )
     environ["DJANGO_SETTINGS_MODULE"] = "safeguard.settings"
     result = subprocess.run(  # noqa: S603 (our own interpreter, a fixed script, no shell)
         [sys.executable, "-c", DEMO_SCRIPT],
