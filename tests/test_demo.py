@@ -65,16 +65,19 @@ def test_the_demo_makes_its_secret_key_once_readable_by_its_owner_only(prepare_d
     assert key.stat().st_mode & 0o777 == 0o600
 
 
-def test_the_demo_makes_a_key_for_authenticator_secrets_once(prepare_demo, tmp_path):
+def test_the_demo_makes_its_authenticator_encryption_key_once(prepare_demo, tmp_path):
     from cryptography.fernet import Fernet
 
-    key = tmp_path / "demo-secret-key"
-    mfa = tmp_path / "demo-mfa-key"
-    first = prepare_demo.demo_environment({}, secret_key_path=key, mfa_key_path=mfa)
-    second = prepare_demo.demo_environment({}, secret_key_path=key, mfa_key_path=mfa)
+    secret, mfa = tmp_path / "demo-secret-key", tmp_path / "demo-mfa-key"
+    first = prepare_demo.demo_environment({}, secret_key_path=secret, mfa_key_path=mfa)
+    second = prepare_demo.demo_environment({}, secret_key_path=secret, mfa_key_path=mfa)
     assert first["MFA_ENCRYPTION_KEYS_FILE"] == second["MFA_ENCRYPTION_KEYS_FILE"] == str(mfa)
-    Fernet(mfa.read_text().encode())  # a usable key
+    Fernet(mfa.read_text().strip())  # raises ValueError if it is not a Fernet key
     assert mfa.stat().st_mode & 0o777 == 0o600
+    given = {"MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    assert "MFA_ENCRYPTION_KEYS_FILE" not in prepare_demo.demo_environment(
+        given, secret_key_path=secret, mfa_key_path=mfa
+    )
 
 
 @pytest.mark.django_db

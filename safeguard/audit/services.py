@@ -10,7 +10,7 @@ from django.db import connection, models, transaction
 
 from safeguard.audit import sealing
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.lib import request_context
+from safeguard.lib import clock, request_context
 
 GENESIS = "0" * 64
 
@@ -112,6 +112,7 @@ def record(
         pupil_id=pupil_of(target, detail),
         ip_address=meta.ip_address if meta else None,
         user_agent=meta.user_agent if meta else "",
+        created_at=clock.now(),
     )
     return append_event(event, found)
 

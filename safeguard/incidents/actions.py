@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.permissions import ROLE_CAPABILITIES, Capability
@@ -39,6 +38,7 @@ from safeguard.incidents.selectors import (
     is_lead,
     shared_with_non_leads,
 )
+from safeguard.lib import clock
 from safeguard.lib.dates import display_datetime
 from safeguard.lib.text import text_problem
 
@@ -125,7 +125,7 @@ def _check(
         problem = text_problem(text, max_length=MAX_TEXT_LENGTH)
         if problem:
             fail("text", problem)
-    now = timezone.now()
+    now = clock.now()
     if occurred_at > now + CLOCK_SKEW:
         fail("occurred_at", "The time of the action can't be in the future.")
     elif occurred_at < incident.occurred_at.replace(second=0, microsecond=0):
@@ -151,7 +151,7 @@ def _check(
     if due_on is not None:
         if assigned_to is None:
             fail("assigned_to", "Choose who the task is for, or clear the due date.")
-        if due_on < timezone.localdate():
+        if due_on < clock.localdate():
             fail("due_on", "The due date can't be in the past.")
     if follows_up is not None and (
         follows_up.school_id != school_id
@@ -285,7 +285,7 @@ def _create(
 ) -> Action:
     school = membership.school
     author = membership.user
-    now = timezone.now()
+    now = clock.now()
     action = Action.objects.create(
         school=school,
         incident=incident,

@@ -33,7 +33,6 @@ from functools import partial
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, capabilities_of
@@ -42,6 +41,7 @@ from safeguard.audit.services import record
 from safeguard.incidents.models import Action, Alert, Category, Incident
 from safeguard.incidents.records import AlertReason
 from safeguard.incidents.selectors import alerts_for, categories_seen_by_non_leads, is_lead
+from safeguard.lib import clock
 
 # Alerts that only ever go to someone because they are a lead.
 LEAD_REASONS = frozenset({AlertReason.DSL, AlertReason.MISTAKE})
@@ -204,6 +204,7 @@ def create_alerts(
             if is_lead(recipient.membership)
             else category_label(categories_seen_by_non_leads(incident)),
             is_lead_only=leads_only or recipient.reason in LEAD_REASONS,
+            created_at=clock.now(),
         )
         for recipient in recipients
     ]
@@ -247,7 +248,7 @@ def mark_alert_read(*, membership: Membership, alert: Alert) -> bool:
     _check_recipient(membership, alert)
     if alert.read_at is not None:
         return False
-    alert.read_at = timezone.now()
+    alert.read_at = clock.now()
     alert.save(update_fields=["read_at"])
     record(
         actor=membership.user,
@@ -265,7 +266,7 @@ def acknowledge_alert(*, membership: Membership, alert: Alert) -> bool:
     _check_recipient(membership, alert)
     if alert.acknowledged_at is not None:
         return False
-    now = timezone.now()
+    now = clock.now()
     fields = ["acknowledged_at"]
     if alert.read_at is None:
         alert.read_at = now

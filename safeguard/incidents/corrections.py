@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability
@@ -27,6 +26,7 @@ from safeguard.audit.services import record
 from safeguard.incidents import alerting
 from safeguard.incidents.models import Category, Incident, IncidentCorrection, IncidentReview
 from safeguard.incidents.records import AlertReason, CorrectionKind, ReviewStatus
+from safeguard.lib import clock
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil
 
@@ -72,13 +72,14 @@ def _correct(
     after: dict[str, Any],
     action: AuditAction = AuditAction.INCIDENT_CORRECTED,
 ) -> IncidentCorrection:
-    review.updated_at = timezone.now()
+    review.updated_at = clock.now()
     review.save()
     correction = IncidentCorrection.objects.create(
         school_id=incident.school_id,
         incident=incident,
         kind=kind,
         made_by=membership.user,
+        made_at=review.updated_at,
         reason=reason,
         before=before,
         after=after,
@@ -215,6 +216,7 @@ def report_mistake(*, membership: Membership, incident: Incident, note: str) -> 
         incident=incident,
         kind=CorrectionKind.MISTAKE_REPORTED,
         made_by=membership.user,
+        made_at=clock.now(),
         reason=note,
     )
     leads = (

@@ -40,6 +40,7 @@ from safeguard.incidents.models import (
     LinkedPupil,
 )
 from safeguard.incidents.records import MAX_TEXT_LENGTH, LinkRole, RecordKind
+from safeguard.lib import clock
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil
 
@@ -115,7 +116,7 @@ def _check(
     problem = text_problem(text, max_length=MAX_TEXT_LENGTH)
     if problem:
         fail("text", problem)
-    if occurred_at > timezone.now() + CLOCK_SKEW:
+    if occurred_at > clock.now() + CLOCK_SKEW:
         fail("occurred_at", "The time it happened can't be in the future.")
     elif occurred_at.date() < pupil.date_of_birth:
         fail("occurred_at", "The time it happened is before the pupil was born.")
@@ -249,7 +250,7 @@ def _create(
 
     school = membership.school
     author = membership.user
-    now = timezone.now()
+    now = clock.now()
     incident = Incident.objects.create(
         school=school,
         pupil=pupil,
@@ -269,7 +270,9 @@ def _create(
         IncidentCategory(school=school, incident=incident, category=category)
         for category in categories
     )
-    review = IncidentReview.objects.create(school=school, incident=incident, pupil=pupil)
+    review = IncidentReview.objects.create(
+        school=school, incident=incident, pupil=pupil, updated_at=now
+    )
     review.categories.set(categories)
     linked = LinkedPupil.objects.bulk_create(
         LinkedPupil(school=school, incident=incident, pupil=link.pupil, role=link.role)

@@ -6,9 +6,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
-from safeguard.accounts.management.commands.load_demo import DEMO_PASSWORD, FERNHILL, LARKSPUR
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
+from safeguard.demo.management.commands.load_demo import DEMO_PASSWORD, FERNHILL, LARKSPUR
 from safeguard.lib.upn import upn_problem
 from safeguard.pupils.models import Pupil, PupilStatus
 

@@ -1,7 +1,9 @@
-"""Fill the database with an obviously fictional trust, two schools, staff and pupils.
+"""Fill the database with an obviously fictional trust, two schools, staff, pupils and a
+term of records (incidents, actions, alerts, corrections: `safeguard.demo.records`).
 
 Safe to re-run: everything is looked up by a stable key (school name, email
-address, UPN) and reused, so a second run creates nothing and takes a moment.
+address, UPN, a record's fixed submit key) and reused, so a second run creates
+nothing and takes a moment.
 Demo passwords, and the authenticator-app keys of the people whose role needs a
 second factor, are put back to the printed ones on every run, so the tables at the
 end are always true.
@@ -25,6 +27,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, School, StaffGroup, Trust, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import create_school
+from safeguard.demo.records import load_records
 from safeguard.lib.upn import make_upn
 from safeguard.pupils.models import Pupil, PupilStatus, Sex, StatusKind, YearGroup
 
@@ -244,8 +247,8 @@ STATUS_EVERY = (
 
 class Command(BaseCommand):
     help = (
-        "Load fictional demo data: a trust, two schools, one account per role and about a "
-        "hundred pupils. Safe to re-run; it reuses what exists."
+        "Load fictional demo data: a trust, two schools, one account per role, about a "
+        "hundred pupils and a term of incidents. Safe to re-run; it reuses what exists."
     )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -262,6 +265,9 @@ class Command(BaseCommand):
             self._groups(schools[LARKSPUR], memberships)
             self._pupils(schools[LARKSPUR], LARKSPUR_CLASSES, estab="2001", seed=1)
             self._pupils(schools[FERNHILL], FERNHILL_CLASSES, estab="4001", seed=2)
+            self.created += load_records(
+                {"larkspur": (schools[LARKSPUR], "2001"), "fernhill": (schools[FERNHILL], "4001")}
+            )
         self._print_accounts()
 
     # -- organisation -----------------------------------------------------------------

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from safeguard.accounts.management.commands.load_demo import (
+from safeguard.accounts.models import User
+from safeguard.demo.management.commands.load_demo import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRETS,
 )
-from safeguard.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
