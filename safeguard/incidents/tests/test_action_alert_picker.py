@@ -45,12 +45,12 @@ def restricted(incident, dsl, membership_of, school):
 
 @pytest.fixture
 def sid(persona):
-    return persona(Role.OTHER, first_name="Sid", last_name="Manager")
+    return persona(Role.OTHER, first_name="Sid", last_name="Zorkman")
 
 
 @pytest.fixture
 def deb(persona):
-    return persona(Role.DEPUTY_DSL, first_name="Deb", last_name="Mansell")
+    return persona(Role.DEPUTY_DSL, first_name="Deb", last_name="Zorkwell")
 
 
 def add_url(incident) -> str:
@@ -101,9 +101,9 @@ def test_groups_are_toggles_with_how_many_they_alert(
 
 
 def test_typing_a_name_suggests_matching_colleagues(client_as, slt, sid, deb, incident):
-    response = client_as(slt).post(search_url(incident), {"term": "man"})
+    response = client_as(slt).post(search_url(incident), {"term": "zork"})
     assert response.status_code == 200
-    assert offered(response) == {"Sid Manager", "Deb Mansell"}
+    assert offered(response) == {"Sid Zorkman", "Deb Zorkwell"}
 
 
 def test_the_suggestions_leave_out_me_governors_and_other_schools(
@@ -117,34 +117,34 @@ def test_the_suggestions_leave_out_me_governors_and_other_schools(
 
 
 def test_the_search_is_never_a_get_so_no_name_reaches_an_address(client_as, slt, incident):
-    assert client_as(slt).get(search_url(incident), {"term": "man"}).status_code == 405
+    assert client_as(slt).get(search_url(incident), {"term": "zork"}).status_code == 405
 
 
 def test_on_a_restricted_incident_only_leads_are_suggested(client_as, slt, sid, deb, restricted):
-    response = client_as(slt).post(search_url(restricted), {"term": "man"})
-    assert offered(response) == {"Deb Mansell"}
+    response = client_as(slt).post(search_url(restricted), {"term": "zork"})
+    assert offered(response) == {"Deb Zorkwell"}
 
 
 def test_a_leads_unshared_action_suggests_only_leads_and_a_shared_one_everyone(
     client_as, dsl, sid, deb, incident
 ):
     client = client_as(dsl)
-    assert offered(client.post(search_url(incident), {"term": "man"})) == {"Deb Mansell"}
-    shared = client.post(search_url(incident), {"term": "man", "is_shared_with_alerted": "on"})
-    assert offered(shared) == {"Sid Manager", "Deb Mansell"}
+    assert offered(client.post(search_url(incident), {"term": "zork"})) == {"Deb Zorkwell"}
+    shared = client.post(search_url(incident), {"term": "zork", "is_shared_with_alerted": "on"})
+    assert offered(shared) == {"Sid Zorkman", "Deb Zorkwell"}
 
 
 def test_a_lead_sharing_a_restricted_incidents_action_still_gets_only_leads(
     client_as, dsl, sid, deb, restricted
 ):
     response = client_as(dsl).post(
-        search_url(restricted), {"term": "man", "is_shared_with_alerted": "on"}
+        search_url(restricted), {"term": "zork", "is_shared_with_alerted": "on"}
     )
-    assert offered(response) == {"Deb Mansell"}
+    assert offered(response) == {"Deb Zorkwell"}
 
 
 def test_someone_who_cannot_see_the_incident_cannot_search_from_it(client_as, midday, incident):
-    assert client_as(midday).post(search_url(incident), {"term": "man"}).status_code == 404
+    assert client_as(midday).post(search_url(incident), {"term": "zork"}).status_code == 404
 
 
 # Without JavaScript: a search button, ticked matches, remove buttons; nothing typed is lost
@@ -155,13 +155,13 @@ def test_without_javascript_find_person_lists_matches_and_keeps_the_text(
 ):
     response = client_as(slt).post(
         add_url(incident),
-        form_data(action="search-people", people_query="man", text="Spoke to mum at the gate."),
+        form_data(action="search-people", people_query="zork", text="Spoke to mum at the gate."),
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Spoke to mum at the gate." in html
     assert re.search(rf'type="checkbox" name="people" value="{membership_of(deb).pk}"', html)
-    assert "Sid Manager" in html
+    assert "Sid Zorkman" in html
     assert "There is a problem" not in html
     assert not Action.objects.for_school(incident.school_id).exists()
 
@@ -170,10 +170,10 @@ def test_without_javascript_the_matches_on_a_restricted_incident_are_leads_only(
     client_as, slt, sid, deb, restricted
 ):
     response = client_as(slt).post(
-        add_url(restricted), form_data(action="search-people", people_query="man")
+        add_url(restricted), form_data(action="search-people", people_query="zork")
     )
     html = response.content.decode()
-    assert "Deb Mansell" in html and "Sid Manager" not in html
+    assert "Deb Zorkwell" in html and "Sid Zorkman" not in html
 
 
 def test_without_javascript_a_chosen_person_can_be_removed(
@@ -185,7 +185,7 @@ def test_without_javascript_a_chosen_person_can_be_removed(
         form_data(action=f"remove-person-{sid_id}", people=[sid_id, deb_id]),
     )
     rows = response.content.decode().split('data-rows="people"')[1].split("</ul>")[0]
-    assert "Deb Mansell" in rows and "Sid Manager" not in rows
+    assert "Deb Zorkwell" in rows and "Sid Zorkman" not in rows
 
 
 def test_people_chosen_by_name_and_a_group_are_alerted(
@@ -211,7 +211,7 @@ def test_a_refused_person_stays_chosen_with_the_reason_beside_the_field(
     assert response.status_code == 400
     html = response.content.decode()
     rows = html.split('data-rows="people"')[1].split("</ul>")[0]
-    assert "Sid Manager" in rows
+    assert "Sid Zorkman" in rows
     errors = re.search(r'<ul class="errorlist" id="people-errors">.*?</ul>', html, re.S).group(0)
     assert "isn&#x27;t a DSL or deputy" in errors
     assert 'href="#people-search"' in html
