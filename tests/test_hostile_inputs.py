@@ -912,7 +912,7 @@ def test_switching_to_a_school_you_have_no_role_in_is_refused(
     )
     assert escape("You don't have a role in that school.") in html(response)
     assert response.context["request"].school == school
-    assert_nothing_from_elsewhere(html(client.get(reverse("incidents:incident-list"))))
+    assert_nothing_from_elsewhere(html(client.get(reverse("incidents:my-incidents"))))
 
 
 # 6. CSRF on every state-changing view ---------------------------------------------------------

@@ -94,3 +94,20 @@ def works_elsewhere(membership: Membership) -> bool:
         .exclude(school_id=membership.school_id)
         .exists()
     )
+
+
+def staff_matching(staff: QuerySet[Membership], term: str, *, limit: int = 10) -> list[Membership]:
+    """The type-ahead's matches among `staff`: each word typed in a name or job title.
+
+    Fewer than two letters match nobody, so the list never shows the whole staff.
+    """
+    term = term.replace("\x00", "")  # PostgreSQL refuses a null character in a query
+    if len(term.strip()) < 2:
+        return []
+    for word in term.split()[:4]:
+        staff = staff.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    return list(staff[:limit])

@@ -12,12 +12,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.selectors import groups_of
 from safeguard.incidents.actions import assignable_staff, open_tasks_for
 from safeguard.incidents.models import Action, Incident
+from safeguard.incidents.recording_forms import parse_id
 from safeguard.incidents.records import MAX_TEXT_LENGTH
 from safeguard.incidents.selectors import has_restricted_category, is_lead
 from safeguard.lib.dates import display_date
@@ -37,17 +39,6 @@ class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         name = obj.user.full_name or obj.user.email
         return f"{name} ({obj.job_title or obj.get_role_display()})"
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        name = obj.user.full_name or obj.user.email
-        return f"{name} ({obj.job_title or obj.get_role_display()})"
-
-
-class GroupChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: StaffGroup) -> str:
-        return obj.name
 
 
 class TaskChoiceField(forms.ModelChoiceField):
@@ -130,20 +121,23 @@ class ActionForm(forms.Form):
             "they can be alerted or given a task with it."
         ),
     )
-    groups = GroupChoiceField(
+    # Group toggles and named people by type-ahead, as on the incident form
+    # (incidents/recording/alert_picker.html): chosen people arrive as hidden ids.
+    groups = forms.ModelMultipleChoiceField(
         label="Groups",
         required=False,
         queryset=StaffGroup.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": NOT_IN_LIST, "invalid_pk_value": NOT_IN_LIST},
     )
-    people = StaffMultipleChoiceField(
-        label="Named people",
+    people = forms.ModelMultipleChoiceField(
+        label="Alert someone by name",
         required=False,
         queryset=Membership.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.MultipleHiddenInput,
         error_messages={"invalid_choice": NOT_IN_LIST, "invalid_pk_value": NOT_IN_LIST},
     )
+    people_query = forms.CharField(label="Alert someone by name", required=False, max_length=100)
 
     def __init__(self, *args: Any, membership: Membership, incident: Incident, **kwargs: Any):
         kwargs.setdefault("label_suffix", "")
@@ -162,7 +156,6 @@ class ActionForm(forms.Form):
         if self.is_restricted:
             leads = assignable_staff(membership.school_id, leads_only=True)
             self._offer_only(self.fields["assigned_to"], leads)
-            self._offer_only(self.fields["people"], leads.exclude(user=membership.user))
         self.fields["groups"].queryset = groups_of(membership.school)
         self.fields["follows_up"].queryset = self.my_tasks()
         self.fields["occurred_at"].widget.attrs["max"] = now_for_input().strftime(DATETIME_INPUT)
@@ -172,10 +165,21 @@ class ActionForm(forms.Form):
     def _offer_only(field: forms.ModelChoiceField, offered: QuerySet[Membership]) -> None:
         """Show only `offered` while the field still accepts the wider queryset."""
         choices = [(m.pk, field.label_from_instance(m)) for m in offered]
-        if isinstance(field, forms.ModelMultipleChoiceField):
-            field.widget.choices = choices
-        else:
-            field.widget.choices = [("", field.empty_label), *choices]
+        field.widget.choices = [("", field.empty_label), *choices]
+
+    def offered_people(self, *, is_shared: bool) -> QuerySet[Membership]:
+        """Whom the type-ahead suggests: leads only about a restricted incident or for a
+        lead's action that isn't shared (`actions.add_action` refuses anyone else)."""
+        leads_only = self.is_restricted or (self.is_lead and not is_shared)
+        return assignable_staff(self.membership.school_id, leads_only=leads_only).exclude(
+            user=self.membership.user
+        )
+
+    def chosen_people(self, data: QueryDict) -> list[Membership]:
+        """The people posted by id, in order, for the rows under the type-ahead."""
+        ids = [pk for pk in (parse_id(v) for v in data.getlist("people")) if pk is not None]
+        found = self.fields["people"].queryset.in_bulk(ids)
+        return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
     @property
     def service_arguments(self) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents import alerting, attachments, bodymap, recording
 from safeguard.incidents.access import get_draft_for
 from safeguard.incidents.models import Alert, Draft, Incident
@@ -333,18 +333,7 @@ def _pupils_matching(membership: Membership, term: str) -> list[Pupil]:
 
 
 def _staff_matching(membership: Membership, term: str) -> list[Membership]:
-    term = term.replace("\x00", "")
-    words = term.split()[:4]
-    if len(term.strip()) < MIN_SEARCH_LENGTH:
-        return []
-    staff = alertable_staff(membership)
-    for word in words:
-        staff = staff.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(job_title__icontains=word)
-        )
-    return list(staff[:SEARCH_LIMIT])
+    return staff_matching(alertable_staff(membership), term, limit=SEARCH_LIMIT)
 
 
 @require_POST

@@ -74,6 +74,22 @@ def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
     return incidents.filter(Q(author=membership.user) | Exists(alerted))
 
 
+def my_incidents(membership: Membership) -> QuerySet[Incident]:
+    """The member's own incidents: those they recorded and those they were alerted to.
+
+    For staff this is every incident they may open; for a lead it leaves out the rest
+    of the school. Each carries `is_mine` (recorded it) and `was_alerted` for the list.
+    """
+    if Capability.RECORD_INCIDENT not in membership.capabilities:
+        return Incident.objects.for_school(membership.school).none()
+    alerted = alerts_for(membership).filter(incident=OuterRef("pk"))
+    return (
+        incidents_visible_to(membership)
+        .annotate(is_mine=Q(author=membership.user), was_alerted=Exists(alerted))
+        .filter(Q(author=membership.user) | Exists(alerted))
+    )
+
+
 def actions_on(incident: Incident) -> QuerySet[Action]:
     return (
         Action.objects.for_school(incident.school_id)

@@ -11,6 +11,7 @@ from safeguard.incidents.recording_urls import urlpatterns as recording_urls
 app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="incident-list"),
+    path("mine/", views.my_incidents, name="my-incidents"),
     path("<incident:incident_id>/", views.incident_detail, name="incident-detail"),
     *recording_urls,
     *action_urls,

@@ -1,6 +1,7 @@
 """Reading incidents: the list of those you may see, and one incident with all it carries."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -12,13 +13,13 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
+from safeguard.incidents.list_forms import IncidentFilterForm
 from safeguard.incidents.models import (
     BodyMapMark,
     IncidentCategory,
     IncidentCorrection,
     LinkedPupil,
 )
-from safeguard.incidents.records import ReviewStatus
 from safeguard.incidents.selectors import (
     actions_visible_to,
     attachments_visible_to,
@@ -26,38 +27,56 @@ from safeguard.incidents.selectors import (
     categories_shown_to,
     incidents_visible_to,
 )
+from safeguard.incidents.selectors import my_incidents as my_incidents_of
 
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def incident_list(request: HttpRequest) -> HttpResponse:
-    """DSLs: every incident in the school. Everyone else: their own and those they were alerted to."""
-    sees_all = can_see_every_incident(request.membership)
-    incidents = (
-        incidents_visible_to(request.membership)
-        .prefetch_related("review__categories", "categories")
-        .order_by("-recorded_at", "-id")
+    """ "Incidents": every incident in the school, for the leads, with filters.
+
+    Anyone else who records is sent to "My incidents", the incidents they may open.
+    """
+    if not can_see_every_incident(request.membership):
+        return redirect("incidents:my-incidents")
+    filters = IncidentFilterForm(request.GET, membership=request.membership)
+    incidents = filters.apply(incidents_visible_to(request.membership))
+    return _render_list(
+        request, incidents, {"filters": filters, "filter_query": filters.query, "sees_all": True}
     )
-    # Only the DSL's review status filters the list: no names ever reach the URL.
-    status = request.GET.get("status", "")
-    if sees_all and status in ReviewStatus.values:
-        incidents = incidents.filter(review__status=status)
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def my_incidents(request: HttpRequest) -> HttpResponse:
+    """ "My incidents": those I recorded and those I was alerted to (or only one kind)."""
+    incidents = my_incidents_of(request.membership)
+    show = request.GET.get("show", "")
+    if show == "recorded":
+        incidents = incidents.filter(is_mine=True)
+    elif show == "alerted":
+        incidents = incidents.filter(was_alerted=True)
     else:
-        status = ""
+        show = ""
+    return _render_list(
+        request,
+        incidents,
+        {
+            "show": show,
+            "filter_query": f"{urlencode({'show': show})}&" if show else "",
+            "is_my_list": True,
+        },
+    )
+
+
+def _render_list(request: HttpRequest, incidents: QuerySet, context: dict) -> HttpResponse:
+    incidents = incidents.prefetch_related("review__categories", "categories").order_by(
+        "-recorded_at", "-id"
+    )
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     for incident in page.object_list:
         incident.shown_categories = categories_shown_to(request.membership, incident)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "incidents/incident_list.html",
-        {
-            "page": page,
-            "sees_all": sees_all,
-            "status": status,
-            "statuses": ReviewStatus.choices,
-            "filter_query": f"{urlencode({'status': status})}&" if status else "",
-        },
-    )
+    return render(request, "incidents/incident_list.html", {"page": page, **context})
 
 
 @require_GET

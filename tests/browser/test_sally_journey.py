@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, FileChooser, Locator, Page, expect
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import slt_group_of
 from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, TOTP_SECRET, SchoolFactory, member
-from safeguard.incidents.models import Alert, Incident
+from safeguard.incidents.models import Action, Alert, Incident
 from safeguard.incidents.records import EmailState
 from safeguard.pupils.models import YearGroup
 from safeguard.pupils.tests.factories import PupilFactory
@@ -415,3 +415,62 @@ def test_sally_is_recorded_alerted_read_acknowledged_and_seen_in_the_alert_log(
     alert = Alert.objects.for_school(people["school"]).get(recipient=people["slt"])
     assert alert.email_state == EmailState.SENT
     assert alert.read_at is not None and alert.acknowledged_at is not None
+
+    # 5. The midday supervisor finds her incident again from "My incidents" (issue 8, item 7).
+    open_section(midday, "My incidents")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My incidents")
+    expect(page.locator('nav[aria-label="Main"] a[aria-current="page"]').first).to_have_text(
+        "My incidents"
+    )
+    mine = page.get_by_role("row").filter(has_text=str(incident.reference))
+    expect(mine).to_contain_text("You recorded it")
+    check_page(page)
+
+    # 6. The DSL finds it under "Incidents", filtered to those awaiting review, and adds an
+    # action alerting a colleague found by typing and the SLT group (issue 8, item 8).
+    member(
+        people["school"],
+        Role.TEACHER,
+        email="teacher@larkspur.example",
+        first_name="Terry",
+        last_name="Hale",
+    )
+    open_section(dsl, "Incidents")
+    expect(dsl.page.get_by_role("heading", level=1)).to_have_text("Incidents")
+    dsl.choose(dsl.page.get_by_label("Status", exact=True), "Awaiting DSL review")
+    dsl.activate(dsl.page.get_by_role("button", name="Show"))
+    row = dsl.page.get_by_role("row").filter(has_text=str(incident.reference))
+    expect(row).to_contain_text("Awaiting DSL review")
+    check_page(dsl.page)
+    dsl.activate(row.get_by_role("link"))
+    dsl.activate(dsl.page.get_by_role("link", name="Add action"))
+    expect(dsl.page.get_by_role("heading", level=1)).to_have_text("Add an action")
+    check_page(dsl.page)
+    dsl.fill(dsl.page.get_by_label("What was done"), "Asked her class teacher to keep watch.")
+    dsl.activate(dsl.page.get_by_label("Share this action with the staff alerted"))
+    dsl.activate(dsl.page.get_by_role("checkbox", name=re.compile(r"^SLT")))
+    by_name = dsl.page.get_by_role("combobox", name="Alert someone by name")
+    dsl.search(by_name, "Hal")
+    check_page(dsl.page)  # with the suggestions open
+    dsl.pick(by_name, "Terry Hale Teacher")
+    expect(dsl.page.locator('[data-rows="people"]')).to_contain_text("Terry Hale")
+    check_page(dsl.page)
+    dsl.activate(dsl.page.get_by_role("button", name="Add action"))
+    expect(dsl.page.get_by_text("Action added. 3 people alerted.")).to_be_visible()
+    check_page(dsl.page)
+    action = Action.objects.for_school(people["school"]).get(incident=incident)
+    told = {
+        a.recipient.email for a in Alert.objects.for_school(people["school"]).filter(action=action)
+    }
+    assert told == {"slt@larkspur.example", "teacher@larkspur.example", "midday@larkspur.example"}
+
+
+def open_section(person: Person, name: str) -> None:
+    """Follow a main section's link: in the bar on a desktop, through the Menu on a phone."""
+    page = person.page
+    if page.viewport_size["width"] < 600:
+        person.activate(page.get_by_role("button", name="Menu"))
+        nav = page.locator("#site-menu").get_by_role("navigation", name="Main")
+    else:
+        nav = page.locator(".site-nav")
+    person.activate(nav.get_by_role("link", name=name, exact=True))

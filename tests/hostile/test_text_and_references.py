@@ -196,7 +196,7 @@ def test_a_fernhill_teacher_sees_only_fernhill_references(client_as, school, oth
     second = record_test_incident(membership(fern_teacher, other_school))
     client = client_as(fern_teacher)
 
-    listing = page(client.get(reverse("incidents:incident-list")))
+    listing = page(client.get(reverse("incidents:my-incidents")))
     assert reference_of(first) in listing and reference_of(second) in listing
     assert reference_of(second).endswith("-0002")
     assert "LAR-" not in listing
@@ -246,7 +246,7 @@ def test_incident_addresses_carry_no_sequential_number(teacher, school):
 
 def test_pages_link_to_incidents_by_their_opaque_address(client_as, teacher, school):
     incident = record_test_incident(membership(teacher, school))
-    listing = page(client_as(teacher).get(reverse("incidents:incident-list")))
+    listing = page(client_as(teacher).get(reverse("incidents:my-incidents")))
     assert reverse("incidents:incident-detail", args=[incident.pk]) in listing
     assert f"/incidents/{incident.pk}/" not in listing
 

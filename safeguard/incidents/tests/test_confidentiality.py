@@ -97,7 +97,7 @@ def test_alerted_staff_see_neither_the_restricted_category_nor_the_leads_action(
         "incident page": url("incidents:incident-detail", incident.pk),
         "print view": url("incidents:incident-print", incident.pk),
         "alert list": url("alerts:alert-list"),
-        "incident list": url("incidents:incident-list"),
+        "my incidents": url("incidents:my-incidents"),
         "tasks": url("incidents:task-list"),
         "dashboard": url("dashboard"),
     }

@@ -1,9 +1,10 @@
 // Add Incident: type-ahead pickers, the "spoken to a DSL" choice, drafts saved as you type,
-// and a submit button that can't be pressed twice. The form works without this file.
+// and a submit button that can't be pressed twice. The add action form uses the same
+// type-ahead for alerting people (it has no drafts). Both forms work without this file.
 (function () {
   "use strict";
 
-  var form = document.getElementById("incident-form");
+  var form = document.getElementById("incident-form") || document.getElementById("action-form");
   if (!form) {
     return;
   }
@@ -191,6 +192,15 @@
     }
     var body = new FormData();
     body.append("term", term);
+    // Fields the suggestions depend on, e.g. whether a lead's action is shared.
+    var include = this.root.getAttribute("data-search-include");
+    if (include) {
+      form.querySelectorAll(include).forEach(function (input) {
+        if ((input.type !== "checkbox" && input.type !== "radio") || input.checked) {
+          body.append(input.name, input.value);
+        }
+      });
+    }
     var number = ++this.request;
     post(this.url, body).then(function (response) {
       return response.ok ? response.text() : Promise.reject(response.status);
@@ -438,6 +448,9 @@
   }
 
   function scheduleDraft() {
+    if (!draftUrl) {
+      return; // the add action form keeps no drafts
+    }
     if (!draftKept && !worthKeeping()) {
       // Typing in a search box, or a new form left as it opened: no draft yet.
       unsaved = false;
