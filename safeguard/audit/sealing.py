@@ -52,7 +52,10 @@ def register(model: type[models.Model], *, extra: Extra | None = None) -> None:
     Register every model whose table `lib.immutable.protect_tables` guards; a
     test fails for a guarded table that is not registered.
     """
-    if not isinstance(model._meta.pk, models.AutoField):  # BigAutoField is one too
+    pk = model._meta.pk
+    if isinstance(pk, models.OneToOneField):  # a record kept beside another shares its id
+        pk = pk.target_field
+    if not isinstance(pk, models.AutoField):  # BigAutoField is one too
         raise ImproperlyConfigured(f"{model._meta.label}: sealed records need an integer id.")
     _types[model._meta.label_lower] = SealedType(model._meta.label_lower, model, extra)
 

@@ -57,10 +57,11 @@ def test_recording_an_incident_seals_it_and_everything_recorded_with_it(
         "incidents.bodymapmark",
         "incidents.incident",
         "incidents.incidentcategory",
+        "incidents.incidentreference",
         "incidents.linkedpupil",
     ]
     assert ("incidents.incident", incident.pk) in seals_of(event)
-    assert event.detail["sealed"]["records"] == 5
+    assert event.detail["sealed"]["records"] == 6
 
 
 def test_adding_an_action_seals_it_and_its_files(teacher, membership_of, school):
