@@ -22,8 +22,10 @@ named colleague who isn't one is refused with a message (`actions`,
 aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
 lets its recipient open the incident only while they are a lead.
 
-The recipient marks an alert read, and may acknowledge it ("I have read and
-understood"), which also marks it read. Both are audited once.
+The recipient marks their alerts on an incident read, and may acknowledge them ("I
+have read and understood"), which also marks them read: one press per incident covers
+every alert of theirs on it up to the newest they were shown (issue 8 item 5; see
+"Reading and acknowledging" below). Each alert is audited once.
 """
 
 import datetime
