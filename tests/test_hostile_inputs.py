@@ -390,11 +390,13 @@ def test_the_incident_list_shows_a_dsl_nothing_from_another_school(client_as, ds
     assert_nothing_from_elsewhere(html(response))
 
 
-def test_the_alert_list_of_someone_in_two_schools_shows_only_the_current_schools(
+def test_the_alert_list_of_someone_in_two_schools_shows_only_schools_they_still_work_in(
     client_as, school, elsewhere
 ):
+    """Their own alert from the other school is listed, named by school (issue 8 item 10),
+    but not once their role there has ended."""
     both = member(school, Role.TEACHER, first_name="Bea")
-    MembershipFactory(user=both, school=elsewhere["school"], role=Role.TEACHER)
+    there = MembershipFactory(user=both, school=elsewhere["school"], role=Role.TEACHER)
     Alert.objects.create(
         school=elsewhere["school"],
         incident=elsewhere["incident"],
@@ -406,10 +408,14 @@ def test_the_alert_list_of_someone_in_two_schools_shows_only_the_current_schools
     client = client_as(both)
     client.post(reverse("accounts:switch-school"), {"school": school.pk})
     response = client.get(reverse("alerts:alert-list"))
-    assert response.status_code == 200
     assert response.context["request"].school == school
+    assert response.context["page"].paginator.count == 1
+    assert "Fernhill Secret Category" in html(response)
+    there.is_active = False
+    there.save()
+    response = client.get(reverse("alerts:alert-list"))
+    assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
-    # (Fernhill itself is named in the school switcher: they work there too.)
     assert "Fernhill Secret Category" not in html(response)
 
 

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from functools import partial
 
 from allauth.account.models import EmailAddress
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts import selectors
+from safeguard.accounts.middleware import SESSION_SCHOOL_KEY
 from safeguard.accounts.models import (
     Membership,
     School,
@@ -102,6 +104,28 @@ def update_school(*, school: School, updated_by: User, changes: dict[str, object
 
 
 # Staff ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def switch_school(*, session: SessionBase, membership: Membership) -> bool:
+    """Work in `membership`'s school from the next request on; False if already there.
+
+    The person's own active membership only (the caller picks it from theirs). The session
+    gets a new key, as at sign-in, and the switch is audited in the school switched to.
+    """
+    previous = session.get(SESSION_SCHOOL_KEY)
+    if previous == membership.school_id:
+        return False
+    session[SESSION_SCHOOL_KEY] = membership.school_id
+    session.cycle_key()
+    record(
+        actor=membership.user,
+        action=AuditAction.SCHOOL_SWITCHED,
+        school=membership.school,
+        target=membership,
+        detail={"from": previous},
+    )
+    return True
 
 
 def email_domain_error(school: School, email: str) -> str | None:

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts import services
 from safeguard.accounts.forms import SetPasswordForm
-from safeguard.accounts.middleware import SESSION_SCHOOL_KEY
 from safeguard.accounts.models import User
 from safeguard.accounts.permissions import Capability, requires
 
@@ -33,8 +32,7 @@ def switch_school(request: HttpRequest) -> HttpResponse:
     if target is None:
         messages.error(request, "You don't have a role in that school.")
     else:
-        request.session[SESSION_SCHOOL_KEY] = target.school_id
-        request.session.cycle_key()
+        services.switch_school(session=request.session, membership=target)
         messages.success(request, f"You are now working in {target.school.name}.")
     return redirect("dashboard")
 

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     SIGNED_OUT = "signed_out", "Signed out"
     PASSWORD_CHANGED = "password_changed", "Password changed"
     PASSWORD_RESET = "password_reset", "Password reset"
+    SCHOOL_SWITCHED = "school_switched", "Switched school"
     SCHOOL_CREATED = "school_created", "School created"
     SCHOOL_UPDATED = "school_updated", "School details changed"
     STAFF_INVITED = "staff_invited", "Staff invited"

@@ -1163,6 +1163,6 @@ def _read(
             continue
         member = context.member(school, email)
         if email in acknowledging:
-            context.created += alerting.acknowledge_alert(membership=member, alert=alert)
+            context.created += alerting.acknowledge_alerts(membership=member, alert=alert)
         else:
-            context.created += alerting.mark_alert_read(membership=member, alert=alert)
+            context.created += alerting.mark_alerts_read(membership=member, alert=alert)

@@ -3,9 +3,16 @@
 An alert belongs to its recipient alone. Anyone else asking for it, by id or
 by the key in the emailed link, gets the same 404 as for an alert that
 doesn't exist, so a forwarded link tells its reader nothing.
+
+The list and the buttons work per incident (issue 8 item 5): one row per incident,
+and one "Mark as read" or "I have read and understood" covers every alert of the
+person's on it up to the newest the page showed. The list shows the person's alerts
+in every school where they hold an active role (item 10); opening one from another
+school switches to it first, as the school menu does.
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,56 +21,107 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from safeguard.accounts.middleware import SESSION_SCHOOL_KEY
+from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.services import switch_school
 from safeguard.incidents import alerting
 from safeguard.incidents.access import get_alert_for
 from safeguard.incidents.models import Alert
-from safeguard.incidents.selectors import alerts_for
+from safeguard.incidents.selectors import alerts_by_incident, alerts_in_every_school
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One incident in the person's alert list: its newest alert and what is new."""
+
+    alert: Alert
+    total: int
+    unread: int
+    unacknowledged: int
+
+    @property
+    def incident_id(self) -> int:
+        return self.alert.incident_id
 
 
 def _alert_on_incident_url(alert: Alert) -> str:
     return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
 
 
+def _my_alert_anywhere(request: HttpRequest, **lookup: object) -> Alert:
+    """The person's own alert in any school where they may still see it, or 404."""
+    alert = alerts_in_every_school(request.memberships).filter(**lookup).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
+    """Switch the session to the alert's school (audited), as the school menu does."""
+    membership = next(m for m in request.memberships if m.school_id == alert.school_id)
+    if switch_school(session=request.session, membership=membership):
+        messages.info(request, f"You are now working in {alert.school.name}.")
+    return membership
+
+
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def alert_list(request: HttpRequest) -> HttpResponse:
-    """My alerts in this school, newest first."""
-    alerts = alerts_for(request.membership).select_related(
-        "incident__review", "incident__reference"
+    """My alerts in every school I work in, one row per incident, newest first."""
+    page = Paginator(alerts_by_incident(request.memberships), 50).get_page(request.GET.get("page"))
+    newest = alerts_in_every_school(request.memberships).in_bulk(
+        [row["newest_id"] for row in page.object_list]
     )
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/alert_list.html", {"page": page})
+    page.object_list = [
+        AlertRow(
+            alert=newest[row["newest_id"]],
+            total=row["total"],
+            unread=row["unread"],
+            unacknowledged=row["unacknowledged"],
+        )
+        for row in page.object_list
+    ]
+    schools = {m.school_id for m in request.memberships}
+    return render(
+        request,
+        "incidents/alert_list.html",
+        {"page": page, "shows_school": len(schools) > 1},
+    )
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
+    alert = _my_alert_anywhere(request, pk=alert_id)
+    _work_in_school_of(request, alert)
+    return redirect(_alert_on_incident_url(alert))
 
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    """The emailed link: take the recipient to the incident, in the alert's school."""
-    memberships = {membership.school_id: membership for membership in request.memberships}
-    alert = (
-        Alert.objects.for_schools(memberships)
-        .filter(key=key, recipient=request.user)
-        .select_related("school")
-        .first()
-    )
+    """The emailed link: take the recipient to the incident, in the alert's school.
+
+    Following it marks the person's alerts on the incident read (each audited), up to
+    the newest there is now: the page they land on shows every one of them.
+    """
     # An alert sent to someone as a lead opens nothing once they aren't one.
-    if alert is None or not alerts_for(memberships[alert.school_id]).filter(pk=alert.pk).exists():
-        raise Http404
-    if alert.school_id != request.school.pk:
-        request.session[SESSION_SCHOOL_KEY] = alert.school_id
-        request.session.cycle_key()
-        messages.info(request, f"You are now working in {alert.school.name}.")
-    # The top of the incident: read it first; the read and acknowledge buttons follow it.
+    alert = _my_alert_anywhere(request, key=key)
+    membership = _work_in_school_of(request, alert)
+    newest = alerting.my_alerts_on(membership, alert.incident).last()
+    if newest is not None:
+        alerting.mark_alerts_read(membership=membership, alert=newest)
+    # The top of the incident: read it first; the acknowledge button follows it.
     return redirect("incidents:incident-detail", incident_id=alert.incident_id)
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
 def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Mark read the person's alerts on the incident, up to this one (the newest shown)."""
     alert = get_alert_for(request, alert_id)
-    if alerting.mark_alert_read(membership=request.membership, alert=alert):
+    if alerting.mark_alerts_read(membership=request.membership, alert=alert):
         messages.success(request, "Marked as read.")
     return redirect(_alert_on_incident_url(alert))
 
@@ -71,8 +129,9 @@ def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """Acknowledge ("I have read and understood"), which also marks the alert read."""
+    """Acknowledge ("I have read and understood") the person's alerts on the incident, up
+    to this one (the newest shown), which also marks them read."""
     alert = get_alert_for(request, alert_id)
-    if alerting.acknowledge_alert(membership=request.membership, alert=alert):
+    if alerting.acknowledge_alerts(membership=request.membership, alert=alert):
         messages.success(request, "Acknowledged: you have read and understood this alert.")
     return redirect(_alert_on_incident_url(alert))

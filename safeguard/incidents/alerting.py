@@ -22,10 +22,13 @@ named colleague who isn't one is refused with a message (`actions`,
 aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
 lets its recipient open the incident only while they are a lead.
 
-The recipient marks an alert read, and may acknowledge it ("I have read and
-understood"), which also marks it read. Both are audited once.
+The recipient marks their alerts on an incident read, and may acknowledge them ("I
+have read and understood"), which also marks them read: one press per incident covers
+every alert of theirs on it up to the newest they were shown (issue 8 item 5; see
+"Reading and acknowledging" below). Each alert is audited once.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -33,6 +36,8 @@ from functools import partial
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, capabilities_of
@@ -220,11 +225,65 @@ def create_alerts(
 
 
 # Reading and acknowledging ---------------------------------------------------------------
+#
+# A person presses "Mark as read" or "I have read and understood" once per incident
+# (issue 8 item 5): it covers every alert of theirs on the incident up to the newest one
+# the page showed them, whose id the button carries. An alert that arrived after the page
+# was shown stays unread. Each alert is still marked and audited on its own, once: every
+# write is a conditional UPDATE of one row, so two requests at once (two tabs, a double
+# click, the emailed link beside the button) never mark or audit an alert twice.
+
+
+@dataclass(frozen=True)
+class MyAlerts:
+    """The signed-in person's alerts on one incident, as the incident page shows them."""
+
+    alerts: list[Alert]
+
+    @property
+    def newest(self) -> Alert:
+        return self.alerts[-1]
+
+    @property
+    def unread(self) -> list[Alert]:
+        return [alert for alert in self.alerts if alert.read_at is None]
+
+    @property
+    def is_all_read(self) -> bool:
+        return not self.unread
+
+    @property
+    def is_all_acknowledged(self) -> bool:
+        return all(alert.acknowledged_at is not None for alert in self.alerts)
+
+    @property
+    def last_acknowledged_at(self) -> datetime.datetime | None:
+        return max((a.acknowledged_at for a in self.alerts if a.acknowledged_at), default=None)
 
 
 def my_alerts_on(membership: Membership, incident: Incident) -> QuerySet[Alert]:
     """The member's own alerts on this incident (and on its actions), oldest first."""
     return alerts_for(membership).filter(incident=incident).order_by("created_at", "id")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One thing people were alerted about: the incident, an action, a reported mistake."""
+
+    title: str
+    alerts: list[Alert]
+
+    @property
+    def told(self) -> int:
+        return len(self.alerts)
+
+    @property
+    def read(self) -> int:
+        return sum(1 for alert in self.alerts if alert.read_at is not None)
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(1 for alert in self.alerts if alert.acknowledged_at is not None)
 
 
 def alert_log_for(incident: Incident) -> QuerySet[Alert]:
@@ -237,51 +296,94 @@ def alert_log_for(incident: Incident) -> QuerySet[Alert]:
     )
 
 
-def _check_recipient(membership: Membership, alert: Alert) -> None:
+def _entry_title(alert: Alert) -> str:
+    by = alert.created_by.full_name or alert.created_by.email
+    when = date_format(timezone.localtime(alert.created_at), "DATETIME_FORMAT")
+    if alert.action_id is not None:
+        return f"Action by {by}, {when}"
+    if alert.reason == AlertReason.MISTAKE:
+        return f"Mistake reported by {by}, {when}"
+    return "Incident recorded"
+
+
+def alert_log_entries(alerts: Iterable[Alert]) -> list[LogEntry]:
+    """The alert log summarised: one entry per thing alerted about, in the order sent."""
+    entries: dict[tuple[object, ...], LogEntry] = {}
+    for alert in alerts:
+        if alert.action_id is not None:
+            key: tuple[object, ...] = ("action", alert.action_id)
+        elif alert.reason == AlertReason.MISTAKE:
+            key = ("mistake", alert.created_by_id, alert.created_at.replace(microsecond=0))
+        else:
+            key = ("incident",)
+        if key not in entries:
+            entries[key] = LogEntry(_entry_title(alert), [])
+        entries[key].alerts.append(alert)
+    return list(entries.values())
+
+
+def _covered(membership: Membership, alert: Alert) -> QuerySet[Alert]:
+    """The member's alerts on the alert's incident, up to and including this one."""
     if alert.recipient_id != membership.user_id or alert.school_id != membership.school_id:
         raise PermissionDenied("Only the person alerted can mark their alert.")
-
-
-@transaction.atomic
-def mark_alert_read(*, membership: Membership, alert: Alert) -> bool:
-    """Mark the alert read; return False if it already was (nothing is audited twice)."""
-    _check_recipient(membership, alert)
-    if alert.read_at is not None:
-        return False
-    alert.read_at = clock.now()
-    alert.save(update_fields=["read_at"])
-    record(
-        actor=membership.user,
-        action=AuditAction.ALERT_READ,
-        school=membership.school,
-        target=alert,
-        detail={"incident": alert.incident_id, "action": alert.action_id},
+    return (
+        alerts_for(membership)
+        .filter(incident_id=alert.incident_id, pk__lte=alert.pk)
+        .order_by("id")
     )
-    return True
 
 
 @transaction.atomic
-def acknowledge_alert(*, membership: Membership, alert: Alert) -> bool:
-    """Acknowledge ("I have read and understood"), marking it read too if it wasn't."""
-    _check_recipient(membership, alert)
-    if alert.acknowledged_at is not None:
-        return False
+def mark_alerts_read(*, membership: Membership, alert: Alert) -> int:
+    """Mark read every alert of the member's on the incident up to `alert`; return how many.
+
+    One audit event per alert marked; an alert already read is left as it was.
+    """
     now = clock.now()
-    fields = ["acknowledged_at"]
-    if alert.read_at is None:
-        alert.read_at = now
-        fields.append("read_at")
-    alert.acknowledged_at = now
-    alert.save(update_fields=fields)
-    record(
-        actor=membership.user,
-        action=AuditAction.ALERT_ACKNOWLEDGED,
-        school=membership.school,
-        target=alert,
-        detail={
-            "incident": alert.incident_id,
-            "action": alert.action_id,
-            "marked_read": "read_at" in fields,
-        },
-    )
-    return True
+    marked = 0
+    for pk, action_id in (
+        _covered(membership, alert).filter(read_at__isnull=True).values_list("pk", "action_id")
+    ):
+        rows = Alert.objects.for_school(membership.school).filter(pk=pk, read_at__isnull=True)
+        if not rows.update(read_at=now):
+            continue  # marked by a request that ran at the same time
+        marked += 1
+        record(
+            actor=membership.user,
+            action=AuditAction.ALERT_READ,
+            school=membership.school,
+            target=Alert(pk=pk),
+            detail={"incident": alert.incident_id, "action": action_id},
+        )
+    return marked
+
+
+@transaction.atomic
+def acknowledge_alerts(*, membership: Membership, alert: Alert) -> int:
+    """Acknowledge ("I have read and understood") every alert of the member's on the incident
+    up to `alert`, marking read those that weren't; return how many were acknowledged."""
+    now = clock.now()
+    acknowledged = 0
+    for pk, action_id in (
+        _covered(membership, alert)
+        .filter(acknowledged_at__isnull=True)
+        .values_list("pk", "action_id")
+    ):
+        rows = Alert.objects.for_school(membership.school).filter(
+            pk=pk, acknowledged_at__isnull=True
+        )
+        # Unread and unacknowledged: both now. Otherwise only the acknowledgement.
+        marked_read = bool(
+            rows.filter(read_at__isnull=True).update(read_at=now, acknowledged_at=now)
+        )
+        if not marked_read and not rows.update(acknowledged_at=now):
+            continue  # acknowledged by a request that ran at the same time
+        acknowledged += 1
+        record(
+            actor=membership.user,
+            action=AuditAction.ALERT_ACKNOWLEDGED,
+            school=membership.school,
+            target=Alert(pk=pk),
+            detail={"incident": alert.incident_id, "action": action_id, "marked_read": marked_read},
+        )
+    return acknowledged

@@ -3,12 +3,16 @@
 from django.http import HttpRequest
 
 from safeguard.accounts.permissions import Capability
-from safeguard.incidents.selectors import unread_alert_count
+from safeguard.incidents.selectors import unread_incident_count
 
 
 def unread_alerts(request: HttpRequest) -> dict[str, int | None]:
-    """`unread_alerts`: None for people who get no alerts (governors, the operator)."""
+    """`unread_alerts`: None for people who get no alerts (governors, the operator).
+
+    It counts incidents with an alert the person hasn't read, in every school where
+    they hold an active role, not only the one they are working in (issue 8 item 10).
+    """
     membership = getattr(request, "membership", None)
     if membership is None or Capability.RECORD_INCIDENT not in membership.capabilities:
         return {"unread_alerts": None}
-    return {"unread_alerts": unread_alert_count(membership)}
+    return {"unread_alerts": unread_incident_count(request.memberships)}

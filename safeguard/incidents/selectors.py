@@ -16,7 +16,10 @@ non-lead may see (issue 7 finding 2, issue 8 item 1; docs/alerts.md):
 Governors see no incidents at all.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
@@ -142,8 +145,65 @@ def alerts_for(membership: Membership) -> QuerySet[Alert]:
     ).order_by("-created_at", "-id")
 
 
+def alerts_in_every_school(memberships: Iterable[Membership]) -> QuerySet[Alert]:
+    """The person's own alerts in every school where they hold an active role, newest first.
+
+    `memberships` are one person's active memberships (`request.memberships`); in each
+    school the rule of `alerts_for` applies: no alert sent as a lead where they aren't one.
+    """
+    memberships = [
+        m for m in memberships if m.is_active and Capability.RECORD_INCIDENT in m.capabilities
+    ]
+    if not memberships:
+        return Alert.objects.for_schools([]).none()
+    seen = Q()
+    for membership in memberships:
+        in_school = Q(school_id=membership.school_id)
+        seen |= in_school if is_lead(membership) else in_school & Q(is_lead_only=False)
+    return (
+        Alert.objects.for_schools(m.school_id for m in memberships)
+        .filter(seen, recipient_id=memberships[0].user_id)
+        .select_related("incident", "incident__reference", "created_by", "action", "school")
+        .order_by("-created_at", "-id")
+    )
+
+
+def alerts_by_incident(memberships: Iterable[Membership]) -> QuerySet[Any]:
+    """One row per incident the person was alerted to, in every school, newest first.
+
+    Each row: `incident_id`, `newest_id` (the newest alert), `total`, `unread` and
+    `unacknowledged` counts (issue 8 item 5: one read and one acknowledgement per incident).
+    """
+    return (
+        alerts_in_every_school(memberships)
+        .order_by()
+        .values("incident_id")
+        .annotate(
+            newest_id=Max("id"),
+            newest_at=Max("created_at"),
+            total=Count("id"),
+            unread=Count("id", filter=Q(read_at__isnull=True)),
+            unacknowledged=Count("id", filter=Q(acknowledged_at__isnull=True)),
+        )
+        .order_by("-newest_at", "-newest_id")
+    )
+
+
+def unread_incident_count(memberships: Iterable[Membership]) -> int:
+    """How many incidents, in every school of the person, carry an alert they haven't read."""
+    return (
+        alerts_in_every_school(memberships)
+        .filter(read_at__isnull=True)
+        .order_by()
+        .values("incident_id")
+        .distinct()
+        .count()
+    )
+
+
 def unread_alert_count(membership: Membership) -> int:
-    return alerts_for(membership).filter(read_at__isnull=True).count()
+    """Incidents in the member's current school with an alert they haven't read."""
+    return unread_incident_count([membership])
 
 
 def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:

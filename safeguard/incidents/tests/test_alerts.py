@@ -55,22 +55,26 @@ def test_the_list_leaves_out_other_peoples_alerts(client_as, midday, incident):
     assert list(response.context["page"]) == []
 
 
-def test_the_list_leaves_out_my_alerts_in_another_school(
+def test_the_list_shows_my_alerts_in_every_school_i_work_in(
     client_as, slt, other_school, incident, membership_of
 ):
-    """Someone working in two schools sees the alerts of the school they are working in."""
+    """Someone working in two schools sees the alerts of both, wherever they are working
+    (issue 8 item 10; it used to show only the current school's)."""
     from safeguard.accounts.models import Membership
     from safeguard.accounts.tests.factories import member
 
     Membership.objects.create(school=other_school, user=slt, role=Role.TEACHER)
     colleague = member(other_school, Role.TEACHER)
-    record_test_incident(
+    elsewhere = record_test_incident(
         membership_of(colleague, other_school), people=[membership_of(slt, other_school)]
     )
     client = client_as(slt)
     client.post(reverse("accounts:switch-school"), {"school": incident.school_id})
     response = client.get(reverse("alerts:alert-list"))
-    assert list(response.context["page"]) == [alert_of(slt, incident)]
+    assert [row.alert for row in response.context["page"]] == [
+        alert_of(slt, elsewhere),
+        alert_of(slt, incident),
+    ]
 
 
 def test_a_governor_cannot_open_the_alert_list(client_as, governor):

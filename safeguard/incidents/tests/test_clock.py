@@ -56,7 +56,7 @@ def test_records_alerts_and_audit_events_made_under_a_frozen_clock_carry_its_tim
             reason="Watching for a week.",
         )
         alert = Alert.objects.for_school(school).get(recipient=teacher, action=action)
-        alerting.mark_alert_read(membership=membership_of(teacher), alert=alert)
+        alerting.mark_alerts_read(membership=membership_of(teacher), alert=alert)
     assert action.recorded_at == acted
     assert IncidentCorrection.objects.for_school(school).get().made_at == acted
     alert.refresh_from_db()
