@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0009_auditevent_school_switched'),
+        ('audit', '0008_draft_and_email_actions'),
     ]
 
     operations = [
