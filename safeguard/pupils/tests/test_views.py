@@ -366,7 +366,10 @@ def archive_url(pupil):
 
 
 def test_dsl_archives_a_pupil_with_leaving_date_and_destination(dsl_client, school):
-    pupil = PupilFactory(school=school, on_roll_on=datetime.date(2021, 9, 1))
+    # A surname no random staff or pupil name can share, so the list can be searched for it.
+    pupil = PupilFactory(
+        school=school, on_roll_on=datetime.date(2021, 9, 1), legal_last_name="Quillfeather"
+    )
     response = dsl_client.post(
         archive_url(pupil), {"left_on": "2024-07-19", "leaving_destination": "Hillside High"}
     )
