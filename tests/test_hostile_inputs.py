@@ -1104,14 +1104,14 @@ def xss_pupil_name(w: World, p: str):
         reverse("pupils:pupil-add"),
         {
             "legal_first_name": p,
-            "legal_last_name": "Jones",
+            "legal_last_name": "Quillfeather",
             "preferred_first_name": p,
             "date_of_birth": "2017-05-10",
             "year_group": "3",
             "sex": "F",
         },
     )
-    pupil = Pupil.objects.for_school(w.school).get(legal_last_name="Jones")
+    pupil = Pupil.objects.for_school(w.school).get(legal_last_name="Quillfeather")
     assert pupil.legal_first_name == p
     w.pupil = pupil
     incident = w.record()
@@ -1120,8 +1120,8 @@ def xss_pupil_name(w: World, p: str):
         (w.lead, reverse("pupils:pupil-list")),
         (w.lead, reverse("pupils:pupil-detail", args=[pupil.pk])),
         (w.lead, reverse("audit:pupil-access", args=[pupil.pk])),
-        (w.staff, ("POST", reverse("incidents:pupil-search"), {"term": "Jones"})),
-        (w.staff, ("POST", ADD, {"action": "search-pupil", "pupil_query": "Jones"})),
+        (w.staff, ("POST", reverse("incidents:pupil-search"), {"term": "Quillfeather"})),
+        (w.staff, ("POST", ADD, {"action": "search-pupil", "pupil_query": "Quillfeather"})),
     ]
 
 
