@@ -10,6 +10,7 @@ from safeguard.incidents.models import Action, Alert, Attachment, Category, Draf
 from safeguard.incidents.selectors import (
     actions_visible_to,
     alerts_for,
+    alerts_in_every_school,
     attachments_visible_to,
     incidents_visible_to,
 )
@@ -50,6 +51,15 @@ def get_alert_for(request: HttpRequest, alert_id: int) -> Alert:
         return alerts_for(_membership(request)).get(pk=alert_id)
     except Alert.DoesNotExist:
         raise Http404 from None
+
+
+def get_own_alert_anywhere_for(request: HttpRequest, **lookup: object) -> Alert:
+    """The person's own alert in any school where they may still see it (the alert list and
+    emailed links span every school of theirs), or 404."""
+    alert = alerts_in_every_school(request.memberships).filter(**lookup).first()  # type: ignore[attr-defined]
+    if alert is None:
+        raise Http404
+    return alert
 
 
 def get_category_for(request: HttpRequest, category_id: int) -> Category:

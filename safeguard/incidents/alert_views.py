@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +25,7 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.services import switch_school
 from safeguard.incidents import alerting
-from safeguard.incidents.access import get_alert_for
+from safeguard.incidents.access import get_alert_for, get_own_alert_anywhere_for
 from safeguard.incidents.models import Alert
 from safeguard.incidents.selectors import alerts_by_incident, alerts_in_every_school
 
@@ -46,14 +46,6 @@ class AlertRow:
 
 def _alert_on_incident_url(alert: Alert) -> str:
     return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
-
-
-def _my_alert_anywhere(request: HttpRequest, **lookup: object) -> Alert:
-    """The person's own alert in any school where they may still see it, or 404."""
-    alert = alerts_in_every_school(request.memberships).filter(**lookup).first()
-    if alert is None:
-        raise Http404
-    return alert
 
 
 def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
@@ -93,7 +85,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.RECORD_INCIDENT)
 def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
     """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
-    alert = _my_alert_anywhere(request, pk=alert_id)
+    alert = get_own_alert_anywhere_for(request, pk=alert_id)
     _work_in_school_of(request, alert)
     return redirect(_alert_on_incident_url(alert))
 
@@ -107,7 +99,7 @@ def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     the newest there is now: the page they land on shows every one of them.
     """
     # An alert sent to someone as a lead opens nothing once they aren't one.
-    alert = _my_alert_anywhere(request, key=key)
+    alert = get_own_alert_anywhere_for(request, key=key)
     membership = _work_in_school_of(request, alert)
     newest = alerting.my_alerts_on(membership, alert.incident).last()
     if newest is not None:

@@ -3,7 +3,6 @@ Safeguard), sent by the background worker with retries, and never naming a pupil
 
 import datetime
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from safeguard.accounts import mail
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.lib.tests.mailers import closed_port_mailer
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,6 @@ pytestmark = pytest.mark.django_db
 RESET = reverse("account_reset_password")
 LINK_RE = re.compile(r"https?://\S+")
 STOCK_WORDS = ("Hello from", "Thank you for using", "localhost:8101", "testserver", "example.com")
-
-
-def closed_port_mailers() -> dict:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
-        }
-    }
 
 
 @pytest.fixture
@@ -132,7 +120,7 @@ def test_a_refused_reset_email_is_tried_again_later_and_then_sent(
     client, teacher, settings, smtp_server, queued_tasks
 ):
     working = settings.MAILERS
-    settings.MAILERS = closed_port_mailers()
+    settings.MAILERS = closed_port_mailer()
     request_reset(client, teacher.email)
     before = timezone.now()
     assert run_queued(queued_tasks) == ["retrying"]
@@ -147,7 +135,7 @@ def test_a_refused_reset_email_is_tried_again_later_and_then_sent(
 
 
 def test_an_email_refused_every_time_is_given_up_and_audited(client, teacher, settings):
-    settings.MAILERS = closed_port_mailers()
+    settings.MAILERS = closed_port_mailer()
     request_reset(client, teacher.email)  # the immediate backend runs every retry at once
     event = AuditEvent.objects.get(action=AuditAction.EMAIL_FAILED)
     assert event.target_id == str(teacher.pk)
@@ -163,7 +151,7 @@ def test_a_refused_invitation_is_tried_again_later(
 ):
     from safeguard.accounts.services import invite_staff
 
-    settings.MAILERS = closed_port_mailers()
+    settings.MAILERS = closed_port_mailer()
     with django_capture_on_commit_callbacks(execute=True):
         invite_staff(
             school=school,
@@ -181,7 +169,7 @@ def test_a_refused_invitation_is_tried_again_later(
 def test_a_refused_security_notice_is_tried_again_later(teacher, settings, queued_tasks):
     from safeguard.accounts.notices import Change, notify
 
-    settings.MAILERS = closed_port_mailers()
+    settings.MAILERS = closed_port_mailer()
     notify(user=teacher, change=Change.PASSWORD_CHANGED, at=timezone.now())
     assert run_queued(queued_tasks) == ["retrying"]
     [retry] = queued_tasks.results

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import socket
 
 import pytest
 from django.core.management import call_command
@@ -14,24 +13,12 @@ from safeguard.incidents import tasks
 from safeguard.incidents.models import Alert, Incident
 from safeguard.incidents.records import EmailState
 from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.lib.tests.mailers import closed_port_mailer
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
 SECRET_TEXT = "Sally Smith said her uncle hit her with a belt."
-
-
-def closed_port_mailer() -> dict:
-    """A mailer pointed at a port where nothing listens: every send is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
-        }
-    }
 
 
 @pytest.fixture
