@@ -393,7 +393,7 @@ def test_the_incident_list_shows_a_dsl_nothing_from_another_school(client_as, ds
 def test_the_alert_list_of_someone_in_two_schools_shows_only_schools_they_still_work_in(
     client_as, school, elsewhere
 ):
-    """Their own alert from the other school is listed, named by school (issue 8 item 10),
+    """Their own alert from the other school is listed, named by school,
     but not once their role there has ended."""
     both = member(school, Role.TEACHER, first_name="Bea")
     there = MembershipFactory(user=both, school=elsewhere["school"], role=Role.TEACHER)

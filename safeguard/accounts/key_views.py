@@ -21,7 +21,7 @@ from safeguard.accounts.stepup import requires_recent_second_factor
 def staff_keys(request: SchoolRequest, membership_id: int) -> HttpResponse:
     membership = get_membership_for(request, membership_id)
     # Someone who also works elsewhere: their keys are their account's, not this school's
-    # to see or revoke (issue 7, finding 8).
+    # to see or revoke.
     works_elsewhere = selectors.works_elsewhere(membership)
     keys = [] if works_elsewhere else mfa.keys_of(membership.user)
     return render(

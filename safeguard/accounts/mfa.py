@@ -256,7 +256,7 @@ def revoke_keys(*, membership: Membership, revoked_by: User) -> int:
     as at first. They are told by email. Returns how many authenticators were removed.
 
     Keys and sessions belong to the person's account, so a school revokes them only for
-    someone who works there alone (issue 7, finding 8); the event is audited in every
+    someone who works there alone; the event is audited in every
     school the person works at.
     """
     from safeguard.accounts.notices import Change, notify

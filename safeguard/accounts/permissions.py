@@ -43,7 +43,7 @@ class Capability(StrEnum):
     MANAGE_PUPILS = "manage_pupils"
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_SCHOOL = "manage_school"
-    # Read the audit trail: who saw which record, when, from where (issue 4, item 6).
+    # Read the audit trail: who saw which record, when, from where.
     VIEW_AUDIT = "view_audit"
 
 

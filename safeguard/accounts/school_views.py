@@ -81,7 +81,7 @@ def staff_invite(request: SchoolRequest) -> HttpResponse:
             _apply_service_error(form, error)
         else:
             # The same words whether or not they already had an account elsewhere, built
-            # only from what was typed here (issue 7, finding 8).
+            # only from what was typed here.
             messages.success(
                 request,
                 INVITED.format(

@@ -87,7 +87,7 @@ def works_elsewhere(membership: Membership) -> bool:
     """Whether the person also holds an active role in another school.
 
     Their account (name, keys, sessions) is then not one school's to change: a school
-    changes only its own membership of them (issue 7, finding 8).
+    changes only its own membership of them.
     """
     return (
         Membership.objects.active_for_user(membership.user)

@@ -142,7 +142,7 @@ def own_email_domain_error(user: User, email: str) -> str | None:
 
     A person's address stays at one of their schools: its domain must be among the staff
     domains of at least one school where they hold an active role, so alerts and reset
-    links never go to a personal mailbox (issue 7, finding 9). Schools that set no domains
+    links never go to a personal mailbox. Schools that set no domains
     add none; if none of their schools sets any, any address is allowed.
     """
     domains: list[str] = []
@@ -181,7 +181,7 @@ def invite_staff(
     password (they work at another school on this installation) is the same person with
     one more role: they get a notice that they were added, and sign in as before.
 
-    Either way the school learns nothing it didn't type (issue 7, finding 8): for an
+    Either way the school learns nothing it didn't type: for an
     existing account the name as typed is kept on the membership and shown on this
     school's screens, the account's own name is left alone, and the audit event doesn't
     say whether the account existed.
@@ -329,7 +329,7 @@ def record_account_change(
     detail: dict[str, object] | None = None,
 ) -> list[AuditEvent]:
     """Audit a change to a person's account (name, keys, sessions, email) in every school
-    they work at, one event each, so no school's trail misses it (issue 7, finding 8).
+    they work at, one event each, so no school's trail misses it.
     Someone with no active role anywhere gets one event belonging to no school."""
     schools: list[School | None] = [
         m.school
@@ -362,7 +362,7 @@ def update_staff_details(
 
     The job title is this school's. The name belongs to the person's account, in every
     school, so a school may change it only while the person works there alone (and still
-    works there); otherwise it is the person's own to change (issue 7, finding 8).
+    works there); otherwise it is the person's own to change.
     """
     if not membership.is_active:
         raise ValidationError(FORMER_STAFF_DETAILS)
@@ -469,7 +469,7 @@ def deactivate_staff(*, membership: Membership, deactivated_by: User) -> Members
     once (accounts.sessions), and the middleware refuses any untracked one on its next
     request. Someone who still works at another school keeps their sessions, which are
     theirs and that school's: the middleware drops this school from them on their next
-    click (issue 7, finding 8). Group memberships are kept, so reactivating restores them;
+    click. Group memberships are kept, so reactivating restores them;
     alerts skip inactive members.
     """
     if membership.user_id == deactivated_by.pk:

@@ -1,4 +1,4 @@
-"""Step-up: a fresh second-factor check before the most sensitive actions (issue 4, item 3).
+"""Step-up: a fresh second-factor check before the most sensitive actions.
 
 Exporting, printing a whole chronology, reading the audit trail, changing someone's role
 and revoking keys each need a second factor passed within the last

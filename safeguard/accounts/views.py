@@ -100,7 +100,7 @@ def invitation_set_password(request: HttpRequest) -> HttpResponse:
 class OwnEmailView(EmailView):
     """allauth's "Email addresses" page, except that an address outside the person's schools'
     domains (one added before that rule, or a domain a school has since dropped) can't be
-    made primary (issue 7, finding 9). Adding one is refused by the adapter's clean_email."""
+    made primary. Adding one is refused by the adapter's clean_email."""
 
     def _action_primary(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         address = self._get_email_address(request)

@@ -36,7 +36,7 @@ def _rows(request: HttpRequest, events: list[AuditEvent]) -> list[dict[str, obje
 @requires(Capability.VIEW_AUDIT)
 @requires_recent_second_factor
 def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
-    """Who has seen this child's record and incidents, and when (issue 4, item 6)."""
+    """Who has seen this child's record and incidents, and when."""
     pupil = get_pupil_for(request, pupil_id)
     school = school_of(request)
     page = Paginator(selectors.access_to_pupil(school=school, pupil=pupil), PAGE_SIZE).get_page(

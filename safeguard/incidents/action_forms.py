@@ -145,7 +145,7 @@ class ActionForm(forms.Form):
         self.membership = membership
         self.incident = incident
         self.is_lead = is_lead(membership)
-        # Only leads are offered on a restricted incident (issue 7 finding 7). A crafted
+        # Only leads are offered on a restricted incident. A crafted
         # choice of anyone else stays valid here so that `add_action` refuses it by name.
         self.is_restricted = has_restricted_category(incident)
         if not self.is_lead:

@@ -8,9 +8,8 @@ adds the follow-up action that names it, never by editing the task.
 
 An action added by a DSL or deputy is for the leads unless they tick "Share
 this action with the staff alerted to this incident"; anyone else's is always
-shared (issue 8 item 1). About an incident with a restricted category, or a
-leads-only action, only leads are alerted or assigned (issue 7 finding 7;
-`alerting`): naming anyone else is refused with a message saying why.
+shared. About an incident with a restricted category, or a
+leads-only action, only leads are alerted or assigned: naming anyone else is refused with a message saying why.
 
 `add_action` re-checks every rule the form checks, because a crafted request
 can skip the form. The same submit key twice returns the first action.

@@ -4,7 +4,7 @@ An alert belongs to its recipient alone. Anyone else asking for it, by id or
 by the key in the emailed link, gets the same 404 as for an alert that
 doesn't exist, so a forwarded link tells its reader nothing.
 
-The list and the buttons work per incident (issue 8 item 5): one row per incident,
+The list and the buttons work per incident: one row per incident,
 and one "Mark as read" or "I have read and understood" covers every alert of the
 person's on it up to the newest the page showed. The list shows the person's alerts
 in every school where they hold an active role (item 10); opening one from another

@@ -14,7 +14,7 @@ incident, and an alert per action would bury the ones that matter.
 Everywhere: governors are never alerted (they may see no incidents), nor is
 anyone without an active role in the school, nor the author themself.
 
-Leads only (issue 7 finding 7, issue 8 item 1): about an incident that has a
+Leads only: about an incident that has a
 restricted category (as its categories stand now) and about an action a DSL or
 deputy kept for the leads, only DSLs and deputies are alerted or assigned. A
 named colleague who isn't one is refused with a message (`actions`,
@@ -24,8 +24,7 @@ lets its recipient open the incident only while they are a lead.
 
 The recipient marks their alerts on an incident read, and may acknowledge them ("I
 have read and understood"), which also marks them read: one press per incident covers
-every alert of theirs on it up to the newest they were shown (issue 8 item 5; see
-"Reading and acknowledging" below). Each alert is audited once.
+every alert of theirs on it up to the newest they were shown. Each alert is audited once.
 """
 
 import datetime
@@ -227,7 +226,7 @@ def create_alerts(
 # Reading and acknowledging ---------------------------------------------------------------
 #
 # A person presses "Mark as read" or "I have read and understood" once per incident
-# (issue 8 item 5): it covers every alert of theirs on the incident up to the newest one
+# (one read, one acknowledgement): it covers every alert of theirs on the incident up to the newest one
 # the page showed them, whose id the button carries. An alert that arrived after the page
 # was shown stays unread. Each alert is still marked and audited on its own, once: every
 # write is a conditional UPDATE of one row, so two requests at once (two tabs, a double

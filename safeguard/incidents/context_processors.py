@@ -10,7 +10,7 @@ def unread_alerts(request: HttpRequest) -> dict[str, int | None]:
     """`unread_alerts`: None for people who get no alerts (governors, the operator).
 
     It counts incidents with an alert the person hasn't read, in every school where
-    they hold an active role, not only the one they are working in (issue 8 item 10).
+    they hold an active role, not only the one they are working in.
     """
     membership = getattr(request, "membership", None)
     if membership is None or Capability.RECORD_INCIDENT not in membership.capabilities:

@@ -3,7 +3,7 @@
 DOMAIN.md: DSLs and deputies (the leads) see every incident in their school,
 and all of it. Everyone else sees the incidents they recorded or were alerted
 to (on the incident or on an action below it), and of those only what a
-non-lead may see (issue 7 finding 2, issue 8 item 1; docs/alerts.md):
+non-lead may see:
 
 - an alert sent to someone as a lead (`Alert.is_lead_only`: the automatic DSL
   alert, a mistake report, an incident with a restricted category, a
@@ -39,7 +39,7 @@ def can_see_every_incident(membership: Membership) -> bool:
 def has_restricted_category(incident: Incident) -> bool:
     """Whether the incident, as its categories stand now, carries a restricted category.
 
-    Then only leads are alerted about it or assigned tasks on it (issue 7 finding 7).
+    Then only leads are alerted about it or assigned tasks on it.
     """
     return incident.review.categories.filter(is_restricted=True).exists()
 
@@ -172,7 +172,7 @@ def alerts_by_incident(memberships: Iterable[Membership]) -> QuerySet[Any]:
     """One row per incident the person was alerted to, in every school, newest first.
 
     Each row: `incident_id`, `newest_id` (the newest alert), `total`, `unread` and
-    `unacknowledged` counts (issue 8 item 5: one read and one acknowledgement per incident).
+    `unacknowledged` counts.
     """
     return (
         alerts_in_every_school(memberships)

@@ -1,4 +1,4 @@
-"""Alerts as a DSL and a trust lead meet them (issue 8 items 5, 6 and 10), in a real browser.
+"""Alerts as a DSL and a trust lead meet them, in a real browser.
 
 5. Four alerts about one incident (the incident, two actions, a reported mistake) are one
    line in the alert list and one press of "I have read and understood"; a later action

@@ -419,7 +419,7 @@ def test_sally_is_recorded_alerted_read_acknowledged_and_seen_in_the_alert_log(
     assert alert.email_state == EmailState.SENT
     assert alert.read_at is not None and alert.acknowledged_at is not None
 
-    # 5. The midday supervisor finds her incident again from "My incidents" (issue 8, item 7).
+    # 5. The midday supervisor finds her incident again from "My incidents".
     open_section(midday, "My incidents")
     expect(page.get_by_role("heading", level=1)).to_have_text("My incidents")
     expect(page.locator('nav[aria-label="Main"] a[aria-current="page"]').first).to_have_text(
@@ -430,7 +430,7 @@ def test_sally_is_recorded_alerted_read_acknowledged_and_seen_in_the_alert_log(
     check_page(page)
 
     # 6. The DSL finds it under "Incidents", filtered to those awaiting review, and adds an
-    # action alerting a colleague found by typing and the SLT group (issue 8, item 8).
+    # action alerting a colleague found by typing and the SLT group.
     member(
         people["school"],
         Role.TEACHER,

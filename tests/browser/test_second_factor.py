@@ -1,5 +1,5 @@
 """The second factor in a real browser: enrolling an authenticator app and a security key,
-and signing in with each and with a recovery code (issue 4, "Done when").
+and signing in with each and with a recovery code.
 
 The live server answers on http://localhost: WebAuthn needs a named host as its relying
 party id, never an IP address, and plain http only with MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN.

@@ -1,4 +1,4 @@
-"""Alerts across schools and per incident (issue 8 items 5 and 10): what a crafted request
+"""Alerts across schools and per incident: what a crafted request
 cannot do.
 
 Tess is a DSL at Larkspur and teaches at Fernhill. Her alert list shows both schools, and

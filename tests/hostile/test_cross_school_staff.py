@@ -1,4 +1,4 @@
-"""One school acting on a person who also works at another school (issue 7, findings 8 and 9).
+"""One school acting on a person who also works at another school.
 
 Nell teaches at Fernhill. Both schools accept addresses at the trust's shared domain, so
 Larkspur's DSL can invite her. Larkspur then manages its own membership of her (role, job

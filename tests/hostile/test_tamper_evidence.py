@@ -1,7 +1,7 @@
 """Someone with the database's own rights rewrites, removes or adds a record behind the app's back.
 
 The triggers stop the app and stray queries; they do not stop the database's owner, who can drop
-or disable them (issue 7). What must hold is that `verify_audit` notices: every record is sealed
+or disable them. What must hold is that `verify_audit` notices: every record is sealed
 into the audit trail when it is written, and the command recomputes each one from the database
 and the files on disk and names the first that differs, is missing, or was never sealed.
 

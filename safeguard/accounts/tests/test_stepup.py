@@ -1,4 +1,4 @@
-"""Step-up: changing a role needs a second factor passed within ten minutes (issue 4, item 3)."""
+"""Step-up: changing a role needs a second factor passed within ten minutes."""
 
 import time
 from urllib.parse import quote

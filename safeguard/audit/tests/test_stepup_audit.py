@@ -1,4 +1,4 @@
-"""Reading or exporting the audit trail needs a fresh second factor (issue 4, item 3)."""
+"""Reading or exporting the audit trail needs a fresh second factor."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The demo's term of records (issue 8 item 2): real records, through the real services."""
+"""The demo's term of records: real records, through the real services."""
 
 import datetime
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Leads-only actions and alerts sent to someone as a lead (issue 7 finding 2, issue 8 item 1).
+"""Leads-only actions and alerts sent to someone as a lead.
 
 Actions already added keep today's behaviour: they stay shared with the staff alerted
 (they were shown to them under the old rule). Only actions added from now on are for

@@ -1,4 +1,4 @@
-"""One read and one acknowledgement per person per incident (issue 8 item 5), a short alert
+"""One read and one acknowledgement per person per incident, a short alert
 log for the DSL (item 6), and alerts from every school a person works in (item 10)."""
 
 import uuid

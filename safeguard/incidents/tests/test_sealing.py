@@ -1,4 +1,4 @@
-"""Every record is sealed into the audit trail by the service that writes it (issue 7)."""
+"""Every record is sealed into the audit trail by the service that writes it."""
 
 import io
 import uuid
