@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "safeguard.audit",
     "safeguard.pupils",
     "safeguard.incidents",
+    "safeguard.oversight",
     "safeguard.demo",
 ]
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("incidents/", include("safeguard.incidents.urls")),
     path("alerts/", include("safeguard.incidents.alert_urls")),
     path("school/categories/", include("safeguard.incidents.category_urls")),
-    path("audit/", include("safeguard.audit.urls")),
+    path("audit/", include("safeguard.oversight.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

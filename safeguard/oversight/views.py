@@ -1,8 +1,7 @@
 """The DSL's audit screens: who has seen a child's record, and the school's trail.
 
-Reading the trail is itself audited (AUDIT_VIEWED, AUDIT_EXPORTED). Issue 4
-asks for a fresh second-factor check before these views; that decorator wraps
-them once it exists.
+Reading the trail is itself audited (AUDIT_VIEWED, AUDIT_EXPORTED), and each screen asks
+for a fresh second-factor check first (accounts/stepup.py).
 """
 
 from django.core.paginator import Paginator
@@ -12,11 +11,11 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.stepup import requires_recent_second_factor
-from safeguard.audit import selectors
-from safeguard.audit.export import csv_lines
-from safeguard.audit.forms import TrailFilterForm
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.audit.services import record
+from safeguard.oversight import selectors
+from safeguard.oversight.export import csv_lines
+from safeguard.oversight.forms import TrailFilterForm
 from safeguard.pupils.access import get_pupil_for, school_of
 
 PAGE_SIZE = 50
@@ -50,7 +49,9 @@ def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
         target=pupil,
         detail={"view": "pupil_access", "page": page.number},
     )
-    return render(request, "audit/pupil_access.html", {"pupil": pupil, "page": page, "rows": rows})
+    return render(
+        request, "oversight/pupil_access.html", {"pupil": pupil, "page": page, "rows": rows}
+    )
 
 
 @require_GET
@@ -61,7 +62,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     school = school_of(request)
     form = TrailFilterForm(request.GET, school=school)
     if not form.is_valid():
-        return render(request, "audit/trail.html", {"form": form})
+        return render(request, "oversight/trail.html", {"form": form})
     start, end = form.period()
     events = selectors.school_trail(
         school=school,
@@ -80,7 +81,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "audit/trail.html",
+        "oversight/trail.html",
         {"form": form, "page": page, "rows": rows, "query": form.query()},
     )
 
@@ -94,7 +95,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     school = school_of(request)
     form = TrailFilterForm(request.GET, school=school)
     if not form.is_valid():
-        return render(request, "audit/trail.html", {"form": form}, status=400)
+        return render(request, "oversight/trail.html", {"form": form}, status=400)
     start, end = form.period()
     events = selectors.school_trail(
         school=school,

@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from safeguard.accounts.models import School
-from safeguard.audit.export import COLUMNS, event_row
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.audit.selectors import DATA_ACCESS_ACTIONS, school_trail
 from safeguard.audit.services import record
+from safeguard.oversight.export import COLUMNS, event_row
+from safeguard.oversight.selectors import DATA_ACCESS_ACTIONS, school_trail
 
 
 def _moment(value: str) -> datetime.datetime:
