@@ -35,6 +35,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from safeguard.accounts.models import School, User
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.signals import session_expired
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 
@@ -158,10 +159,10 @@ class SessionTimeoutMiddleware:
             message = IDLE_MESSAGE.format(minutes=idle_limit_seconds(request) // 60)
         else:
             return None
-        # An incident posted just as the session ended is kept, not lost (no-JS submit).
-        from safeguard.incidents.recording_views import keep_as_draft
-
-        if keep_as_draft(request):
+        # An incident posted just as the session ended is kept, not lost (no-JS submit):
+        # the incidents app answers this signal (IncidentsConfig.ready).
+        replies = session_expired.send(sender=SessionTimeoutMiddleware, request=request)
+        if any(kept is True for _, kept in replies):
             message += DRAFT_KEPT_MESSAGE
         elif message != ABSOLUTE_MESSAGE.format(hours=round(absolute_limit_seconds() / 3600)):
             message += AUTOSAVE_MESSAGE

@@ -1,13 +1,30 @@
-"""Every sign-in, failed sign-in, sign-out and password change goes into the audit trail
-(SECURITY.md L2, ASVS 16.3.1)."""
+"""The signals accounts sends to the apps above it, and the receivers that put every sign-in,
+failed sign-in, sign-out and password change into the audit trail (SECURITY.md L2, ASVS 16.3.1).
+
+Accounts imports no app above it. Where something that happens here must set off work in an
+app above (a new school needs its categories; a session ending mid-form should keep what was
+typed), accounts sends one of these signals and the upper app connects a receiver in its
+`AppConfig.ready()`.
+"""
 
 from allauth.account import signals as allauth_signals
 from django.contrib.auth import signals as auth_signals
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
+
+# Sent by services.create_school, inside its transaction, before the school's creation is
+# audited; arguments: school. Receivers give the school what it starts with and write in
+# the same transaction, so a failure leaves no half-made school.
+school_created = Signal()
+
+# Sent by the session middleware when a session has just passed a limit and is about to be
+# signed out, before anything is undone; arguments: request (still signed in, with its
+# membership). A receiver that keeps what the request carried (an incident posted as the
+# session ended, kept as a draft) returns True, and the sign-in page says so.
+session_expired = Signal()
 
 
 @receiver(auth_signals.user_logged_in)

@@ -1,4 +1,25 @@
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from safeguard.accounts.models import School
+
+
+def give_new_school_default_categories(sender: Any, school: "School", **kwargs: Any) -> None:
+    """accounts.signals.school_created: a new school starts with the default categories."""
+    from safeguard.incidents.services import seed_default_categories
+
+    seed_default_categories(school=school)
+
+
+def keep_incident_being_sent(sender: Any, request: HttpRequest, **kwargs: Any) -> bool:
+    """accounts.signals.session_expired: an incident posted as the session ended is kept as
+    its author's draft; True if one was kept."""
+    from safeguard.incidents.recording_views import keep_as_draft
+
+    return keep_as_draft(request)
 
 
 class IncidentsConfig(AppConfig):
@@ -6,6 +27,14 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
 
     def ready(self) -> None:
+        from safeguard.accounts.signals import school_created, session_expired
+
+        # Accounts sits below incidents and cannot call it: it sends these signals instead.
+        school_created.connect(
+            give_new_school_default_categories, dispatch_uid="safeguard-default-categories"
+        )
+        session_expired.connect(keep_incident_being_sent, dispatch_uid="safeguard-keep-draft")
+
         from django.urls import register_converter
 
         from safeguard.incidents.links import IncidentKeyConverter

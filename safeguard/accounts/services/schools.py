@@ -13,6 +13,7 @@ from safeguard.accounts.models import (
     reference_code_from_name,
 )
 from safeguard.accounts.services.groups import SLT_GROUP_DESCRIPTION, SLT_GROUP_NAME
+from safeguard.accounts.signals import school_created
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 
@@ -34,9 +35,8 @@ def create_school(
     email_domains: str = "",
     created_by: User | None = None,
 ) -> School:
-    """A new school starts with the built-in SLT group and the default categories."""
-    from safeguard.incidents.services import seed_default_categories
-
+    """A new school starts with the built-in SLT group and, from the apps that answer
+    `school_created` (incidents: the default categories), whatever else it needs."""
     taken = frozenset(School.objects.values_list("reference_code", flat=True))
     school = School(
         name=name,
@@ -50,7 +50,7 @@ def create_school(
     StaffGroup.objects.create(
         school=school, name=SLT_GROUP_NAME, is_slt=True, description=SLT_GROUP_DESCRIPTION
     )
-    seed_default_categories(school=school)
+    school_created.send(sender=School, school=school)
     record(actor=created_by, action=AuditAction.SCHOOL_CREATED, school=school, target=school)
     return school
 

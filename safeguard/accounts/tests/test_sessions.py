@@ -12,6 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguard.accounts.permissions import Role
+from safeguard.accounts.sessions import AUTOSAVE_MESSAGE, DRAFT_KEPT_MESSAGE
+from safeguard.accounts.signals import session_expired
 from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +120,42 @@ def test_a_form_posted_after_the_timeout_is_not_acted_on(signed_in, clock, teach
     clock.move_to(minutes(21))
     response = signed_in.post(reverse("accounts:switch-school"), {"school": school.pk})
     assert response["Location"] == f"{LOGIN}?next=/accounts/switch-school/"
+
+
+@pytest.fixture
+def expiry_replies():
+    """Receivers of session_expired for one test: each returns the next reply given."""
+    replies: list[object] = []
+    seen: list[object] = []
+
+    def answer(sender, request, **kwargs):
+        seen.append(request.membership)
+        return replies.pop(0)
+
+    session_expired.connect(answer, dispatch_uid="test-session-expired")
+    yield replies, seen
+    session_expired.disconnect(dispatch_uid="test-session-expired")
+
+
+def test_an_ending_session_asks_the_apps_above_to_keep_what_was_posted_while_signed_in(
+    signed_in, clock, teacher, expiry_replies
+):
+    replies, seen = expiry_replies
+    replies.append(True)
+    clock.move_to(minutes(21))
+    response = signed_in.post(DASHBOARD, follow=True)
+    assert seen == [teacher.memberships.get()]
+    assert DRAFT_KEPT_MESSAGE.strip() in response.content.decode()
+    assert AUTOSAVE_MESSAGE.strip() not in response.content.decode()
+
+
+def test_only_a_reply_of_true_counts_as_kept(signed_in, clock, expiry_replies):
+    replies, _ = expiry_replies
+    replies.append("yes")
+    clock.move_to(minutes(21))
+    response = signed_in.post(DASHBOARD, follow=True)
+    assert DRAFT_KEPT_MESSAGE.strip() not in response.content.decode()
+    assert AUTOSAVE_MESSAGE.strip() in response.content.decode()
 
 
 def test_an_htmx_request_after_the_timeout_sends_the_whole_page_to_sign_in(signed_in, clock):
