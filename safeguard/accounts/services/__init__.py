@@ -33,6 +33,7 @@ from safeguard.accounts.services.invitations import (
 from safeguard.accounts.services.schools import (
     SCHOOL_EDITABLE_FIELDS,
     create_school,
+    find_or_create_trust,
     switch_school,
     update_school,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "deactivate_staff",
     "delete_group",
     "email_domain_error",
+    "find_or_create_trust",
     "invite_staff",
     "invited_membership_of",
     "own_email_domain_error",

@@ -20,13 +20,26 @@ SLT_GROUP_DESCRIPTION = (
 SLT_RENAME = "The SLT group is built in and can't be renamed."
 
 
-def slt_group_of(school: School) -> StaffGroup:
-    """The school's built-in SLT group, recreated if it is somehow missing."""
-    group, _ = StaffGroup.objects.for_school(school).get_or_create(
+@transaction.atomic
+def slt_group_of(school: School, *, actor: User | None = None) -> StaffGroup:
+    """The school's built-in SLT group, recreated if it is somehow missing.
+
+    A recreation is a write, so it is audited, naming `actor`: the person whose change
+    needed the group (a role change or invitation to SLT).
+    """
+    group, created = StaffGroup.objects.for_school(school).get_or_create(
         school=school,
         is_slt=True,
         defaults={"name": SLT_GROUP_NAME, "description": SLT_GROUP_DESCRIPTION},
     )
+    if created:
+        record(
+            actor=actor,
+            action=AuditAction.GROUP_CREATED,
+            school=school,
+            target=group,
+            detail={"is_slt": True},
+        )
     return group
 
 

@@ -77,7 +77,7 @@ def invite_staff(
     membership.full_clean()
     membership.save()
     if role == Role.SLT:
-        slt_group_of(school).members.add(membership)
+        slt_group_of(school, actor=invited_by).members.add(membership)
     record(
         actor=invited_by,
         action=AuditAction.STAFF_INVITED,

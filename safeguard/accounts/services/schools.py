@@ -1,4 +1,5 @@
-"""Writes to schools: creating one, changing its details, and which school a person works in."""
+"""Writes to schools and trusts: creating them, changing a school's details, and which school a
+person works in."""
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
@@ -27,6 +28,16 @@ SCHOOL_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
+def find_or_create_trust(*, name: str, created_by: User | None) -> Trust:
+    """The trust of this name, created (and the creation audited) if there is none yet.
+    A trust belongs to no school, so neither does the event."""
+    trust, created = Trust.objects.get_or_create(name=name.strip())
+    if created:
+        record(actor=created_by, action=AuditAction.TRUST_CREATED, target=trust)
+    return trust
+
+
+@transaction.atomic
 def create_school(
     *,
     name: str,
@@ -36,7 +47,11 @@ def create_school(
     created_by: User | None = None,
 ) -> School:
     """A new school starts with the built-in SLT group and, from the apps that answer
-    `school_created` (incidents: the default categories), whatever else it needs."""
+    `school_created` (incidents: the default categories), whatever else it needs.
+
+    The one SCHOOL_CREATED audit event covers all of it: the SLT group and the categories are
+    part of what a school is made with, not later changes, so they get no events of their own.
+    """
     taken = frozenset(School.objects.values_list("reference_code", flat=True))
     school = School(
         name=name,

@@ -130,9 +130,9 @@ def change_role(*, membership: Membership, changed_by: User, role: str) -> Membe
     membership.full_clean()
     membership.save(update_fields=["role"])
     if role == Role.SLT:
-        slt_group_of(membership.school).members.add(membership)
+        slt_group_of(membership.school, actor=changed_by).members.add(membership)
     elif old_role == Role.SLT:
-        slt_group_of(membership.school).members.remove(membership)
+        slt_group_of(membership.school, actor=changed_by).members.remove(membership)
     record(
         actor=changed_by,
         action=AuditAction.ROLE_CHANGED,

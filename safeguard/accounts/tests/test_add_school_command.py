@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 
 from safeguard.accounts.models import Membership, School, User
 from safeguard.accounts.permissions import Role
+from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Category
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,12 @@ def test_a_bad_dsl_address_adds_nothing(operator):
     with pytest.raises(CommandError):
         call_command("add_school", *bad)
     assert not School.objects.exists()
+
+
+def test_a_new_trust_is_made_and_its_creation_audited_naming_the_operator(operator):
+    call_command("add_school", *ARGS, "--trust", "Northwind Trust")
+    school = School.objects.get(name="Oakfield Primary")
+    event = AuditEvent.objects.get(action=AuditAction.TRUST_CREATED)
+    assert school.trust is not None
+    assert school.trust.name == "Northwind Trust"
+    assert (event.actor, event.target_id) == (operator, str(school.trust.pk))

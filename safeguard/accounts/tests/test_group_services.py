@@ -71,6 +71,41 @@ def test_the_slt_group_can_be_described(school, dsl):
     assert services.slt_group_of(school).description == "Head, deputy, DSL"
 
 
+def _lose_the_slt_group(school) -> None:
+    StaffGroup.objects.for_school(school).filter(is_slt=True).delete()
+
+
+def test_a_missing_slt_group_recreated_for_a_role_change_is_audited(school, dsl, teacher):
+    _lose_the_slt_group(school)
+    services.change_role(membership=membership_of(teacher, school), changed_by=dsl, role="slt")
+
+    slt_group = services.slt_group_of(school)
+    event = last_event(AuditAction.GROUP_CREATED)
+    assert (event.actor, event.school, event.target_id) == (dsl, school, str(slt_group.pk))
+    assert event.detail == {"is_slt": True}
+
+
+def test_a_missing_slt_group_recreated_for_an_invitation_is_audited(school, dsl):
+    _lose_the_slt_group(school)
+    services.invite_staff(
+        school=school,
+        invited_by=dsl,
+        email="head@larkspur.example",
+        first_name="Hana",
+        last_name="Head",
+        role="slt",
+    )
+
+    event = last_event(AuditAction.GROUP_CREATED)
+    assert (event.actor, event.target_id) == (dsl, str(services.slt_group_of(school).pk))
+
+
+def test_finding_the_slt_group_writes_nothing(school):
+    before = AuditEvent.objects.count()
+    services.slt_group_of(school)
+    assert AuditEvent.objects.count() == before
+
+
 def test_the_slt_group_cannot_be_deleted(school, dsl):
     with pytest.raises(ValidationError, match="can't be deleted"):
         services.delete_group(group=services.slt_group_of(school), deleted_by=dsl)

@@ -50,3 +50,24 @@ def test_a_receiver_that_fails_leaves_no_school(receivers):
         services.create_school(name="Oakfield Primary")
     assert not School.objects.filter(name="Oakfield Primary").exists()
     assert not AuditEvent.objects.filter(action=AuditAction.SCHOOL_CREATED).exists()
+
+
+def test_a_new_trust_is_audited_belonging_to_no_school(dsl):
+    trust = services.find_or_create_trust(name=" Northwind Trust ", created_by=dsl)
+
+    assert trust.name == "Northwind Trust"
+    event = AuditEvent.objects.get(action=AuditAction.TRUST_CREATED)
+    assert (event.actor, event.school, event.target_type, event.target_id) == (
+        dsl,
+        None,
+        "trust",
+        str(trust.pk),
+    )
+
+
+def test_an_existing_trust_is_found_and_nothing_is_audited(dsl):
+    trust = services.find_or_create_trust(name="Northwind Trust", created_by=dsl)
+    again = services.find_or_create_trust(name="Northwind Trust", created_by=dsl)
+
+    assert again == trust
+    assert AuditEvent.objects.filter(action=AuditAction.TRUST_CREATED).count() == 1

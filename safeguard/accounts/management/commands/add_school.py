@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from safeguard.accounts.models import Trust, User
+from safeguard.accounts.models import User
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.services import create_school, invite_staff
+from safeguard.accounts.services import create_school, find_or_create_trust, invite_staff
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 trust = None
                 if options["trust"]:
-                    trust, _ = Trust.objects.get_or_create(name=options["trust"].strip())
+                    trust = find_or_create_trust(name=options["trust"], created_by=operator)
                 school = create_school(
                     name=options["name"].strip(),
                     trust=trust,
