@@ -123,8 +123,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# The school policy's rule (8+ characters, lower, upper, digit, symbol) is the
-# default; see docs/security.md for why it deviates from ASVS 6.2.5.
+# The school policy's rule (8+ characters, lower, upper, digit, symbol) is the default,
+# although ASVS 6.2.5 asks for no composition rules; docs/security.md says why.
 # Listed in the order a person should read the reasons: length, then "too common", then the
 # school policy's character mix, then the subtler ones (the form shows every reason that applies).
 AUTH_PASSWORD_VALIDATORS = [
