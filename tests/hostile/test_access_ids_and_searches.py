@@ -16,15 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.permissions import Role, capabilities_of
-from safeguard.accounts.tests.factories import (
-    MembershipFactory,
-    member,
-)
-from safeguard.incidents.models import (
-    Action,
-    Alert,
-    Draft,
-)
+from safeguard.accounts.tests.factories import MembershipFactory, member
+from safeguard.incidents.models import Action, Alert, Draft
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile.helpers import (
@@ -125,7 +118,7 @@ def test_a_malformed_alert_key_in_the_emailed_link_is_a_plain_404(client_as, tea
         assert client.get(f"/alerts/{key}/").status_code == 404
 
 
-# 2. IDOR through searches and autocomplete ----------------------------------------------------
+# IDOR through searches and autocomplete ----------------------------------------------------
 
 
 def test_pupil_suggestions_never_offer_another_schools_pupil(client_as, teacher, school, elsewhere):

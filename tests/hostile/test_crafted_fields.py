@@ -17,15 +17,8 @@ from django.utils.html import escape
 
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.tests.factories import (
-    member,
-)
-from safeguard.incidents.models import (
-    Action,
-    Draft,
-    Incident,
-    IncidentReview,
-)
+from safeguard.accounts.tests.factories import member
+from safeguard.incidents.models import Action, Draft, Incident, IncidentReview
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.tests.factories import PupilFactory

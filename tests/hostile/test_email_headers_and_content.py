@@ -13,18 +13,9 @@ from django.core import mail
 from django.urls import reverse
 
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.tests.factories import (
-    member,
-)
+from safeguard.accounts.tests.factories import member
 from safeguard.pupils.tests.factories import PupilFactory
-from tests.hostile.helpers import (
-    ADD,
-    RESET,
-    action_data,
-    incident_data,
-    membership,
-    recorded,
-)
+from tests.hostile.helpers import ADD, RESET, action_data, incident_data, membership, recorded
 from tests.hostile.state import changes, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguard.accounts.permissions import Role
-from safeguard.accounts.tests.factories import (
-    passed_second_factor,
-)
+from safeguard.accounts.tests.factories import passed_second_factor
 from safeguard.audit.models import AuditEvent
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile.helpers import (

@@ -17,10 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from safeguard.accounts.models import StaffGroup
-from safeguard.incidents.models import (
-    Category,
-    Incident,
-)
+from safeguard.incidents.models import Category, Incident
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile import files

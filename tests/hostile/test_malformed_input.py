@@ -30,9 +30,6 @@ from tests.routes import OURS, fetch
 pytestmark = pytest.mark.django_db
 
 
-# Other bad input ---------------------------------------------------------------------------
-
-
 def _form_field_names(response) -> set[str]:
     if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
         return set()

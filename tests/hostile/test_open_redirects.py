@@ -7,17 +7,9 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from safeguard.accounts.tests.factories import (
-    DEFAULT_PASSWORD,
-)
-from tests.hostile.helpers import (
-    LOGIN,
-    NOON,
-    code_at,
-)
-from tests.hostile.payloads import (
-    REDIRECTS,
-)
+from safeguard.accounts.tests.factories import DEFAULT_PASSWORD
+from tests.hostile.helpers import LOGIN, NOON, code_at
+from tests.hostile.payloads import REDIRECTS
 
 pytestmark = pytest.mark.django_db
 

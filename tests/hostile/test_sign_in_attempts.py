@@ -14,17 +14,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from safeguard.accounts.tests.factories import (
-    DEFAULT_PASSWORD,
-)
-from tests.hostile.helpers import (
-    LOGIN,
-    NOON,
-    RESET,
-    WRONG,
-    code_at,
-    html,
-)
+from safeguard.accounts.tests.factories import DEFAULT_PASSWORD
+from tests.hostile.helpers import LOGIN, NOON, RESET, WRONG, code_at, html
 from tests.hostile.state import comparable
 
 pytestmark = pytest.mark.django_db

@@ -9,18 +9,8 @@ import pytest
 from django.urls import reverse
 
 from safeguard.audit.models import AuditEvent
-from safeguard.incidents.models import (
-    Action,
-    Incident,
-)
-from tests.hostile.helpers import (
-    ADD,
-    KWARGS_OF,
-    action_data,
-    incident_data,
-    membership,
-    recorded,
-)
+from safeguard.incidents.models import Action, Incident
+from tests.hostile.helpers import ADD, KWARGS_OF, action_data, incident_data, membership, recorded
 from tests.hostile.state import changes, snapshot
 
 pytestmark = pytest.mark.django_db

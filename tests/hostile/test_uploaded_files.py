@@ -10,25 +10,12 @@ from email.message import Message
 import pytest
 from django.urls import reverse
 
-from safeguard.incidents.models import (
-    Attachment,
-)
+from safeguard.incidents.models import Attachment
 from tests.hostile import files
-from tests.hostile.helpers import (
-    ADD,
-    action_data,
-    incident_data,
-    membership,
-    recorded,
-)
+from tests.hostile.helpers import ADD, action_data, incident_data, membership, recorded
 from tests.hostile.state import changes, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-# Files ---------------------------------------------------------------------------------------
-# Checked by content, not by name; stored under generated names; nothing is written when
-# any file is refused; downloads are attachments the browser won't run.
 
 
 @pytest.mark.parametrize("kind", files.DISGUISED)
