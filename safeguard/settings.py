@@ -1,88 +1,30 @@
 """Safeguard settings: one file, environment first, production-safe defaults.
 
 Every value that differs between a laptop and a school's server comes from an
-environment variable. With nothing set, DEBUG is off and start-up stops unless
-SECRET_KEY is given; the demo and the tests turn DEBUG on explicitly.
+environment variable (read by the helpers in lib/env.py). With nothing set, DEBUG is
+off and start-up stops unless SECRET_KEY and MFA_ENCRYPTION_KEYS are given; the tests
+and the demo give their own.
 """
 
-import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from safeguard.formats.en_GB import formats as display_formats
+from safeguard.lib.env import (
+    database_from_env,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_secret_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, *, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, *, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, *, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
-
-
-def env_secret(name: str, *, default: str | None = None) -> str | None:
-    """A secret from NAME, or from the file named by NAME_FILE (container secrets)."""
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name) or default
-
-
-def database_from_env() -> dict:
-    """SQLite in var/ unless DATABASE_URL names a PostgreSQL server."""
-    url = env_str("DATABASE_URL")
-    if not url:
-        path = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "safeguard.sqlite3")))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(path),
-            # WAL lets readers run while a writer commits; FULL sync keeps every
-            # acknowledged incident through a power cut (docs/decisions.md).
-            # recursive_triggers: the row an INSERT OR REPLACE would delete fires
-            # its DELETE trigger (lib/immutable.py).
-            "OPTIONS": {
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=15000; "
-                    "PRAGMA recursive_triggers=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-            },
-            "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
-        }
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured("DATABASE_URL must start with postgres://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", default=60),
-        "CONN_HEALTH_CHECKS": True,
-    }
-
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_secret(
@@ -92,9 +34,7 @@ if SECRET_KEY is None:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off")
 # Rotation (docs/security.md): the old key(s), comma-separated, still check sessions and
 # links signed before the change; only SECRET_KEY signs anything new.
-SECRET_KEY_FALLBACKS = [
-    key.strip() for key in (env_secret("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()
-]
+SECRET_KEY_FALLBACKS = env_secret_list("SECRET_KEY_FALLBACKS")
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Safeguard")
@@ -172,7 +112,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_from_env()}
+DATABASES = {"default": database_from_env(BASE_DIR / "var" / "safeguard.sqlite3")}
 # PostgreSQL: the role gunicorn and the worker connect as, when migrations run as
 # a separate owner role; `migrate` then grants it rows only (lib/db_roles.py).
 DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
@@ -184,8 +124,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# The school policy's rule (8+ characters, lower, upper, digit, symbol) is the
-# default; see docs/security.md for why it deviates from ASVS 6.2.5.
+# The school policy's rule (8+ characters, lower, upper, digit, symbol) is the default,
+# although ASVS 6.2.5 asks for no composition rules; docs/security.md says why.
 # Listed in the order a person should read the reasons: length, then "too common", then the
 # school policy's character mix, then the subtler ones (the form shows every reason that applies).
 AUTH_PASSWORD_VALIDATORS = [
@@ -246,18 +186,11 @@ USERSESSIONS_ADAPTER = "safeguard.accounts.sessions.UserSessionsAdapter"
 # Fernet keys (accounts/mfa_secrets.py): the first encrypts, all decrypt, so a new key goes
 # first and the old one stays until `manage.py reencrypt_mfa_secrets` has run (rotation).
 MFA_ADAPTER = "safeguard.accounts.mfa_secrets.MFAAdapter"
-MFA_ENCRYPTION_KEYS = [
-    key.strip()
-    for key in (
-        env_secret(
-            "MFA_ENCRYPTION_KEYS",
-            # base64 of "safeguard-dev-mfa-key-not-secret": for a laptop only.
-            default="c2FmZWd1YXJkLWRldi1tZmEta2V5LW5vdC1zZWNyZXQ=" if DEBUG else None,
-        )
-        or ""
-    ).split(",")
-    if key.strip()
-]
+MFA_ENCRYPTION_KEYS = env_secret_list(
+    "MFA_ENCRYPTION_KEYS",
+    # base64 of "safeguard-dev-mfa-key-not-secret": for a laptop only.
+    default="c2FmZWd1YXJkLWRldi1tZmEta2V5LW5vdC1zZWNyZXQ=" if DEBUG else None,
+)
 if not MFA_ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
         "MFA_ENCRYPTION_KEYS (or MFA_ENCRYPTION_KEYS_FILE) is required when DEBUG is off. "

@@ -1,5 +1,5 @@
 """What a production configuration (https SITE_URL, DEBUG unset) turns on, and the headers and
-error page every response gets (SECURITY.md H1, H3, S5, L7; ASVS 3.3, 3.4, 16.5)."""
+error page every response gets (docs/security.md, rows H1, H3, S5 and L7)."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""Small files for the demo's records, made in memory: a one-page PDF letter and pictures.
+"""Small files for the demo's records, made in memory: one-page PDF letters and pictures.
 
 They go through the same checks and store as an upload (`attachments.store_uploads`).
 """
@@ -78,3 +78,48 @@ def drawing(fmt: str = "JPEG") -> bytes:
     out = io.BytesIO()
     image.save(out, format=fmt, quality=85)
     return out.getvalue()
+
+
+def attendance_letter() -> bytes:
+    return pdf(
+        "Larkspur Primary School (demo): attendance letter",
+        [
+            "Dear parent or carer,",
+            "",
+            "Your child's attendance this half term is 86%. Each late arrival after the",
+            "register closes at 8:55 counts as a missed session.",
+            "",
+            "Please come and see Mrs Chambers in the office so that we can help.",
+            "",
+            "This is a fictional letter made for the Safeguard demo.",
+        ],
+    )
+
+
+def encompass_note() -> bytes:
+    return pdf(
+        "Operation Encompass notification (demo)",
+        [
+            "Notification received by phone from the police, 07:40.",
+            "Incident: domestic abuse, at the child's home, Saturday evening.",
+            "Children present: two (both attend Larkspur).",
+            "Police action: officers attended; one adult left the address.",
+            "Key adult informed: Mrs Whitfield (DSL).",
+            "",
+            "Fictional: made for the Safeguard demo.",
+        ],
+    )
+
+
+def safety_plan() -> bytes:
+    return pdf(
+        "Keeping-safe plan (demo)",
+        [
+            "Who I can talk to in school: Mrs Okafor, Mr Lowe, Mrs Rahman.",
+            "Where I can go when it feels too much: the quiet room by the library.",
+            "What helps: my worry book, drawing, a drink of water.",
+            "Check-ins: every morning with Mrs Okafor, Fridays with the school nurse.",
+            "",
+            "Fictional: made for the Safeguard demo.",
+        ],
+    )

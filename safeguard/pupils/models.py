@@ -1,4 +1,6 @@
-"""Pupils and their statuses (DOMAIN.md: pupil profile)."""
+"""Pupils and their statuses: who each child is (names, date of birth, year and class,
+when they joined and left) and what a DSL must keep in mind (a child protection plan,
+looked after, SEN support, free school meals...)."""
 
 import datetime
 import unicodedata
@@ -61,7 +63,8 @@ class YearGroup(models.TextChoices):
 
 
 class Sex(models.TextChoices):
-    # CTF 25 <Sex> values, plus "unknown" for a record still being completed.
+    # The <Sex> values of the Common Transfer File (CTF 25, the DfE's format for moving
+    # pupil records between schools), plus "unknown" for a record still being completed.
     FEMALE = "F", "Female"
     MALE = "M", "Male"
     UNKNOWN = "U", "Not known"
@@ -94,7 +97,8 @@ class Pupil(SchoolOwned):
     left_on = models.DateField("left on", null=True, blank=True)
     leaving_destination = models.CharField("destination on leaving", max_length=200, blank=True)
     is_archived = models.BooleanField("archived", default=False)
-    # Where the record came from, for a later MIS sync (STACK.md section 8).
+    # Where the record came from (typed in, the demo, later an import from the school's
+    # management information system), so a later MIS sync knows what it may update.
     source = models.CharField(max_length=20, blank=True, default="manual")
     source_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,7 +1,7 @@
 """The DSL's pupil screens: list and search, add, edit, archive, restore, statuses.
 
-URLs carry ids and non-identifying filters only; a name search is posted
-(architecture rule 5, ASVS 14.2.1).
+URLs carry ids and non-identifying filters only; a name search is posted, so no
+pupil's name reaches an address or a log (docs/architecture.md, rule 5).
 """
 
 import copy

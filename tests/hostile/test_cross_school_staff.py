@@ -283,7 +283,7 @@ def test_name_change_of_someone_in_one_school_is_still_allowed(client_as, dsl, s
     assert AuditEvent.objects.get(action=AuditAction.STAFF_UPDATED).school == school
 
 
-# Email addresses stay within the person's schools' domains (finding 9) -----------------
+# Email addresses stay within the person's schools' domains --------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Someone with database access tries to rewrite or destroy a submitted record (SECURITY.md R3).
+"""Someone with database access tries to rewrite or destroy a submitted record (docs/security.md, R3).
 
 SQLite has no users: the triggers must hold against any program that opens the
 file, whatever conflict clause it uses. PostgreSQL has roles: the application's

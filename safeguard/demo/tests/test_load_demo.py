@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
-from safeguard.demo.management.commands.load_demo import DEMO_PASSWORD, FERNHILL, LARKSPUR
+from safeguard.demo.people import DEMO_PASSWORD, FERNHILL, LARKSPUR
 from safeguard.lib.upn import upn_problem
 from safeguard.pupils.models import Pupil, PupilStatus
 

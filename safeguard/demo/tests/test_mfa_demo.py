@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguard.accounts.models import User
-from safeguard.demo.management.commands.load_demo import (
+from safeguard.demo.people import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRETS,
 )

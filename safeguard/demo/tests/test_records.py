@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, User
 from safeguard.audit.models import AuditEvent
-from safeguard.demo.management.commands.load_demo import FERNHILL, LARKSPUR
+from safeguard.demo.people import FERNHILL, LARKSPUR
 from safeguard.incidents.actions import open_tasks_for
 from safeguard.incidents.models import (
     Action,
