@@ -7,6 +7,7 @@ SECRET_KEY is given; the demo and the tests turn DEBUG on explicitly.
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from cryptography.fernet import Fernet
@@ -46,7 +47,7 @@ def env_secret(name: str, *, default: str | None = None) -> str | None:
     return os.environ.get(name) or default
 
 
-def database_from_env() -> dict:
+def database_from_env() -> dict[str, Any]:
     """SQLite in var/ unless DATABASE_URL names a PostgreSQL server."""
     url = env_str("DATABASE_URL")
     if not url:
