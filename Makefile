@@ -20,4 +20,4 @@ test: venv
 	@.venv/bin/pytest $(PYTEST_ARGS)
 
 lint: venv
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports && DEBUG=1 .venv/bin/mypy

@@ -6,16 +6,15 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.selectors import incidents_awaiting_review
 
 
 @require_GET
 @requires(Capability.USE_APP)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {}
-    if request.membership is not None:  # type: ignore[attr-defined]
-        awaiting = incidents_awaiting_review(request.membership)  # type: ignore[attr-defined]
-        context = {"awaiting_review": awaiting[:10], "awaiting_review_count": awaiting.count()}
+def dashboard(request: SchoolRequest) -> HttpResponse:
+    awaiting = incidents_awaiting_review(request.membership)
+    context = {"awaiting_review": awaiting[:10], "awaiting_review_count": awaiting.count()}
     return render(request, "dashboard.html", context)
 
 

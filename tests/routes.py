@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -205,6 +205,7 @@ def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
     """What belongs to the person asking: an alert to the shared incident (which is how
     staff come to see an incident they didn't record) and a draft of their own."""
     incident = shared["incident_id"]
+    assert isinstance(incident, Incident)
     alert = _alert(incident, recipient=user)
     return {
         "alert_id": alert,
@@ -215,10 +216,13 @@ def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
 
 def url_values(objects: dict[str, Model]) -> dict[str, Any]:
     """The URL keyword values naming the objects: ids, except an alert's opaque `key`."""
-    return {kwarg: obj.key if kwarg == "key" else obj.pk for kwarg, obj in objects.items()}
+    return {
+        kwarg: obj.key if kwarg == "key" and isinstance(obj, Alert) else obj.pk
+        for kwarg, obj in objects.items()
+    }
 
 
-def fetch(client: Client, url: str) -> HttpResponse:
+def fetch(client: Client, url: str) -> HttpResponseBase:
     """GET the page; a POST-only view answers 405, so POST it empty instead."""
     response = client.get(url)
     if response.status_code == 405:

@@ -22,7 +22,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 def prepare_demo() -> ModuleType:
     """scripts/prepare_demo, imported without running it."""
     loader = SourceFileLoader("prepare_demo", str(PROJECT / "scripts" / "prepare_demo"))
-    module = module_from_spec(spec_from_loader("prepare_demo", loader))
+    spec = spec_from_loader("prepare_demo", loader)
+    assert spec is not None
+    module = module_from_spec(spec)
     loader.exec_module(module)
     return module
 

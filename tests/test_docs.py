@@ -90,7 +90,7 @@ def missing(cited: str, chain: list[str]) -> str | None:
 
 def citations(document: Path) -> list[tuple[int, str, str | None]]:
     """(line number, what is cited, why it doesn't exist) for every citation of code."""
-    found = []
+    found: list[tuple[int, str, str | None]] = []
     last_file = None
     for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

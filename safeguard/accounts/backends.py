@@ -1,5 +1,7 @@
 from allauth.account.auth_backends import AuthenticationBackend
 
+from safeguard.accounts.models import User
+
 
 class SchoolStaffBackend(AuthenticationBackend):
     """Only people with an active role in at least one school may sign in.
@@ -8,7 +10,7 @@ class SchoolStaffBackend(AuthenticationBackend):
     so deactivating someone ends their open sessions at their next click.
     """
 
-    def user_can_authenticate(self, user) -> bool:
+    def user_can_authenticate(self, user: User) -> bool:
         if not super().user_can_authenticate(user):
             return False
         if user.is_superuser:

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from safeguard.accounts.permissions import Capability, capabilities_of
 
 
-def membership(request: HttpRequest) -> dict:
+def membership(request: HttpRequest) -> dict[str, object]:
     current = getattr(request, "membership", None)
     caps = capabilities_of(current.role) if current else frozenset()
     return {

@@ -14,6 +14,7 @@ from safeguard.accounts import selectors
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import ALREADY_ON_STAFF, SLT_RENAME, email_domain_error
+from safeguard.lib.forms import model_choice_field
 from safeguard.lib.text import single_line_problem
 
 DOMAIN_RE = re.compile(
@@ -26,7 +27,7 @@ class PlainLabelsMixin:
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
 
 
 def required(message: str) -> dict[str, str]:
@@ -86,7 +87,7 @@ class InviteStaffForm(PlainLabelsMixin, forms.Form):
     )
 
     def __init__(self, *args: object, school: School, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.school = school
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
         self.fields["last_name"].widget.attrs["autocomplete"] = "off"
@@ -173,7 +174,7 @@ class StaffGroupForm(PlainLabelsMixin, forms.Form):
     def __init__(
         self, *args: object, school: School, group: StaffGroup | None = None, **kwargs: object
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.school = school
         self.group = group
         if group is not None and group.is_slt:
@@ -191,8 +192,8 @@ class StaffGroupForm(PlainLabelsMixin, forms.Form):
         return name
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:  # type: ignore[override]
+class StaffChoiceField(forms.ModelMultipleChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
         title = f", {obj.job_title}" if obj.job_title else ""
         return f"{obj.display_name or obj.user.email} ({obj.get_role_display()}{title})"
 
@@ -210,12 +211,12 @@ class GroupMembersForm(PlainLabelsMixin, forms.Form):
     )
 
     def __init__(self, *args: object, school: School, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # Only this school's active staff can be chosen: another school's id is not valid.
-        self.fields["members"].queryset = selectors.active_staff_of(school)  # type: ignore[attr-defined]
+        model_choice_field(self, "members").queryset = selectors.active_staff_of(school)
 
 
-class SchoolSettingsForm(PlainLabelsMixin, forms.ModelForm):
+class SchoolSettingsForm(PlainLabelsMixin, forms.ModelForm[School]):
     urn = forms.CharField(
         label="URN",
         required=False,
@@ -285,7 +286,7 @@ class SetPasswordForm(PlainLabelsMixin, forms.Form):
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.user = user
 
     def clean_password1(self) -> str:

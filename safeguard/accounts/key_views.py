@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from safeguard.accounts import mfa, selectors
 from safeguard.accounts.access import get_membership_for
 from safeguard.accounts.permissions import Capability, requires
-from safeguard.accounts.school_views import SchoolRequest
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.stepup import requires_recent_second_factor
 
 

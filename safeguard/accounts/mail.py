@@ -62,7 +62,7 @@ def signature_for(user: User | None) -> str:
 def deliver(
     message: EmailMessage,
     *,
-    retry: Task,
+    retry: Task[..., Any],
     arguments: dict[str, Any],
     attempt: int,
     kind: str,
@@ -91,7 +91,7 @@ def deliver(
 def _failed(
     error: Exception,
     *,
-    retry: Task,
+    retry: Task[..., Any],
     arguments: dict[str, Any],
     attempt: int,
     kind: str,
@@ -183,7 +183,7 @@ def _confirmation_email(kind: str, address: EmailAddress, to: str) -> EmailMessa
     context = {
         "user": address.user,
         "email": to,
-        "activate_url": adapter.get_email_confirmation_url(None, confirmation),  # type: ignore[arg-type]
+        "activate_url": adapter.get_email_confirmation_url(None, confirmation),
         "signature": signature_for(address.user),
     }
     return adapter.render_mail(PREFIX + kind, to, context)
@@ -199,6 +199,8 @@ def _build(
     body: str,
 ) -> EmailMessage | None:
     if kind == RESET:
+        if user_id is None:
+            return None
         user = User.objects.filter(pk=user_id, is_active=True).first()
         return _reset_email(user, to) if user is not None else None
     if kind in CONFIRMATIONS:

@@ -41,6 +41,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from safeguard.accounts.models import Membership, User
 from safeguard.accounts.permissions import ROLES_REQUIRING_MFA
+from safeguard.accounts.requests import SafeguardRequest
 from safeguard.audit.models import AuditAction
 
 # The kinds of authenticator that count as a key. Recovery codes only stand in for one.
@@ -95,7 +96,7 @@ def second_factor_passed_at(request: HttpRequest) -> float | None:
     allauth records each step of signing in and of re-authenticating in the session; a
     second factor is recorded with method "mfa". A password alone never is.
     """
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     times = [float(r["at"]) for r in records if r.get("method") == "mfa" and "at" in r]
     return max(times) if times else None
 
@@ -123,13 +124,13 @@ class SecondFactorRequiredMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.second_factor_required = False  # type: ignore[attr-defined]
+    def __call__(self, request: SafeguardRequest) -> HttpResponse:
+        request.second_factor_required = False
         return self.get_response(request)
 
     def process_view(
         self,
-        request: HttpRequest,
+        request: SafeguardRequest,
         view_func: Callable[..., HttpResponse],
         view_args: Any,
         view_kwargs: Any,
@@ -140,7 +141,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if has_key(request.user):
             return None
-        request.second_factor_required = True  # type: ignore[attr-defined]
+        request.second_factor_required = True
         match = request.resolver_match
         view_name = match.view_name if match is not None else ""
         if view_name in EXEMPT_VIEW_NAMES or (match and (match.url_name or "").startswith("mfa_")):
@@ -184,11 +185,11 @@ def claim_totp_step(authenticator: Authenticator, code: str) -> bool:
     return bool(claimed)
 
 
-class _SingleUseCodeMixin:
+class _SingleUseCodeMixin(allauth_forms.BaseAuthenticateForm):
     authenticator: Authenticator
 
     def clean_code(self) -> str:
-        code = super().clean_code()  # type: ignore[misc]
+        code = super().clean_code()
         if self.authenticator.type == Authenticator.Type.TOTP and not claim_totp_step(
             self.authenticator, code
         ):
@@ -230,7 +231,7 @@ def keys_of(user: User) -> list[Authenticator]:
 
 def describe(authenticator: Authenticator) -> str:
     """ "Authenticator app", or a security key's own name: "Security key (Blue YubiKey)"."""
-    label = KIND_LABELS.get(authenticator.type, authenticator.type)  # type: ignore[call-overload]
+    label = KIND_LABELS.get(authenticator.type, authenticator.type)
     if authenticator.type == Authenticator.Type.WEBAUTHN:
         name = str(authenticator.data.get("name") or "").strip()
         return f"{label} ({name})" if name else label

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from safeguard.accounts.models import Membership
+from safeguard.accounts.requests import SafeguardRequest
 
 SESSION_SCHOOL_KEY = "safeguard_school_id"
 
@@ -23,10 +24,10 @@ class SchoolMembershipMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
-        request.school = None  # type: ignore[attr-defined]
-        request.memberships = []  # type: ignore[attr-defined]
+    def __call__(self, request: SafeguardRequest) -> HttpResponse:
+        request.membership = None
+        request.school = None
+        request.memberships = []
         user = request.user
         if user.is_authenticated:
             memberships = list(
@@ -43,7 +44,7 @@ class SchoolMembershipMiddleware:
             if current is None and memberships:
                 current = memberships[0]
                 request.session[SESSION_SCHOOL_KEY] = current.school_id
-            request.memberships = memberships  # type: ignore[attr-defined]
-            request.membership = current  # type: ignore[attr-defined]
-            request.school = current.school if current else None  # type: ignore[attr-defined]
+            request.memberships = memberships
+            request.membership = current
+            request.school = current.school if current else None
         return self.get_response(request)

@@ -2,6 +2,7 @@
 
 import unicodedata
 from datetime import datetime
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from safeguard.accounts.permissions import Role, capabilities_of
+from safeguard.accounts.permissions import Capability, Role, capabilities_of
 from safeguard.lib.scoping import SchoolOwned, SchoolScopedQuerySet
 
 
@@ -93,7 +94,7 @@ def reference_code_from_name(name: str, *, taken: frozenset[str] = frozenset()) 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An email address is required")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -101,7 +102,7 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
@@ -131,22 +132,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
 
-class MembershipQuerySet(SchoolScopedQuerySet):
-    def active_for_user(self, user: "User") -> "MembershipQuerySet":
+class MembershipQuerySet(SchoolScopedQuerySet["Membership"]):
+    def active_for_user(self, user: "User") -> Self:
         """A person's own active roles, across the schools they belong to."""
         return self.filter(user=user, is_active=True)._as_scoped()
+
+
+MembershipManager = models.Manager.from_queryset(MembershipQuerySet)
 
 
 class Membership(SchoolOwned):
     """One person's role in one school. A person may belong to several schools."""
 
-    unscoped = models.Manager()
-    objects = models.Manager.from_queryset(MembershipQuerySet)()
+    unscoped: ClassVar[models.Manager["Membership"]] = models.Manager()
+    objects: ClassVar[MembershipManager["Membership"]] = MembershipManager()
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -174,7 +178,7 @@ class Membership(SchoolOwned):
         return f"{self.user} ({self.get_role_display()}, {self.school_id})"
 
     @property
-    def capabilities(self):
+    def capabilities(self) -> frozenset[Capability]:
         return capabilities_of(self.role)
 
     @property

@@ -13,6 +13,8 @@ notice. Here:
   They are managed on Safeguard's own pages, which audit each change and tell the person.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -40,7 +42,9 @@ class OperatorAdminSite(admin.AdminSite):
 
         return super().has_permission(request) and second_factor_passed_at(request) is not None
 
-    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """No password-only form: Safeguard's sign-in, or the second-factor step, instead."""
         from safeguard.accounts.mfa import has_key
         from safeguard.accounts.stepup import confirm_url_for

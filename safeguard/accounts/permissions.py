@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 
 class Role(models.TextChoices):
@@ -77,17 +77,20 @@ def has_capability(request: HttpRequest, capability: Capability) -> bool:
     return membership is not None and capability in capabilities_of(membership.role)
 
 
-def requires(capability: Capability) -> Callable:
+View = Callable[..., HttpResponseBase]
+
+
+def requires(capability: Capability) -> Callable[[View], View]:
     """Decorate a view: the signed-in member's role in the current school must grant it."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_capability(request, capability):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        wrapper.__dict__["required_capability"] = capability
         return wrapper
 
     return decorator

@@ -5,8 +5,8 @@ Thin views: method check, capability, object through `access`, form, service, re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,18 +21,10 @@ from safeguard.accounts.forms import (
     StaffFilterForm,
     StaffGroupForm,
 )
-from safeguard.accounts.models import Membership, School, User
+from safeguard.accounts.models import Membership, School
 from safeguard.accounts.permissions import Capability, has_capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.stepup import requires_recent_second_factor
-
-
-class SchoolRequest(HttpRequest):
-    """A request from a signed-in member of staff (set by SchoolMembershipMiddleware)."""
-
-    user: User
-    school: School
-    membership: Membership
-
 
 INVITED = (
     "{name} has been added to {school} and emailed at {email}. Someone new to Safeguard "
@@ -41,7 +33,7 @@ INVITED = (
 )
 
 
-def _apply_service_error(form: Form, error: ValidationError) -> None:
+def _apply_service_error(form: BaseForm, error: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():

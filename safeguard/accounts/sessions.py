@@ -34,14 +34,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from safeguard.accounts.models import School, User
-from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.permissions import Capability, View, requires
+from safeguard.accounts.requests import SafeguardRequest
 from safeguard.accounts.signals import session_expired
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 
 SESSION_SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 SESSION_LAST_ACTIVITY_KEY = "safeguard_last_activity"
-DEFAULT_IDLE_MINUTES: int = School._meta.get_field("idle_timeout_minutes").default  # type: ignore[assignment]
+DEFAULT_IDLE_MINUTES: int = School._meta.get_field("idle_timeout_minutes").default
 
 IDLE_MESSAGE = "You were signed out after {minutes} minutes without activity."
 DRAFT_KEPT_MESSAGE = (
@@ -91,9 +92,9 @@ def _status(request: HttpRequest) -> dict[str, object]:
     return {"signed_in": True, "seconds_remaining": seconds, "limit": limit}
 
 
-def not_activity(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def not_activity(view: View) -> View:
     """Mark a view whose requests must not keep the session alive (status polling)."""
-    view.counts_as_activity = False  # type: ignore[attr-defined]
+    view.__dict__["counts_as_activity"] = False
     return view
 
 
@@ -125,7 +126,7 @@ class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: SafeguardRequest) -> HttpResponse:
         if request.user.is_authenticated:
             ended = self._end_if_expired(request)
             # Already on the way to sign in (the page's script): show that page, with the reason.
@@ -146,7 +147,7 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated and getattr(view_func, "counts_as_activity", True):
             request.session[SESSION_LAST_ACTIVITY_KEY] = now()
 
-    def _end_if_expired(self, request: HttpRequest) -> HttpResponse | None:
+    def _end_if_expired(self, request: SafeguardRequest) -> HttpResponse | None:
         session = request.session
         at = now()
         # Sessions from before these limits existed start their clocks now.
@@ -162,7 +163,7 @@ class SessionTimeoutMiddleware:
         # An incident posted just as the session ended is kept, not lost (no-JS submit):
         # the incidents app answers this signal (IncidentsConfig.ready).
         replies = session_expired.send(sender=SessionTimeoutMiddleware, request=request)
-        if any(kept is True for _, kept in replies):
+        if any(bool(kept) for _, kept in replies):
             message += DRAFT_KEPT_MESSAGE
         elif message != ABSOLUTE_MESSAGE.format(hours=round(absolute_limit_seconds() / 3600)):
             message += AUTOSAVE_MESSAGE

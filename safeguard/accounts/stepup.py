@@ -28,7 +28,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -59,11 +59,13 @@ def confirm_url_for(request: HttpRequest) -> str:
     return reverse("mfa_reauthenticate" if codes else "mfa_reauthenticate_webauthn")
 
 
-def requires_recent_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def requires_recent_second_factor(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Decorate a view: its user must have passed a second factor within STEP_UP_SECONDS."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if has_recent_second_factor(request):
             return view(request, *args, **kwargs)
         if not has_key(request.user):
@@ -86,5 +88,5 @@ def requires_recent_second_factor(view: Callable[..., HttpResponse]) -> Callable
         # Keeps a POST in the session; allauth replays it once the check is passed.
         return suspend_request(request, target)
 
-    wrapper.requires_recent_second_factor = True  # type: ignore[attr-defined]
+    wrapper.__dict__["requires_recent_second_factor"] = True
     return wrapper

@@ -2,8 +2,13 @@
 
 import re
 import string
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from safeguard.accounts.models import User
 
 MAX_PASSWORD_LENGTH = 512
 
@@ -11,7 +16,7 @@ MAX_PASSWORD_LENGTH = 512
 class CharacterMixValidator:
     """The school policy's rule: lower case, upper case, a digit and a symbol."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: "User | None" = None) -> None:
         missing = []
         if not re.search(r"[a-z]", password):
             missing.append("a lower-case letter")
@@ -33,7 +38,7 @@ class CharacterMixValidator:
 class MaximumLengthValidator:
     """Long passphrases are welcome; only absurd lengths are refused."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: "User | None" = None) -> None:
         if len(password) > MAX_PASSWORD_LENGTH:
             raise ValidationError(
                 f"Your password can be at most {MAX_PASSWORD_LENGTH} characters.",
@@ -50,7 +55,7 @@ class ContextWordValidator:
     SERVICE_WORDS = ("safeguard", "cpoms", "myconcern")
     GUESSABLE_WORDS = ("password", "school")
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: "User | None" = None) -> None:
         lowered = re.sub(r"[^a-z]", "", password.lower())
         found = self._built_on(lowered, self.SERVICE_WORDS)
         if found:
@@ -72,7 +77,7 @@ class ContextWordValidator:
             )
 
     @staticmethod
-    def _built_on(lowered: str, words) -> str:
+    def _built_on(lowered: str, words: Iterable[str]) -> str:
         """The word the password is mostly made of, or ""."""
         for word in words:
             if word in lowered and len(lowered) - len(word) < 8:
@@ -80,7 +85,7 @@ class ContextWordValidator:
         return ""
 
     @staticmethod
-    def _school_words(user) -> list[str]:
+    def _school_words(user: "User | None") -> list[str]:
         if user is None or not getattr(user, "pk", None):
             return []
         return [

@@ -17,6 +17,7 @@ from safeguard.accounts import services
 from safeguard.accounts.forms import SetPasswordForm
 from safeguard.accounts.models import User
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 
 # The link's token lives here between the emailed URL and the set-password page, so it
 # never sits in the address bar or a Referer header of the page with the form.
@@ -25,7 +26,7 @@ SESSION_INVITATION_KEY = "safeguard_invitation"
 
 @require_POST
 @requires(Capability.USE_APP)
-def switch_school(request: HttpRequest) -> HttpResponse:
+def switch_school(request: SchoolRequest) -> HttpResponse:
     """Work in another school the person belongs to; anything else is refused."""
     wanted = request.POST.get("school", "")
     target = next((m for m in request.memberships if str(m.school_id) == wanted), None)
@@ -90,6 +91,8 @@ def invitation_set_password(request: HttpRequest) -> HttpResponse:
         )
         return redirect("account_login")
     membership = services.invited_membership_of(user)
+    if membership is None:  # their role ended since the link was checked
+        return _invalid_link(request)
     return render(
         request,
         "accounts/invitation_accept.html",
@@ -102,10 +105,10 @@ class OwnEmailView(EmailView):
     domains (one added before that rule, or a domain a school has since dropped) can't be
     made primary. Adding one is refused by the adapter's clean_email."""
 
-    def _action_primary(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def _action_primary(self, request: SchoolRequest, *args: Any, **kwargs: Any) -> Any:
         address = self._get_email_address(request)
         if address is not None:
-            problem = services.own_email_domain_error(request.user, address.email)  # type: ignore[arg-type]
+            problem = services.own_email_domain_error(request.user, address.email)
             if problem:
                 messages.error(request, problem)
                 return HttpResponseRedirect(self.get_success_url())

@@ -106,7 +106,7 @@ def record(
         school=school,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         detail=detail,
         pupil_id=pupil_of(target, detail),

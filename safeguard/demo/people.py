@@ -131,8 +131,8 @@ GROUP_DESCRIPTIONS = {
 def load_people() -> tuple[dict[str, School], int]:
     """The trust, schools, people, authenticator apps and groups; returns the schools by
     name and how many rows this run made."""
-    trust, made = Trust.objects.get_or_create(name=TRUST_NAME)
-    created = int(made)
+    trust, trust_made = Trust.objects.get_or_create(name=TRUST_NAME)
+    created = int(trust_made)
     schools: dict[str, School] = {}
     for name, domains in (
         (LARKSPUR, "larkspur.example,northwind.example"),

@@ -1,10 +1,11 @@
 """Downloading an attached file: only through this view, only as a download."""
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_attachment_for, get_incident_for
@@ -16,7 +17,9 @@ DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def attachment_download(request: HttpRequest, incident_id: int, attachment_id: int) -> FileResponse:
+def attachment_download(
+    request: SchoolRequest, incident_id: int, attachment_id: int
+) -> FileResponse:
     incident = get_incident_for(request, incident_id)
     attachment = get_attachment_for(request, incident, attachment_id)
     try:

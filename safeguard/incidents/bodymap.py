@@ -119,7 +119,7 @@ def _build(side: str, entries: list[_Entry]) -> list[Region]:
     for entry in entries:
         label, box = entry[0], entry[1]
         left, top, right, bottom = box
-        centre = entry[2] if len(entry) == 3 else ((left + right) // 2, (top + bottom) // 2)  # type: ignore[misc]
+        centre = entry[2] if len(entry) == 3 else ((left + right) // 2, (top + bottom) // 2)
         if "{lr}" not in label:
             regions.append(_region(side, label, box, centre))
             continue

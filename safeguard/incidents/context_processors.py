@@ -1,12 +1,11 @@
 """The unread alert count in the header, on every page (school policy section 5 step 11)."""
 
-from django.http import HttpRequest
-
 from safeguard.accounts.permissions import Capability
+from safeguard.accounts.requests import SafeguardRequest
 from safeguard.incidents.selectors import unread_incident_count
 
 
-def unread_alerts(request: HttpRequest) -> dict[str, int | None]:
+def unread_alerts(request: SafeguardRequest) -> dict[str, int | None]:
     """`unread_alerts`: None for people who get no alerts (governors, the operator).
 
     It counts incidents with an alert the person hasn't read, in every school where

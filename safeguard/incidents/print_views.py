@@ -1,11 +1,12 @@
 """A printable copy of one incident: everything recorded, nothing interactive."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
@@ -20,7 +21,7 @@ from safeguard.incidents.selectors import (
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_print(request: SchoolRequest, incident_id: int) -> HttpResponse:
     """Printing is a disclosure on paper, so it is audited like a view (school policy section 5)."""
     incident = get_incident_for(request, incident_id)
     school = request.school

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SafeguardRequest, SchoolRequest
 from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents import alerting, attachments, bodymap, recording
 from safeguard.incidents.access import get_draft_for
@@ -61,8 +62,8 @@ ANCHORS = {
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.RECORD_INCIDENT)
-def incident_add(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def incident_add(request: SchoolRequest) -> HttpResponse:
+    membership: Membership = request.membership
     if request.method == "GET":
         form = IncidentForm(initial=IncidentForm.initial_for(), membership=membership)
         return _render_form(request, form)
@@ -88,7 +89,7 @@ def incident_add(request: HttpRequest) -> HttpResponse:
         try:
             stored, file_errors = attachments.store_uploads(
                 request.FILES.getlist("files"),
-                school=request.school,  # type: ignore[attr-defined]
+                school=request.school,
             )
         except attachments.StoreFailed as failure:
             return _kept_as_draft_after_store_failed(request, form, failure, mark_errors)
@@ -111,7 +112,7 @@ def incident_add(request: HttpRequest) -> HttpResponse:
 
 
 def _kept_as_draft_after_store_failed(
-    request: HttpRequest,
+    request: SchoolRequest,
     form: IncidentForm,
     failure: attachments.StoreFailed,
     mark_errors: list[str],
@@ -124,7 +125,7 @@ def _kept_as_draft_after_store_failed(
     if key is not None:
         try:
             kept = recording.save_draft(
-                membership=request.membership,  # type: ignore[attr-defined]
+                membership=request.membership,
                 submit_key=key,
                 data=_draft_data(request.POST),
             )
@@ -164,7 +165,7 @@ def _recorded_with(membership: Membership, submit_key: str) -> Incident | None:
     )
 
 
-def _recorded(request: HttpRequest, incident: Incident) -> HttpResponse:
+def _recorded(request: SchoolRequest, incident: Incident) -> HttpResponse:
     alerted = (
         Alert.objects.for_school(incident.school_id)
         .filter(incident=incident, action__isnull=True)
@@ -190,9 +191,9 @@ def _apply_service_errors(form: IncidentForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, dict[str, Any]]:
+def _apply_search_action(request: SchoolRequest, action: str) -> tuple[QueryDict, dict[str, Any]]:
     """The buttons that stand in for type-ahead without JavaScript. Nothing is saved."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     data = request.POST.copy()
     found: dict[str, Any] = {}
     if action == "search-pupil":
@@ -227,7 +228,7 @@ def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, 
 
 
 def _render_form(
-    request: HttpRequest,
+    request: SchoolRequest,
     form: IncidentForm,
     *,
     show_errors: bool = True,
@@ -235,7 +236,7 @@ def _render_form(
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     errors = form.errors if form.is_bound else {}
     shown = errors if show_errors else {}
     summary = [
@@ -293,13 +294,13 @@ def _chosen_people(form: IncidentForm) -> list[Membership]:
     return [people[pk] for pk in dict.fromkeys(ids) if pk in people]
 
 
-def _recipients(request: HttpRequest, form: IncidentForm) -> list[dict[str, Any]]:
+def _recipients(request: SchoolRequest, form: IncidentForm) -> list[dict[str, Any]]:
     """Who would be told if the form were submitted now, from the choices that are valid."""
     form.errors  # noqa: B018 - runs the cleaning that collects the valid choices
     data = form.cleaned_data
     recipients = alerting.recipients_for(
-        school=request.school,  # type: ignore[attr-defined]
-        author=request.user,  # type: ignore[arg-type]
+        school=request.school,
+        author=request.user,
         categories=data.get("categories") or [],
         groups=data.get("groups") or [],
         people=data.get("people") or [],
@@ -338,9 +339,9 @@ def _staff_matching(membership: Membership, term: str) -> list[Membership]:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def pupil_search(request: HttpRequest) -> HttpResponse:
+def pupil_search(request: SchoolRequest) -> HttpResponse:
     """Suggestions for the pupil pickers: name, class and year, archived marked."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     term = request.POST.get("term", "")
     return render(
         request,
@@ -355,9 +356,9 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def staff_search(request: HttpRequest) -> HttpResponse:
+def staff_search(request: SchoolRequest) -> HttpResponse:
     """Suggestions for "alert someone by name": the school's active staff."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     term = request.POST.get("term", "")
     return render(
         request,
@@ -371,9 +372,9 @@ def staff_search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def recipients_preview(request: HttpRequest) -> HttpResponse:
+def recipients_preview(request: SchoolRequest) -> HttpResponse:
     """The form's live "who will be told" summary."""
-    form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
+    form = IncidentForm(request.POST, membership=request.membership)
     return render(
         request,
         "incidents/recording/recipients.html",
@@ -402,7 +403,7 @@ def _draft_data(data: QueryDict) -> dict[str, list[str]]:
 DRAFTABLE_URL_NAMES = frozenset({"incidents:incident-add", "incidents:draft-save"})
 
 
-def keep_as_draft(request: HttpRequest) -> bool:
+def keep_as_draft(request: SafeguardRequest) -> bool:
     """Save the incident form in this POST as its author's draft; True if one was saved.
 
     Called when a session times out with the form in flight (no JavaScript autosave), so
@@ -439,14 +440,14 @@ def _submit_key(data: QueryDict) -> uuid.UUID | None:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def draft_save(request: HttpRequest) -> HttpResponse:
+def draft_save(request: SchoolRequest) -> HttpResponse:
     """Autosave while the author types (JavaScript, including sendBeacon on leaving)."""
     key = _submit_key(request.POST)
     if key is None:
         return JsonResponse({"error": "This form has expired: start a new incident."}, status=400)
     try:
         draft = recording.save_draft(
-            membership=request.membership,  # type: ignore[attr-defined]
+            membership=request.membership,
             submit_key=key,
             data=_draft_data(request.POST),
         )
@@ -463,26 +464,26 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     return JsonResponse(answer)
 
 
-def _moved_notice(request: HttpRequest) -> str:
-    school = request.school  # type: ignore[attr-defined]
+def _moved_notice(request: SchoolRequest) -> str:
+    school = request.school
     return (
         f"This form was started in another school, so what you typed has been saved as a "
         f"new draft in {school.name}. The draft in the other school is unchanged."
     )
 
 
-def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
+def _save_draft_and_leave(request: SchoolRequest) -> HttpResponse:
     """The "Save draft and finish later" button, which works without JavaScript."""
     key = _submit_key(request.POST)
     if key is not None:
         try:
             draft = recording.save_draft(
-                membership=request.membership,  # type: ignore[attr-defined]
+                membership=request.membership,
                 submit_key=key,
                 data=_draft_data(request.POST),
             )
         except ValidationError as error:
-            form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
+            form = IncidentForm(request.POST, membership=request.membership)
             form.add_error(None, error.messages)
             return _render_form(request, form, show_errors=True)
         if draft is None:
@@ -496,18 +497,18 @@ def _save_draft_and_leave(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def draft_resume(request: HttpRequest, draft_id: int) -> HttpResponse:
+def draft_resume(request: SchoolRequest, draft_id: int) -> HttpResponse:
     draft = get_draft_for(request, draft_id)
     data = as_form_data(draft.data)
     data.setlist("submit_key", [str(draft.submit_key)])
-    form = IncidentForm(data, membership=request.membership)  # type: ignore[attr-defined]
+    form = IncidentForm(data, membership=request.membership)
     return _render_form(request, form, show_errors=False, draft=draft)
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
+def draft_discard(request: SchoolRequest, draft_id: int) -> HttpResponse:
     draft = get_draft_for(request, draft_id)
-    recording.discard_draft(membership=request.membership, draft=draft)  # type: ignore[attr-defined]
+    recording.discard_draft(membership=request.membership, draft=draft)
     messages.success(request, "Draft discarded.")
     return redirect("dashboard")

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import escape_uri_path
@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
@@ -32,7 +33,7 @@ from safeguard.incidents.selectors import my_incidents as my_incidents_of
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: SchoolRequest) -> HttpResponse:
     """ "Incidents": every incident in the school, for the leads, with filters.
 
     Anyone else who records is sent to "My incidents", the incidents they may open.
@@ -48,7 +49,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def my_incidents(request: HttpRequest) -> HttpResponse:
+def my_incidents(request: SchoolRequest) -> HttpResponse:
     """ "My incidents": those I recorded and those I was alerted to (or only one kind)."""
     incidents = my_incidents_of(request.membership)
     show = request.GET.get("show", "")
@@ -69,19 +70,19 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_list(request: HttpRequest, incidents: QuerySet, context: dict) -> HttpResponse:
+def _render_list(request: SchoolRequest, incidents: QuerySet, context: dict) -> HttpResponse:
     incidents = incidents.prefetch_related("review__categories", "categories").order_by(
         "-recorded_at", "-id"
     )
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     for incident in page.object_list:
-        incident.shown_categories = categories_shown_to(request.membership, incident)  # type: ignore[attr-defined]
+        incident.shown_categories = categories_shown_to(request.membership, incident)
     return render(request, "incidents/incident_list.html", {"page": page, **context})
 
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     school = request.school
     is_lead = can_see_every_incident(request.membership)
@@ -120,7 +121,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @requires(Capability.RECORD_INCIDENT)
-def incident_old_link(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_old_link(request: SchoolRequest, incident_id: str) -> HttpResponse:
     """An address by number from before incidents had opaque keys (`/incidents/41/print/`).
 
     Checked exactly as the incident page is (someone who may not see the incident gets

@@ -19,6 +19,7 @@ tables added by later migrations are covered without a separate step.
 """
 
 import re
+from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -107,7 +108,7 @@ def grant_app_role(connection: BaseDatabaseWrapper, role: str) -> list[str]:
     return tables
 
 
-def grant_after_migrate(sender, using: str, verbosity: int = 1, **kwargs) -> None:
+def grant_after_migrate(sender: object, using: str, verbosity: int = 1, **kwargs: Any) -> None:
     """post_migrate receiver: re-apply the grants when DATABASE_APP_ROLE names the app's role."""
     from django.conf import settings
     from django.db import connections

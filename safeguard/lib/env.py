@@ -7,6 +7,7 @@ container secrets are given).
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,7 +48,7 @@ def env_secret_list(name: str, *, default: str | None = None) -> list[str]:
     ]
 
 
-def database_from_env(sqlite_default: Path) -> dict:
+def database_from_env(sqlite_default: Path) -> dict[str, Any]:
     """SQLite (SQLITE_PATH, or `sqlite_default`) unless DATABASE_URL names a PostgreSQL server."""
     url = env_str("DATABASE_URL")
     if not url:

@@ -25,8 +25,16 @@ Who can open the switch:
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.backends.utils import CursorWrapper
+from django.db.migrations.state import StateApps
+
+# What RunPython runs: (apps, schema_editor) -> None.
+MigrationCode = Callable[[StateApps, BaseDatabaseSchemaEditor], None]
 
 PURGE_FLAG = "safeguard_allow_purge"
 PURGE_SETTING = "safeguard.allow_purge"  # a PostgreSQL setting; the SQL below spells it out
@@ -84,7 +92,7 @@ def _sqlite(table: str) -> tuple[list[str], list[str]]:
     return forward, reverse
 
 
-def _sqlite_unique_keys(cursor, table: str) -> list[list[str]]:
+def _sqlite_unique_keys(cursor: CursorWrapper, table: str) -> list[list[str]]:
     """Each set of columns the table holds unique: its primary key, then every UNIQUE index."""
     cursor.execute(f"PRAGMA table_info('{table}')")
     keys = [[row[1] for row in cursor.fetchall() if row[5]]]
@@ -103,7 +111,7 @@ def _sqlite_unique_keys(cursor, table: str) -> list[list[str]]:
     return [key for key in keys if key]
 
 
-def _sqlite_no_replace(cursor, table: str) -> tuple[list[str], list[str]]:
+def _sqlite_no_replace(cursor: CursorWrapper, table: str) -> tuple[list[str], list[str]]:
     """Refuse an INSERT that meets an existing row on any unique key, whatever its
     conflict clause: `OR REPLACE` would delete that row without firing a DELETE
     trigger. A plain duplicate fails here too, still as an integrity error."""
@@ -136,15 +144,15 @@ def _postgres(table: str) -> tuple[list[str], list[str]]:
     return forward, reverse
 
 
-def _run(schema_editor, statements: list[str]) -> None:
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: list[str]) -> None:
     for sql in statements:
         schema_editor.execute(sql, params=None)  # the SQL holds a literal %
 
 
-def protect_tables(*tables: str) -> tuple[Callable, Callable]:
+def protect_tables(*tables: str) -> tuple[MigrationCode, MigrationCode]:
     """RunPython (forward, backward) functions that install the guards on these tables."""
 
-    def statements(schema_editor, direction: int) -> list[str]:
+    def statements(schema_editor: BaseDatabaseSchemaEditor, direction: int) -> list[str]:
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
             return [sql for table in tables for sql in _postgres(table)[direction]]
@@ -157,21 +165,21 @@ def protect_tables(*tables: str) -> tuple[Callable, Callable]:
                 for sql in _sqlite(table)[direction] + _sqlite_no_replace(cursor, table)[direction]
             ]
 
-    def forward(apps, schema_editor) -> None:
+    def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         _run(schema_editor, statements(schema_editor, 0))
 
-    def backward(apps, schema_editor) -> None:
+    def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         _run(schema_editor, statements(schema_editor, 1))
 
     return forward, backward
 
 
-def refuse_replace(*tables: str) -> tuple[Callable, Callable]:
+def refuse_replace(*tables: str) -> tuple[MigrationCode, MigrationCode]:
     """RunPython (forward, backward): on SQLite, add the replace guard to tables
     protected before `protect_tables` installed it. A rebuild of the table (SQLite
     adding a constraint) drops it with the other guards: call `protect_tables` again."""
 
-    def run(schema_editor, direction: int) -> None:
+    def run(schema_editor: BaseDatabaseSchemaEditor, direction: int) -> None:
         if schema_editor.connection.vendor != "sqlite":
             return
         with schema_editor.connection.cursor() as cursor:
@@ -183,11 +191,11 @@ def refuse_replace(*tables: str) -> tuple[Callable, Callable]:
     )
 
 
-def purge_only_by_owner() -> tuple[Callable, Callable]:
+def purge_only_by_owner() -> tuple[MigrationCode, MigrationCode]:
     """RunPython (forward, backward): on PostgreSQL, replace the trigger function so
     the purge switch counts only for the tables' owner."""
 
-    def run(schema_editor, sql: str) -> None:
+    def run(schema_editor: BaseDatabaseSchemaEditor, sql: str) -> None:
         if schema_editor.connection.vendor == "postgresql":
             _run(schema_editor, [sql])
 
@@ -199,7 +207,9 @@ def purge_only_by_owner() -> tuple[Callable, Callable]:
 _sqlite_purge_allowed: set[int] = set()
 
 
-def register_sqlite_function(sender, connection, **kwargs) -> None:
+def register_sqlite_function(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: Any
+) -> None:
     """connection_created receiver: define the purge switch on each SQLite connection."""
     if connection.vendor == "sqlite":
         raw = connection.connection
@@ -209,7 +219,7 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
 
 
 @contextmanager
-def allow_purge(using=None) -> Iterator[None]:
+def allow_purge(using: BaseDatabaseWrapper | None = None) -> Iterator[None]:
     """Let this connection DELETE protected rows (never UPDATE them) until the block ends."""
     conn = connection if using is None else using
     conn.ensure_connection()

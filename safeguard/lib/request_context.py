@@ -17,7 +17,7 @@ class RequestMeta:
 _current: ContextVar[RequestMeta | None] = ContextVar("request_meta", default=None)
 
 
-def bind(request: HttpRequest) -> Token:
+def bind(request: HttpRequest) -> Token[RequestMeta | None]:
     try:
         # The same address allauth's rate limits use (settings.ALLAUTH_TRUSTED_PROXY_COUNT).
         ip = get_client_ip(request)
@@ -29,7 +29,7 @@ def bind(request: HttpRequest) -> Token:
     return _current.set(RequestMeta(ip_address=ip, user_agent=agent))
 
 
-def reset(token: Token) -> None:
+def reset(token: Token[RequestMeta | None]) -> None:
     _current.reset(token)
 
 

@@ -10,7 +10,7 @@ which project code may only name in the few places listed in
 """
 
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.db import models
 
@@ -19,11 +19,15 @@ class UnscopedQueryError(RuntimeError):
     """Raised when a school-owned table is queried without naming the school."""
 
 
-class SchoolScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class SchoolScopedQuerySet(models.QuerySet[_M]):
     _is_scoped = False
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        # django-stubs leaves Django's private QuerySet._clone undeclared.
+        clone: Self = super()._clone()  # type: ignore[misc]
         clone._is_scoped = self._is_scoped
         return clone
 
@@ -41,7 +45,7 @@ class SchoolScopedQuerySet(models.QuerySet):
 
     def _as_scoped(self) -> Self:
         """Mark a queryset whose filter already confines it (for subclasses' named scopes)."""
-        qs = self._chain()
+        qs = self.all()
         qs._is_scoped = True
         return qs
 

@@ -38,8 +38,8 @@ class SessionStore(DatabaseSessionStore):
         signed = super().encode(session_dict)
         return ENCRYPTED + _fernet().encrypt(signed.encode()).decode()
 
-    def decode(self, session_data: str) -> dict[str, Any]:
-        if session_data.startswith(ENCRYPTED):
+    def decode(self, session_data: str | bytes) -> dict[str, Any]:
+        if isinstance(session_data, str) and session_data.startswith(ENCRYPTED):
             try:
                 session_data = _fernet().decrypt(session_data[len(ENCRYPTED) :].encode()).decode()
             except InvalidToken:

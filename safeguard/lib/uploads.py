@@ -11,10 +11,13 @@ right after a boundary are touched; the files' own bytes pass through unchanged.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser
+from django.utils.datastructures import MultiValueDict
 
 READ_SIZE = 64 * 1024
 # Django reads at most this much of a part's headers (multipartparser.parse_boundary_stream).
@@ -87,11 +90,25 @@ class ReadableHeadersHandler(FileUploadHandler):
     """Parses the form itself, through `ReadableHeaders`, with the other handlers."""
 
     def handle_raw_input(
-        self, input_data, META, content_length, boundary, encoding=None
-    ) -> tuple[Any, Any] | None:
-        others = [handler for handler in self.request.upload_handlers if handler is not self]
+        self,
+        input_data: IO[bytes],
+        META: dict[str, str],
+        content_length: int,
+        boundary: bytes | str,  # Django passes bytes; django-stubs says str
+        encoding: str | None = None,
+    ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile[Any]]] | None:
+        request = self.request
+        if request is None:
+            raise RuntimeError("ReadableHeadersHandler is only used on a request")
+        if isinstance(boundary, str):
+            boundary = boundary.encode("ascii")
+        others = [handler for handler in request.upload_handlers if handler is not self]
         parser = MultiPartParser(
-            META, ReadableHeaders(input_data, boundary), others, encoding or self.request.encoding
+            META,
+            # django-stubs asks for a whole file object; the parser only ever calls read().
+            ReadableHeaders(input_data, boundary),  # type: ignore[arg-type]
+            others,
+            encoding or request.encoding,
         )
         return parser.parse()
 

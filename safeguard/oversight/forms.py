@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School
 from safeguard.audit.models import AuditAction
+from safeguard.lib.forms import choice_field
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -63,14 +64,15 @@ class TrailFilterForm(forms.Form):
             .select_related("user")
             .order_by("user__last_name", "user__first_name", "user__email")
         )
-        self.fields["person"].choices = [("", "Everyone")] + [
+        choice_field(self, "person").choices = [("", "Everyone")] + [
             (m.user_id, f"{m.user.full_name or m.user.email}{'' if m.is_active else ' (left)'}")
             for m in memberships
         ]
-        self.fields["action"].choices = [("", "Anything"), *AuditAction.choices]
+        choice_field(self, "action").choices = [("", "Anything"), *AuditAction.choices]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("from"), cleaned.get("to")
         if start is not None and end is not None:
             if end < start:

@@ -221,7 +221,7 @@ def roles_at_the_time(*, school: School, events: list[AuditEvent]) -> dict[int, 
     labels = dict(Role.choices)
     roles: dict[int, str] = {}
     for event in events:
-        membership = memberships.get(event.actor_id)
+        membership = memberships.get(event.actor_id) if event.actor_id is not None else None
         if membership is None:
             continue
         role = _role_at(membership.role, changes.get(str(membership.pk), []), event.created_at)

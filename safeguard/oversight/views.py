@@ -5,11 +5,12 @@ for a fresh second-factor check first (accounts/stepup.py).
 """
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.stepup import requires_recent_second_factor
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.audit.services import record
@@ -21,7 +22,7 @@ from safeguard.pupils.access import get_pupil_for, school_of
 PAGE_SIZE = 50
 
 
-def _rows(request: HttpRequest, events: list[AuditEvent]) -> list[dict[str, object]]:
+def _rows(request: SchoolRequest, events: list[AuditEvent]) -> list[dict[str, object]]:
     school = school_of(request)
     subjects = selectors.subjects_of(school=school, events=events)
     roles = selectors.roles_at_the_time(school=school, events=events)
@@ -34,7 +35,7 @@ def _rows(request: HttpRequest, events: list[AuditEvent]) -> list[dict[str, obje
 @require_GET
 @requires(Capability.VIEW_AUDIT)
 @requires_recent_second_factor
-def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_access(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """Who has seen this child's record and incidents, and when."""
     pupil = get_pupil_for(request, pupil_id)
     school = school_of(request)
@@ -57,7 +58,7 @@ def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @require_GET
 @requires(Capability.VIEW_AUDIT)
 @requires_recent_second_factor
-def trail(request: HttpRequest) -> HttpResponse:
+def trail(request: SchoolRequest) -> HttpResponse:
     """The school's audit trail for a period, by person and by action."""
     school = school_of(request)
     form = TrailFilterForm(request.GET, school=school)
@@ -89,7 +90,7 @@ def trail(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires(Capability.VIEW_AUDIT)
 @requires_recent_second_factor
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: SchoolRequest) -> HttpResponseBase:
     """The same filter as the trail, every matching event, as CSV. The export is audited
     before a byte leaves, with the number of rows it holds."""
     school = school_of(request)

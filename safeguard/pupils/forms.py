@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safeguard.accounts.models import School
+from safeguard.lib.forms import choice_field
 from safeguard.lib.upn import normalise_upn
 from safeguard.pupils.models import Pupil, PupilStatus, StatusKind, YearGroup
 from safeguard.pupils.services import PUPIL_FIELDS, PupilDetails
@@ -37,7 +38,7 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class PupilForm(forms.ModelForm):
+class PupilForm(forms.ModelForm[Pupil]):
     # Longer than 13 on the way in: spaces typed between groups are removed before checking.
     upn = forms.CharField(
         label="UPN",
@@ -92,7 +93,22 @@ class PupilForm(forms.ModelForm):
         return normalise_upn(self.cleaned_data.get("upn", ""))
 
     def details(self) -> PupilDetails:
-        return PupilDetails(**{name: self.cleaned_data[name] for name in PUPIL_FIELDS})  # type: ignore[typeddict-item]
+        data = self.cleaned_data
+        return PupilDetails(
+            legal_first_name=data["legal_first_name"],
+            legal_last_name=data["legal_last_name"],
+            preferred_first_name=data["preferred_first_name"],
+            preferred_last_name=data["preferred_last_name"],
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            upn=data["upn"],
+            admission_number=data["admission_number"],
+            year_group=data["year_group"],
+            registration_group=data["registration_group"],
+            on_roll_on=data["on_roll_on"],
+            left_on=data["left_on"],
+            leaving_destination=data["leaving_destination"],
+        )
 
 
 def _any(label: str) -> list[tuple[str, str]]:
@@ -109,9 +125,9 @@ class PupilFilterForm(forms.Form):
 
     def __init__(self, *args: Any, groups: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = _any("Any year") + list(YearGroup.choices)
-        self.fields["group"].choices = _any("Any class") + [(g, g) for g in groups]
-        self.fields["status"].choices = _any("Any or none") + list(StatusKind.choices)
+        choice_field(self, "year").choices = _any("Any year") + list(YearGroup.choices)
+        choice_field(self, "group").choices = _any("Any class") + [(g, g) for g in groups]
+        choice_field(self, "status").choices = _any("Any or none") + list(StatusKind.choices)
 
     def filters(self) -> dict[str, Any]:
         """Valid filters only: a stale or tampered value is ignored, not an error page."""
@@ -155,7 +171,7 @@ class ArchiveForm(forms.Form):
     )
 
 
-class StatusForm(forms.ModelForm):
+class StatusForm(forms.ModelForm[PupilStatus]):
     class Meta:
         model = PupilStatus
         fields = ["kind", "started_on", "ended_on", "note"]

@@ -161,7 +161,7 @@ class Pupil(SchoolOwned):
             elif has_control_characters(value):
                 errors[name] = CONTROL_CHARACTER_MESSAGE
         today = timezone.localdate()
-        born = self.date_of_birth
+        born: datetime.date | None = self.date_of_birth
         if born is not None:
             if born >= today:
                 errors["date_of_birth"] = "The date of birth must be in the past."

@@ -9,11 +9,12 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.pupils import selectors, services
 from safeguard.pupils.access import get_pupil_for, get_status_for, school_of
 from safeguard.pupils.forms import (
@@ -32,7 +33,7 @@ SEARCH_LIMIT = 50
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_PUPILS)
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: SchoolRequest) -> HttpResponse:
     """GET lists a page of pupils; POST searches them by name within the same filters."""
     school = school_of(request)
     filter_form = PupilFilterForm(
@@ -71,14 +72,14 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         query.pop("page", None)
         context.update(page=page, pupils=page.object_list, query=query.urlencode())
     template = "pupils/pupil_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#results"
     return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_PUPILS)
-def pupil_add(request: HttpRequest) -> HttpResponse:
+def pupil_add(request: SchoolRequest) -> HttpResponse:
     school = school_of(request)
     form = PupilForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +95,7 @@ def pupil_add(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.MANAGE_PUPILS)
-def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_detail(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     services.record_pupil_viewed(actor=request.user, pupil=pupil)
     statuses = list(selectors.statuses_of(pupil=pupil))
@@ -112,7 +113,7 @@ def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_PUPILS)
-def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_edit(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     # The form works on a copy, so the page heading keeps the stored name while errors show.
     form = PupilForm(request.POST or None, instance=copy.copy(pupil), school=school_of(request))
@@ -129,7 +130,7 @@ def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_PUPILS)
-def pupil_archive(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_archive(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     if pupil.is_archived:
         messages.info(request, "This pupil is already archived.")
@@ -154,7 +155,7 @@ def pupil_archive(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_PUPILS)
-def pupil_restore(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_restore(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     try:
         services.restore_pupil(actor=request.user, pupil=pupil)
@@ -167,7 +168,7 @@ def pupil_restore(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_PUPILS)
-def status_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def status_add(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     form = StatusForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +184,7 @@ def status_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_PUPILS)
-def status_end(request: HttpRequest, pupil_id: int, status_id: int) -> HttpResponse:
+def status_end(request: SchoolRequest, pupil_id: int, status_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     status = get_status_for(request, pupil, status_id)
     form = EndStatusForm(request.POST or None)

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, ViewportSize
 
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
+from safeguard.accounts.models import User
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 
 
 def chromium_path() -> str:
@@ -82,14 +84,18 @@ def _no_console_errors(request: pytest.FixtureRequest) -> Iterator[list[str]]:
 @pytest.fixture
 def site(live_server) -> Callable[[str], str]:
     """site("/path") -> the absolute URL of that path on the live test server."""
-    return lambda path="/": live_server.url + path
+
+    def url(path: str = "/") -> str:
+        return live_server.url + path
+
+    return url
 
 
 @pytest.fixture
-def signed_in(context: BrowserContext, live_server) -> Callable[[object], None]:
+def signed_in(context: BrowserContext, live_server) -> Callable[[User], None]:
     """signed_in(user): give the browser a session for `user` without the sign-in form."""
 
-    def sign_in(user: object) -> None:
+    def sign_in(user: User) -> None:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]

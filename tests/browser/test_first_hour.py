@@ -19,7 +19,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from safeguard.accounts.models import Membership, User
 from safeguard.accounts.permissions import Role
@@ -38,7 +38,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning"),
 ]
 
-VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+VIEWPORTS: dict[str, ViewportSize] = {"desktop": DESKTOP, "phone": PHONE}
 DSL_ACTION = "Phoned the Safeguarding Hub, reference SH-1234."
 
 
@@ -142,7 +142,7 @@ def test_a_weak_new_password_is_first_told_it_is_too_common(viewport, page: Page
     page.get_by_label(re.compile("email", re.IGNORECASE)).fill(teacher.email)
     page.get_by_role("button", name="Email me a link").click()
     (message,) = [m for m in mail.outbox if teacher.email in m.to]
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", message.body)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", str(message.body))
     assert link, message.body
     page.goto(live_server.url + link.group(1))
     page.locator("#id_password1").fill("password1")

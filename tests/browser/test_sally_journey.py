@@ -19,7 +19,7 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from playwright.sync_api import Browser, FileChooser, Locator, Page, expect
+from playwright.sync_api import Browser, FileChooser, Locator, Page, ViewportSize, expect
 
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import slt_group_of
@@ -95,7 +95,7 @@ def new_page(browser: Browser):
     """new_page(viewport) -> a page in a browser context of its own (a different person)."""
     contexts = []
 
-    def make(viewport: dict) -> Page:
+    def make(viewport: ViewportSize) -> Page:
         context = browser.new_context(viewport=viewport)
         contexts.append(context)
         return context.new_page()
@@ -263,6 +263,7 @@ def check_page(page: Page) -> None:
     """No axe violations, and nothing wider than the screen."""
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert page.viewport_size is not None
     width = page.viewport_size["width"]
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide on a {width}px screen"
@@ -471,6 +472,7 @@ def test_sally_is_recorded_alerted_read_acknowledged_and_seen_in_the_alert_log(
 def open_section(person: Person, name: str) -> None:
     """Follow a main section's link: in the bar on a desktop, through the Menu on a phone."""
     page = person.page
+    assert page.viewport_size is not None
     if page.viewport_size["width"] < 600:
         person.activate(page.get_by_role("button", name="Menu"))
         nav = page.locator("#site-menu").get_by_role("navigation", name="Main")

@@ -80,6 +80,7 @@ def disguised(kind: str):
         data = zip_bomb_docx()
     elif kind == "zip-slip-docx":
         data = zip_slip_docx()
+    assert data is not None
     return upload(name, data)
 
 

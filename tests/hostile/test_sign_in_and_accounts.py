@@ -261,7 +261,9 @@ def clock():
         yield traveller
 
 
-def sign_in(client: Client, email: str, password: str = DEFAULT_PASSWORD, ip: str = DSL_ADDRESS):
+def sign_in(
+    client: Client | None, email: str, password: str = DEFAULT_PASSWORD, ip: str = DSL_ADDRESS
+):
     return Client().post(LOGIN, {"login": email, "password": password}, REMOTE_ADDR=ip)
 
 

@@ -14,6 +14,7 @@ they do (transactional), so the triggers are put back afterwards.
 import re
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,7 @@ def test_verify_audit_names_a_record_deleted_behind_the_apps_back(kind, records)
 
 
 # kind -> (record type, columns to change in the copy so it fits the table's unique constraints)
-INSERTS = {
+INSERTS: dict[str, tuple[str, dict[str, Callable[[], object]]]] = {
     "incident": ("incidents.incident", {"submit_key": uuid.uuid4, "text": lambda: "Invented."}),
     "action": ("incidents.action", {"submit_key": uuid.uuid4, "text": lambda: "Invented."}),
     "body-map mark": ("incidents.bodymapmark", {"number": lambda: 99}),

@@ -21,7 +21,9 @@ def _leads_to_step_up(path: str) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def second_factor_alternatives(context: dict[str, Any], alternatives: list[dict]) -> list[dict]:
+def second_factor_alternatives(
+    context: dict[str, Any], alternatives: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """allauth's other ways to confirm it's you, less the password-only ones when the page
     asking is a step-up page (accounts/stepup.py), which a password never satisfies."""
     request = context.get("request")

@@ -14,11 +14,12 @@ from django.test import Client
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import ROLES_REQUIRING_MFA, Role
 from safeguard.accounts.services import create_school
+from safeguard.lib.tests.factories import ModelFactory
 
 DEFAULT_PASSWORD = "Correct-Horse-9-Battery"
 
 
-class SchoolFactory(factory.django.DjangoModelFactory):
+class SchoolFactory(ModelFactory[School]):
     class Meta:
         model = School
 
@@ -30,7 +31,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
         return create_school(**kwargs)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -47,7 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -95,7 +96,7 @@ def passed_second_factor(client: Client, user: User, *, at: float | None = None)
     session.save()
 
 
-class StaffGroupFactory(factory.django.DjangoModelFactory):
+class StaffGroupFactory(ModelFactory[StaffGroup]):
     class Meta:
         model = StaffGroup
         skip_postgeneration_save = True

@@ -36,7 +36,7 @@ def confirmed(client, user):
 
 
 def notices_to(user) -> list[str]:
-    return [m.subject for m in mail.outbox if user.email in m.to]
+    return [str(m.subject) for m in mail.outbox if user.email in m.to]
 
 
 def test_setting_up_an_app_emails_the_holder_and_is_audited(client, school, on_commit):

@@ -32,7 +32,7 @@ def browser():
     return make
 
 
-def session_key(client: Client) -> str:
+def session_key(client: Client) -> str | None:
     return client.session.session_key
 
 

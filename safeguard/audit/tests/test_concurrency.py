@@ -3,7 +3,8 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabase
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.audit.services import record, verify_chain
@@ -12,7 +13,8 @@ WRITERS = 20
 
 
 def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+    database = connections[DEFAULT_DB_ALIAS]
+    return isinstance(database, SQLiteDatabase) and database.is_in_memory_db()
 
 
 @pytest.mark.django_db(transaction=True)

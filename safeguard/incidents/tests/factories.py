@@ -2,9 +2,10 @@ import factory
 
 from safeguard.accounts.tests.factories import SchoolFactory
 from safeguard.incidents.models import Category
+from safeguard.lib.tests.factories import ModelFactory
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(ModelFactory[Category]):
     class Meta:
         model = Category
 

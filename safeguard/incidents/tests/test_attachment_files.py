@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import ExifTags, Image
@@ -57,12 +57,12 @@ def zip_bytes(entries: dict[str, bytes], *, encrypted: bool = False) -> bytes:
             info = zipfile.ZipInfo(name)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    data = bytearray(buffer.getvalue())
+    raw = bytearray(buffer.getvalue())
     if encrypted:  # zipfile can't encrypt: set the "encrypted" flag in both headers
-        data[6] |= 0x1
-        central = data.rindex(b"PK\x01\x02")
-        data[central + 8] |= 0x1
-    return bytes(data)
+        raw[6] |= 0x1
+        central = raw.rindex(b"PK\x01\x02")
+        raw[central + 8] |= 0x1
+    return bytes(raw)
 
 
 def docx(*, main: bytes = DOCX_MAIN, extra: dict[str, bytes] | None = None) -> bytes:
@@ -356,6 +356,7 @@ def test_every_bad_file_gets_its_own_message(school):
 
 
 def _all_files() -> list[str]:
+    assert isinstance(default_storage, FileSystemStorage)
     root = Path(default_storage.location)
     return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
 

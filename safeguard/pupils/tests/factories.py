@@ -3,11 +3,12 @@ import datetime
 import factory
 
 from safeguard.accounts.tests.factories import SchoolFactory
+from safeguard.lib.tests.factories import ModelFactory
 from safeguard.lib.upn import make_upn
 from safeguard.pupils.models import Pupil, PupilStatus, StatusKind, YearGroup
 
 
-class PupilFactory(factory.django.DjangoModelFactory):
+class PupilFactory(ModelFactory[Pupil]):
     class Meta:
         model = Pupil
 
@@ -20,7 +21,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
     upn = factory.Sequence(lambda n: make_upn(f"{820200126000 + n:012d}"))
 
 
-class PupilStatusFactory(factory.django.DjangoModelFactory):
+class PupilStatusFactory(ModelFactory[PupilStatus]):
     class Meta:
         model = PupilStatus
 

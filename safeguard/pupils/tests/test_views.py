@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.pupils.forms import PupilForm
 from safeguard.pupils.models import Pupil, PupilStatus, StatusKind
+from safeguard.pupils.services import PUPIL_FIELDS
 from safeguard.pupils.tests.factories import PupilFactory, PupilStatusFactory
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +212,12 @@ def test_a_pupil_added_by_the_dsl_belongs_to_their_school_whatever_is_posted(
     dsl_client.post(ADD, form_data(school=other_school.pk))
     assert Pupil.objects.for_school(school).count() == 1
     assert Pupil.objects.for_school(other_school).count() == 0
+
+
+def test_the_pupil_form_hands_every_pupil_field_to_the_services(school):
+    form = PupilForm(form_data(), school=school)
+    assert form.is_valid(), form.errors
+    assert set(form.details()) == set(PUPIL_FIELDS)
 
 
 IN_A_WEEK = (TODAY + datetime.timedelta(days=7)).isoformat()

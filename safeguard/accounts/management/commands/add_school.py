@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from safeguard.accounts.models import User
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "inviter in the audit trail. The DSL's invitation email is sent by the background worker."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help="the school's name")
         parser.add_argument("--urn", default="", help="the school's URN (6 or 7 digits)")
         parser.add_argument(
@@ -26,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--dsl-first-name", required=True)
         parser.add_argument("--dsl-last-name", required=True)
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         operator = User.objects.filter(
             email=options["operator"].strip().lower(), is_superuser=True
         ).first()

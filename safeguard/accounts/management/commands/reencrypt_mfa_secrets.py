@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from safeguard.accounts.mfa_secrets import reencrypt_all
@@ -10,6 +12,6 @@ class Command(BaseCommand):
         "new key first; once it has run, the old keys can be removed. Safe to re-run."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         count = reencrypt_all()
         self.stdout.write(f"Re-encrypted the secrets of {count} authenticator(s).")

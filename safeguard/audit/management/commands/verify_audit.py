@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeguard.audit.sealing import check_records
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             help="A head hash anchored earlier; fail unless the chain still holds it. Repeatable.",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         expected = frozenset(h.strip().lower() for h in options["expect_head"])
         result = check_chain(expect=expected)
         if result.broken is not None:

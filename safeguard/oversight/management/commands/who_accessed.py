@@ -2,6 +2,7 @@ import csv
 import datetime
 from collections import Counter
 from itertools import groupby
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", required=True, help="End (not included).")
         parser.add_argument("--format", choices=["text", "csv"], default="text")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         school = School.objects.filter(pk=options["school"]).first()
         if school is None:
             raise CommandError(f"No school with id {options['school']}.")
