@@ -15,7 +15,7 @@ saying why; once they sign in again they return to the page they were on.
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.signals import authentication_step_completed
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
@@ -163,7 +163,8 @@ class SessionTimeoutMiddleware:
         # An incident posted just as the session ended is kept, not lost (no-JS submit):
         # the incidents app answers this signal (IncidentsConfig.ready).
         replies = session_expired.send(sender=SessionTimeoutMiddleware, request=request)
-        if any(bool(kept) for _, kept in replies):
+        # django-stubs types a receiver's reply as a string; ours answer True, False or None.
+        if any(kept is True for _, kept in cast("list[tuple[object, object]]", replies)):
             message += DRAFT_KEPT_MESSAGE
         elif message != ABSOLUTE_MESSAGE.format(hours=round(absolute_limit_seconds() / 3600)):
             message += AUTOSAVE_MESSAGE
