@@ -6,7 +6,7 @@ passkey (WebAuthn, the hard key); recovery codes alone are not a key, they only 
 for one. django-allauth's MFA app does the enrolment and the sign-in step; this module adds:
 
 - `SecondFactorRequiredMiddleware`: someone whose current role needs a key and who has
-  none reaches nothing but the enrolment pages (SECURITY.md A6, ASVS 6.3.2).
+  none reaches nothing but the enrolment pages (docs/security.md A6, ASVS 6.3.2).
 - `AuthenticateForm` / `ReauthenticateForm`: allauth's code forms, plus a record of the
   last TOTP time step used, so a code can never be used twice (A7, ASVS 6.5.1), even if
   allauth's own used-code marker has left the cache.
@@ -115,7 +115,7 @@ def enrolment_response(request: HttpRequest) -> HttpResponse:
 
 class SecondFactorRequiredMiddleware:
     """Until someone whose current role needs a key has one, every other page sends them to
-    enrol (SECURITY.md A6). Checked on every request, so a revoked key bites at once.
+    enrol (docs/security.md A6). Checked on every request, so a revoked key bites at once.
 
     Comes after SchoolMembershipMiddleware, which sets request.membership, and last of
     all, so its redirects still carry the no-store headers and the session timers run.
@@ -252,7 +252,7 @@ SHARED_KEYS = (
 def revoke_keys(*, membership: Membership, revoked_by: User) -> int:
     """Remove every key and recovery code of a member of staff and end their sessions.
 
-    For a lost or misplaced key (school policy section 3; SECURITY.md A13). If their role
+    For a lost or misplaced key (school policy section 3; docs/security.md A13). If their role
     needs a key they must enrol a new one when they next sign in, by password and email
     as at first. They are told by email. Returns how many authenticators were removed.
 

@@ -1,4 +1,4 @@
-"""Second-factor secrets encrypted at rest (SECURITY.md A9 and Secrets; ASVS 6.5.2, 11.5).
+"""Second-factor secrets encrypted at rest (docs/security.md A9 and Secrets; ASVS 6.5.2, 11.5).
 
 allauth stores each authenticator app's TOTP secret and the seed of each person's recovery
 codes in `mfa_authenticator.data`, through its MFA adapter's `encrypt()` and `decrypt()`,

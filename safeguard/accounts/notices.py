@@ -1,4 +1,4 @@
-"""Tell people when their password, second factor or email address changes (SECURITY.md A12,
+"""Tell people when their password, second factor or email address changes (docs/security.md A12,
 ASVS 6.3.6), and put every key change in the audit trail.
 
 allauth sends a signal for each change made on its pages; a DSL revoking someone's keys

@@ -1,4 +1,4 @@
-"""How long a signed-in session lasts, and ending sessions early (SECURITY.md S1-S3, ASVS 7.3).
+"""How long a signed-in session lasts, and ending sessions early (docs/security.md S1-S3, ASVS 7.3).
 
 Two limits, both checked on the server on every request:
 

@@ -1,5 +1,5 @@
 """The signals accounts sends to the apps above it, and the receivers that put every sign-in,
-failed sign-in, sign-out and password change into the audit trail (SECURITY.md L2, ASVS 16.3.1).
+failed sign-in, sign-out and password change into the audit trail (docs/security.md L2, ASVS 16.3.1).
 
 Accounts imports no app above it. Where something that happens here must set off work in an
 app above (a new school needs its categories; a session ending mid-form should keep what was

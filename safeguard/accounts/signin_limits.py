@@ -1,4 +1,4 @@
-"""How many wrong passwords an account takes before each try waits (SECURITY.md A5, D row).
+"""How many wrong passwords an account takes before each try waits (docs/security.md A5, D row).
 
 Three limits, each for a different attacker (docs/security.md, "Brute force and lockout"):
 

@@ -3,7 +3,7 @@
 Tasks receive ids only and build the link when they run, so no token is ever stored in the
 task queue. A send the mail server refuses is tried again later (accounts.mail.deliver). Each task re-checks the state first: an invitation whose person has since been
 deactivated, or has already set a password, is not sent. Emails name the school and the
-sender only, never a pupil (SECURITY.md: nothing sensitive in emails).
+sender only, never a pupil.
 """
 
 import logging

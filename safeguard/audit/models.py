@@ -1,4 +1,4 @@
-"""The audit trail: append-only and hash-chained (SECURITY.md R3, R4).
+"""The audit trail: append-only and hash-chained (docs/security.md R3, R4).
 
 Nothing but `safeguard.audit.services.record` writes it. The database itself
 refuses UPDATE and DELETE on this table (triggers in migration 0002).

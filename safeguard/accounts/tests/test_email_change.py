@@ -1,5 +1,5 @@
 """Adding an email address, where a password reset could then be sent, needs the password
-confirmed in the last ten minutes (SECURITY.md S4; ASVS 7.5.1)."""
+confirmed in the last ten minutes (docs/security.md S4; ASVS 7.5.1)."""
 
 from datetime import timedelta
 

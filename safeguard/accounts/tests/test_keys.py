@@ -1,4 +1,4 @@
-"""Lost keys: a DSL or deputy revokes a member of staff's second factor (SECURITY.md A13)."""
+"""Lost keys: a DSL or deputy revokes a member of staff's second factor (docs/security.md A13)."""
 
 import pytest
 from allauth.mfa.models import Authenticator

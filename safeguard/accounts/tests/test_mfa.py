@@ -1,4 +1,4 @@
-"""Who must have a second factor, and what they reach until they have one (SECURITY.md A6)."""
+"""Who must have a second factor, and what they reach until they have one (docs/security.md A6)."""
 
 import pyotp
 import pytest

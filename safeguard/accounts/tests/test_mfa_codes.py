@@ -1,5 +1,5 @@
 """Authenticator-app codes: single use, throttled, and never skipped by a password reset
-(SECURITY.md A7, A10)."""
+(docs/security.md A7, A10)."""
 
 import re
 import time

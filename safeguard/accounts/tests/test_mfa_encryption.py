@@ -1,5 +1,5 @@
 """Second-factor secrets are encrypted at rest with a key from the environment, and the key
-can be rotated (SECURITY.md A9, Secrets; docs/deploying.md, MFA_ENCRYPTION_KEYS)."""
+can be rotated (docs/security.md A9, Secrets; docs/deploying.md, MFA_ENCRYPTION_KEYS)."""
 
 import os
 import subprocess

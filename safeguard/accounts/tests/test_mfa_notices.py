@@ -1,4 +1,4 @@
-"""Changes to how someone signs in are emailed to them and audited (SECURITY.md A12)."""
+"""Changes to how someone signs in are emailed to them and audited (docs/security.md A12)."""
 
 import datetime
 

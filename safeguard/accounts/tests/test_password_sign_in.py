@@ -1,5 +1,5 @@
 """Passwords are checked exactly as typed: long passphrases work at sign-in, and nothing is
-cut short or case-folded on the way (SECURITY.md A1; ASVS 6.2.1, 6.2.8, 6.2.9)."""
+cut short or case-folded on the way (docs/security.md A1; ASVS 6.2.1, 6.2.8, 6.2.9)."""
 
 import pytest
 from django.test import Client

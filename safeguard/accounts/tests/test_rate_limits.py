@@ -1,6 +1,6 @@
 """Brute force and enumeration: sign-in, second-factor and reset attempts are throttled per
 account and per address, briefly, and never say whether an address has an account
-(SECURITY.md A5, A11; ASVS 6.1.1, 6.3.1, 6.3.8). The limits are in settings.ACCOUNT_RATE_LIMITS
+(docs/security.md A5, A11; ASVS 6.1.1, 6.3.1, 6.3.8). The limits are in settings.ACCOUNT_RATE_LIMITS
 and explained in docs/security.md."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Recovery codes stand in for a lost key once each (SECURITY.md A9; ASVS 6.5.1)."""
+"""Recovery codes stand in for a lost key once each (docs/security.md A9; ASVS 6.5.1)."""
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes

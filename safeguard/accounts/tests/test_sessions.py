@@ -1,4 +1,4 @@
-"""Idle timeout, absolute lifetime, keep-alive and sign-out (SECURITY.md S1-S3, ASVS 7.3)."""
+"""Idle timeout, absolute lifetime, keep-alive and sign-out (docs/security.md S1-S3, ASVS 7.3)."""
 
 import datetime
 import time

@@ -1,5 +1,5 @@
 """ "Your sessions": see where you are signed in and end the others; deactivation ends them all
-(SECURITY.md S3, ASVS 7.4.2, 7.5.2)."""
+(docs/security.md S3, ASVS 7.4.2, 7.5.2)."""
 
 import pytest
 from django.contrib.sessions.models import Session

@@ -1,4 +1,4 @@
-"""The database itself refuses UPDATE and DELETE on the audit trail (SECURITY.md R3)."""
+"""The database itself refuses UPDATE and DELETE on the audit trail (docs/security.md R3)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Close two ways round the append-only guards (SECURITY.md R3).
+"""Close two ways round the append-only guards (docs/security.md R3).
 
 On SQLite, refuse `INSERT OR REPLACE` over an existing event (it deletes the old
 row without firing the DELETE trigger). On PostgreSQL, let the purge switch count

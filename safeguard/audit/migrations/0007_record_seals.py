@@ -1,5 +1,5 @@
 """Seals: each immutable record's digest, committed to by the audit event that wrote it
-(issue 7; SECURITY.md R3, R4). Seals and their layouts are as immutable as the trail."""
+(docs/security.md R3, R4: records kept as written, and any change found). Seals and their layouts are as immutable as the trail."""
 
 import django.db.models.deletion
 from django.db import migrations, models

@@ -1,4 +1,4 @@
-"""Many requests auditing at once must still make one unbroken chain (SECURITY.md §5.5)."""
+"""Many requests auditing at once must still make one unbroken chain, never a fork."""
 
 import threading
 

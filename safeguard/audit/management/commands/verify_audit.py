@@ -9,7 +9,7 @@ from safeguard.audit.services import check_chain
 class Command(BaseCommand):
     help = (
         "Check the whole audit trail's hash chain. Exits non-zero and names the first "
-        "event whose hash or link to its predecessor does not match (SECURITY.md R4). "
+        "event whose hash or link to its predecessor does not match (docs/security.md R4). "
         "--print-head prints the newest intact event's hash to copy off the server "
         "(ASVS 16.4.3); --expect-head checks that a hash copied earlier is still in the chain, "
         "which catches a trail rewritten from some point on, hashes and all. "
