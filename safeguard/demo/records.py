@@ -28,8 +28,17 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, School, StaffGroup
 from safeguard.demo import files
 from safeguard.incidents import actions, alerting, attachments, bodymap, corrections, recording
-from safeguard.incidents.models import Action, Alert, Category, Incident, IncidentCorrection
-from safeguard.incidents.records import CorrectionKind, LinkRole, RecordKind, ReviewStatus
+from safeguard.incidents.models import (
+    Action,
+    Alert,
+    Category,
+    CorrectionKind,
+    Incident,
+    IncidentCorrection,
+    LinkRole,
+    RecordKind,
+    ReviewStatus,
+)
 from safeguard.lib import clock
 from safeguard.pupils.models import Pupil, Sex
 

@@ -18,9 +18,8 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.selectors import groups_of
 from safeguard.incidents.actions import assignable_staff, open_tasks_for
-from safeguard.incidents.models import Action, Incident
+from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
 from safeguard.incidents.recording_forms import parse_id
-from safeguard.incidents.records import MAX_TEXT_LENGTH
 from safeguard.incidents.selectors import has_restricted_category, is_lead
 from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem

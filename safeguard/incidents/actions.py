@@ -28,9 +28,8 @@ from safeguard.accounts.permissions import ROLE_CAPABILITIES, Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents import alerting
-from safeguard.incidents.models import Action, Attachment, Incident
+from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Attachment, Incident
 from safeguard.incidents.recording import CLOCK_SKEW, StoredFile
-from safeguard.incidents.records import MAX_TEXT_LENGTH
 from safeguard.incidents.selectors import (
     has_restricted_category,
     incidents_visible_to,

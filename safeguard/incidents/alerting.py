@@ -42,8 +42,7 @@ from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, capabilities_of
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents.models import Action, Alert, Category, Incident
-from safeguard.incidents.records import AlertReason
+from safeguard.incidents.models import Action, Alert, AlertReason, Category, Incident
 from safeguard.incidents.selectors import alerts_for, categories_seen_by_non_leads, is_lead
 from safeguard.lib import clock
 

@@ -23,8 +23,8 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from safeguard.incidents.models import BodySide, MarkType
 from safeguard.incidents.recording import Mark
-from safeguard.incidents.records import BodySide, MarkType
 from safeguard.lib.text import single_line_problem
 
 MAX_MARKS = 20

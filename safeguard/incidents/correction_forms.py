@@ -6,8 +6,7 @@ from django import forms
 
 from safeguard.accounts.models import Membership
 from safeguard.incidents.corrections import MAX_REASON_LENGTH
-from safeguard.incidents.models import Category
-from safeguard.incidents.records import ReviewStatus
+from safeguard.incidents.models import Category, ReviewStatus
 from safeguard.incidents.selectors import categories_offered_to
 from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem

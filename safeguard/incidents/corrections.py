@@ -24,8 +24,15 @@ from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents import alerting
-from safeguard.incidents.models import Category, Incident, IncidentCorrection, IncidentReview
-from safeguard.incidents.records import AlertReason, CorrectionKind, ReviewStatus
+from safeguard.incidents.models import (
+    AlertReason,
+    Category,
+    CorrectionKind,
+    Incident,
+    IncidentCorrection,
+    IncidentReview,
+    ReviewStatus,
+)
 from safeguard.lib import clock
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from safeguard.accounts.models import Membership
-from safeguard.incidents.models import Category, Incident
-from safeguard.incidents.records import ReviewStatus
+from safeguard.incidents.models import Category, Incident, ReviewStatus
 from safeguard.pupils.models import YearGroup
 
 WITHDRAWN = "withdrawn"

@@ -29,6 +29,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents import alerting
 from safeguard.incidents.models import (
+    MAX_TEXT_LENGTH,
     BodyMapMark,
     Category,
     Draft,
@@ -38,8 +39,9 @@ from safeguard.incidents.models import (
     IncidentReference,
     IncidentReview,
     LinkedPupil,
+    LinkRole,
+    RecordKind,
 )
-from safeguard.incidents.records import MAX_TEXT_LENGTH, LinkRole, RecordKind
 from safeguard.lib import clock
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil

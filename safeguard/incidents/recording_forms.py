@@ -22,9 +22,8 @@ from safeguard.accounts.models import Membership, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, Role
 from safeguard.accounts.selectors import groups_of
 from safeguard.incidents import alerting
-from safeguard.incidents.models import Category
+from safeguard.incidents.models import MAX_TEXT_LENGTH, Category, LinkRole, RecordKind
 from safeguard.incidents.recording import CLOCK_SKEW, Link, restricted_recipient_problem
-from safeguard.incidents.records import MAX_TEXT_LENGTH, LinkRole, RecordKind
 from safeguard.incidents.selectors import is_lead
 from safeguard.lib.dates import display_date, display_time
 from safeguard.lib.text import single_line_problem, text_problem

@@ -23,7 +23,7 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents import alerting, attachments, bodymap, recording
 from safeguard.incidents.access import get_draft_for
-from safeguard.incidents.models import Alert, Draft, Incident
+from safeguard.incidents.models import Alert, AlertReason, Draft, Incident, LinkRole
 from safeguard.incidents.recording_forms import (
     IncidentForm,
     alertable_staff,
@@ -31,7 +31,6 @@ from safeguard.incidents.recording_forms import (
     is_lead,
     parse_id,
 )
-from safeguard.incidents.records import AlertReason, LinkRole
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.selectors import search_pupils
 

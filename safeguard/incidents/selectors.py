@@ -23,8 +23,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
-from safeguard.incidents.models import Action, Alert, Attachment, Category, Incident
-from safeguard.incidents.records import ReviewStatus
+from safeguard.incidents.models import Action, Alert, Attachment, Category, Incident, ReviewStatus
 
 
 def is_lead(membership: Membership) -> bool:

@@ -25,8 +25,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents.models import Alert
-from safeguard.incidents.records import EmailState
+from safeguard.incidents.models import Alert, EmailState
 from safeguard.lib.text import reveal_direction_controls
 
 logger = logging.getLogger(__name__)

@@ -19,11 +19,11 @@ from safeguard.incidents.models import (
     Alert,
     Attachment,
     BodyMapMark,
+    CorrectionKind,
     Incident,
     IncidentCorrection,
     LinkedPupil,
 )
-from safeguard.incidents.records import CorrectionKind
 from safeguard.incidents.selectors import (
     actions_visible_to,
     categories_shown_to,

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from safeguard.incidents import bodymap
-from safeguard.incidents.records import BodySide, MarkType
+from safeguard.incidents.models import BodySide, MarkType
 
 register = template.Library()
 

@@ -2,8 +2,7 @@
 
 from django import template
 
-from safeguard.incidents.models import IncidentCorrection
-from safeguard.incidents.records import CorrectionKind, ReviewStatus
+from safeguard.incidents.models import CorrectionKind, IncidentCorrection, ReviewStatus
 from safeguard.pupils.models import Pupil
 
 register = template.Library()

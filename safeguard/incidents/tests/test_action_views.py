@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.incidents.actions import add_action
-from safeguard.incidents.models import Action, Alert, Attachment, Category
-from safeguard.incidents.records import EmailState
+from safeguard.incidents.models import Action, Alert, Attachment, Category, EmailState
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

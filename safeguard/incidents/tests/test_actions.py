@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.actions import add_action, open_tasks_for
-from safeguard.incidents.models import Action, Alert, Category
-from safeguard.incidents.records import AlertReason
+from safeguard.incidents.models import Action, Alert, AlertReason, Category
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

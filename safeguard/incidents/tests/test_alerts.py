@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.models import Alert, Category, Incident
-from safeguard.incidents.records import EmailState
+from safeguard.incidents.models import Alert, Category, EmailState, Incident
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

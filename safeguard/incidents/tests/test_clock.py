@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents import actions, alerting, corrections, recording
-from safeguard.incidents.models import Alert, Category, IncidentCorrection
-from safeguard.incidents.records import ReviewStatus
+from safeguard.incidents.models import Alert, Category, IncidentCorrection, ReviewStatus
 from safeguard.lib import clock
 from safeguard.pupils.tests.factories import PupilFactory
 

@@ -8,13 +8,14 @@ from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents import corrections
 from safeguard.incidents.models import (
     Alert,
+    AlertReason,
     Category,
+    CorrectionKind,
     Incident,
     IncidentCategory,
     IncidentCorrection,
     IncidentReview,
 )
-from safeguard.incidents.records import AlertReason, CorrectionKind
 from safeguard.incidents.tasks import alert_email
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory

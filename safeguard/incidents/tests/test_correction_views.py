@@ -7,12 +7,13 @@ from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import (
     Alert,
+    AlertReason,
     Category,
+    CorrectionKind,
     Incident,
     IncidentCorrection,
     IncidentReview,
 )
-from safeguard.incidents.records import AlertReason, CorrectionKind
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 

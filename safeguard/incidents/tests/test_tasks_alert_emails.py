@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents import tasks
-from safeguard.incidents.models import Alert, Incident
-from safeguard.incidents.records import EmailState
+from safeguard.incidents.models import Alert, EmailState, Incident
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.tests.mailers import closed_port_mailer
 from safeguard.pupils.tests.factories import PupilFactory

@@ -1,4 +1,4 @@
-"""The core domain: categories now; incidents, actions and files build on them."""
+"""The school's incident categories, and the list a new school starts with."""
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -69,37 +69,3 @@ class Category(SchoolOwned):
 
     def __str__(self) -> str:
         return self.name
-
-
-# Incidents, actions and what is recorded with them live in records.py (size).
-from safeguard.incidents.records import (  # noqa: E402
-    Action,
-    Alert,
-    Attachment,
-    BodyMapMark,
-    Draft,
-    Incident,
-    IncidentCategory,
-    IncidentCorrection,
-    IncidentCounter,
-    IncidentReference,
-    IncidentReview,
-    LinkedPupil,
-)
-
-__all__ = [
-    "DEFAULT_CATEGORIES",
-    "Action",
-    "Alert",
-    "Attachment",
-    "BodyMapMark",
-    "Category",
-    "Draft",
-    "Incident",
-    "IncidentCategory",
-    "IncidentCorrection",
-    "IncidentCounter",
-    "IncidentReference",
-    "IncidentReview",
-    "LinkedPupil",
-]
