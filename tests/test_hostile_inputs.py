@@ -165,7 +165,7 @@ def action_data(**changes) -> dict:
 
 def recorded(author_membership, pupil=None, **extra) -> Incident:
     """An incident recorded through the service, an hour ago (so actions can follow it)."""
-    from safeguard.incidents import recording
+    from safeguard.incidents.services import recording
 
     school = author_membership.school
     incident, _ = recording.record_incident(
@@ -407,13 +407,13 @@ def test_the_alert_list_of_someone_in_two_schools_shows_only_schools_they_still_
     )
     client = client_as(both)
     client.post(reverse("accounts:switch-school"), {"school": school.pk})
-    response = client.get(reverse("alerts:alert-list"))
+    response = client.get(reverse("incidents:alert-list"))
     assert response.context["request"].school == school
     assert response.context["page"].paginator.count == 1
     assert "Fernhill Secret Category" in html(response)
     there.is_active = False
     there.save()
-    response = client.get(reverse("alerts:alert-list"))
+    response = client.get(reverse("incidents:alert-list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
     assert "Fernhill Secret Category" not in html(response)
@@ -561,7 +561,7 @@ def test_a_non_dsl_cannot_change_their_own_role(role, persona, client_as, school
             id="pupil",
         ),
         pytest.param(
-            "categories:category-add",
+            "incidents:category-add",
             {"name": "Bullying online", "is_retired": "on", "position": "0"},
             id="category",
         ),
@@ -582,7 +582,7 @@ def test_a_crafted_school_field_still_creates_in_the_dsls_own_school(
         assert count_in(label, elsewhere["school"]) == number
     if url_name == "pupils:pupil-add":
         assert not Pupil.objects.for_school(school).get(legal_last_name="Stone").is_archived
-    elif url_name == "categories:category-add":
+    elif url_name == "incidents:category-add":
         assert not category(school, "Bullying online").is_retired
     else:
         assert not StaffGroup.objects.for_school(school).get(name="Sports team").is_slt
@@ -1035,7 +1035,7 @@ class World:
             (self.staff, detail),
             (self.lead, printed),
             (self.lead, reverse("incidents:incident-list")),
-            (self.lead, reverse("alerts:alert-list")),
+            (self.lead, reverse("incidents:alert-list")),
             (self.lead, reverse("dashboard")),
         ]
 
@@ -1166,14 +1166,14 @@ def xss_group(w: World, p: str):
 
 
 def xss_category(w: World, p: str):
-    _post_ok(w.lead, reverse("categories:category-add"), {"name": p, "description": p})
+    _post_ok(w.lead, reverse("incidents:category-add"), {"name": p, "description": p})
     made = Category.objects.for_school(w.school).get(description=p)
     assert made.name == p
     incident = w.record(categories=[str(made.pk)])
     return [
         *w.incident_pages(incident),
-        (w.lead, reverse("categories:category-list")),
-        (w.lead, reverse("categories:category-edit", args=[made.pk])),
+        (w.lead, reverse("incidents:category-list")),
+        (w.lead, reverse("incidents:category-edit", args=[made.pk])),
         (w.staff, ADD),
     ]
 
@@ -1431,7 +1431,7 @@ def test_a_file_name_cannot_break_out_of_the_download_header(
     """(Browsers escape quotes in the upload itself; the stored name here is as a careless
     client might send it.)"""
 
-    from safeguard.incidents.attachments import store_uploads
+    from safeguard.incidents.services.attachments import store_uploads
 
     client = client_as(teacher)
     incident = recorded(membership(teacher, school), pupil=pupil)
@@ -1760,7 +1760,7 @@ def test_a_line_break_in_an_invited_persons_name_is_refused(field, client_as, ds
             "school:group-create", {"name": INJECTED, "description": ""}, "name", id="group"
         ),
         pytest.param(
-            "categories:category-add", {"name": INJECTED, "description": ""}, "name", id="category"
+            "incidents:category-add", {"name": INJECTED, "description": ""}, "name", id="category"
         ),
         pytest.param(
             "school:school-settings",
@@ -1998,7 +1998,7 @@ def test_a_submit_that_loses_the_race_returns_the_winners_incident(
 ):
     """Two requests with one key at the same moment: both pass the "already recorded?"
     check; the database's unique key lets one insert win and the other returns it."""
-    from safeguard.incidents import recording
+    from safeguard.incidents.services import recording
 
     data = incident_data(school, pupil)
     client = client_as(teacher)
@@ -2012,7 +2012,7 @@ def test_a_submit_that_loses_the_race_returns_the_winners_incident(
 
     monkeypatch.setattr(recording, "_already_recorded", first_look_misses)
     monkeypatch.setattr(
-        "safeguard.incidents.recording_views._recorded_with", lambda membership_, key: None
+        "safeguard.incidents.views.recording._recorded_with", lambda membership_, key: None
     )
     before = snapshot()
     response = client.post(ADD, data)
@@ -2292,8 +2292,8 @@ POST_ONLY = [
     "incidents:recipients-preview",
     "incidents:draft-save",
     "incidents:draft-discard",
-    "alerts:alert-read",
-    "alerts:alert-acknowledge",
+    "incidents:alert-read",
+    "incidents:alert-acknowledge",
     "accounts:switch-school",
     "accounts:session-keep-alive",
     "school:staff-change-role",
@@ -2301,10 +2301,10 @@ POST_ONLY = [
     "school:staff-deactivate",
     "school:staff-reactivate",
     "pupils:pupil-restore",
-    "categories:category-retire",
-    "categories:category-reinstate",
-    "categories:category-move-up",
-    "categories:category-move-down",
+    "incidents:category-retire",
+    "incidents:category-reinstate",
+    "incidents:category-move-up",
+    "incidents:category-move-down",
 ]
 
 
@@ -2389,7 +2389,7 @@ def test_the_session_clock_asked_as_json_says_nothing_about_records(client_as, t
 @pytest.mark.parametrize("page", ["0", "-1", "999999999999999999999", "1e3", "%00", "last"])
 @pytest.mark.parametrize(
     "url_name",
-    ["incidents:incident-list", "alerts:alert-list", "incidents:task-list", "pupils:pupil-list"],
+    ["incidents:incident-list", "incidents:alert-list", "incidents:task-list", "pupils:pupil-list"],
 )
 def test_an_odd_page_number_on_a_list_is_never_an_error(url_name, page, client_as, dsl):
     response = client_as(dsl).get(reverse(url_name), {"page": page})

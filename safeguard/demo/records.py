@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, StaffGroup
 from safeguard.demo import files
-from safeguard.incidents import actions, alerting, attachments, bodymap, corrections, recording
 from safeguard.incidents.models import (
     Action,
     Alert,
@@ -38,6 +37,14 @@ from safeguard.incidents.models import (
     LinkRole,
     RecordKind,
     ReviewStatus,
+)
+from safeguard.incidents.services import (
+    actions,
+    alerting,
+    attachments,
+    bodymap,
+    corrections,
+    recording,
 )
 from safeguard.lib import clock
 from safeguard.pupils.models import Pupil, Sex
@@ -1045,7 +1052,7 @@ def _key(*parts: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(parts))
 
 
-def _stored(school: School, wanted: tuple[File, ...]) -> list[recording.StoredFile]:
+def _stored(school: School, wanted: tuple[File, ...]) -> list[attachments.StoredFile]:
     uploads = [SimpleUploadedFile(f.name, f.make()) for f in wanted]
     stored, problems = attachments.store_uploads(uploads, school=school)
     if problems:

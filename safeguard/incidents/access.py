@@ -4,6 +4,8 @@
 whether an incident exists by guessing ids.
 """
 
+import uuid
+
 from django.http import Http404, HttpRequest
 
 from safeguard.incidents.models import Action, Alert, Attachment, Category, Draft, Incident
@@ -53,13 +55,24 @@ def get_alert_for(request: HttpRequest, alert_id: int) -> Alert:
         raise Http404 from None
 
 
-def get_own_alert_anywhere_for(request: HttpRequest, **lookup: object) -> Alert:
-    """The person's own alert in any school where they may still see it (the alert list and
-    emailed links span every school of theirs), or 404."""
-    alert = alerts_in_every_school(request.memberships).filter(**lookup).first()  # type: ignore[attr-defined]
+def _own_alert_anywhere(request: HttpRequest, **lookup: object) -> Alert:
+    memberships = getattr(request, "memberships", [])
+    alert = alerts_in_every_school(memberships).filter(**lookup).first()
     if alert is None:
         raise Http404
     return alert
+
+
+def get_own_alert_anywhere_for(request: HttpRequest, alert_id: int) -> Alert:
+    """The person's own alert in any school where they may still see it (the alert list
+    spans every school of theirs), or 404."""
+    return _own_alert_anywhere(request, pk=alert_id)
+
+
+def get_alert_by_key_for(request: HttpRequest, key: uuid.UUID) -> Alert:
+    """The alert an emailed link names by its key: the person's own, in any school where they
+    may still see it, or 404. Someone else's key looks exactly like a made-up one."""
+    return _own_alert_anywhere(request, key=key)
 
 
 def get_category_for(request: HttpRequest, category_id: int) -> Category:

@@ -15,7 +15,6 @@ class IncidentsConfig(AppConfig):
         register_converter(IncidentKeyConverter, "incident")
 
         from safeguard.audit import sealing
-        from safeguard.incidents import attachments
         from safeguard.incidents.models import (
             Action,
             Attachment,
@@ -26,6 +25,7 @@ class IncidentsConfig(AppConfig):
             IncidentReference,
             LinkedPupil,
         )
+        from safeguard.incidents.services import attachments
 
         # Every table the migrations make immutable is sealed into the audit trail
         # when written, so verify_audit notices a change behind the app's back.

@@ -1,4 +1,4 @@
-"""Who may see which incidents: each visibility rule lives here and nowhere else.
+"""Every read of incidents that carries a rule: each rule lives here and nowhere else.
 
 DOMAIN.md: DSLs and deputies (the leads) see every incident in their school,
 and all of it. Everyone else sees the incidents they recorded or were alerted
@@ -13,7 +13,8 @@ non-lead may see:
 - the actions shared with the staff alerted (every non-lead's action, and a
   lead's only when they ticked "Share"), and only the files of those.
 
-Governors see no incidents at all.
+Governors see no incidents at all. Who may be alerted or assigned is decided in
+`accounts/permissions.py`; the staff lists here only apply it to a school.
 """
 
 from collections.abc import Iterable
@@ -21,9 +22,22 @@ from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from safeguard.accounts.models import Membership
-from safeguard.accounts.permissions import Capability
-from safeguard.incidents.models import Action, Alert, Attachment, Category, Incident, ReviewStatus
+from safeguard.accounts.models import Membership, School
+from safeguard.accounts.permissions import ROLE_CAPABILITIES, SAFEGUARDING_LEADS, Capability
+from safeguard.incidents.models import (
+    Action,
+    Alert,
+    Attachment,
+    BodyMapMark,
+    Category,
+    Draft,
+    Incident,
+    IncidentCategory,
+    IncidentCorrection,
+    LinkedPupil,
+    ReviewStatus,
+)
+from safeguard.pupils.models import Pupil
 
 
 def is_lead(membership: Membership) -> bool:
@@ -33,6 +47,13 @@ def is_lead(membership: Membership) -> bool:
 
 def can_see_every_incident(membership: Membership) -> bool:
     return is_lead(membership)
+
+
+# Categories ------------------------------------------------------------------------------
+
+
+def _in_order(categories: Iterable[Category]) -> list[Category]:
+    return sorted(categories, key=lambda category: (category.position, category.name))
 
 
 def has_restricted_category(incident: Incident) -> bool:
@@ -45,20 +66,40 @@ def has_restricted_category(incident: Incident) -> bool:
 
 def categories_seen_by_non_leads(incident: Incident) -> list[Category]:
     """The categories as the author recorded them, without any restricted one."""
-    return sorted(
-        (category for category in incident.categories.all() if not category.is_restricted),
-        key=lambda category: (category.position, category.name),
-    )
+    return _in_order(c for c in incident.categories.all() if not c.is_restricted)
 
 
 def categories_shown_to(membership: Membership, incident: Incident) -> list[Category]:
     """Leads: the categories as they stand now. Others: as recorded, never a restricted one."""
     if is_lead(membership):
-        return sorted(
-            incident.review.categories.all(),
-            key=lambda category: (category.position, category.name),
-        )
+        return _in_order(incident.review.categories.all())
     return categories_seen_by_non_leads(incident)
+
+
+def categories_as_recorded(incident: Incident) -> list[Category]:
+    """Every category the author chose, restricted ones included (shown to leads only)."""
+    rows = IncidentCategory.objects.for_school(incident.school_id).filter(incident=incident)
+    return _in_order(row.category for row in rows.select_related("category"))
+
+
+def categories_offered_to(membership: Membership) -> QuerySet[Category]:
+    """Categories a member may choose: restricted ones for DSLs only (policy step 4)."""
+    categories = Category.objects.for_school(membership.school).filter(is_retired=False)
+    if Capability.ALLOCATE_RESTRICTED_CATEGORIES not in membership.capabilities:
+        categories = categories.filter(is_restricted=False)
+    return categories.order_by("position", "name")
+
+
+def categories_of(school: School) -> QuerySet[Category]:
+    """The school's whole list, retired ones included, in its order (for the DSL to manage)."""
+    return Category.objects.for_school(school).order_by("position", "name")
+
+
+def has_restricted_categories(school: School) -> bool:
+    return categories_of(school).filter(is_restricted=True).exists()
+
+
+# Incidents ------------------------------------------------------------------------------
 
 
 def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
@@ -92,6 +133,60 @@ def my_incidents(membership: Membership) -> QuerySet[Incident]:
     )
 
 
+def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
+    """New incidents no DSL has reviewed yet, oldest first (DOMAIN.md: the DSL's dashboard)."""
+    if not can_see_every_incident(membership):
+        return Incident.objects.for_school(membership.school).none()
+    return (
+        incidents_visible_to(membership)
+        .filter(review__status=ReviewStatus.NEW, review__is_withdrawn=False)
+        .order_by("recorded_at", "id")
+    )
+
+
+def linked_pupils_of(incident: Incident) -> QuerySet[LinkedPupil]:
+    return (
+        LinkedPupil.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("pupil")
+    )
+
+
+def marks_of(incident: Incident) -> QuerySet[BodyMapMark]:
+    return BodyMapMark.objects.for_school(incident.school_id).filter(incident=incident)
+
+
+def corrections_shown_to(membership: Membership, incident: Incident) -> list[IncidentCorrection]:
+    """The corrections and mistake reports on the incident: for the leads only."""
+    if not is_lead(membership):
+        return []
+    return list(
+        IncidentCorrection.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("made_by")
+    )
+
+
+def pupils_named_in(corrections: Iterable[IncidentCorrection]) -> dict[int, Pupil]:
+    """The pupils a correction moved an incident from or to, by id, to name them."""
+    ids = {
+        pupil_id
+        for correction in corrections
+        for pupil_id in (
+            (correction.before or {}).get("pupil"),
+            (correction.after or {}).get("pupil"),
+        )
+        if isinstance(pupil_id, int)
+    }
+    school_ids = {correction.school_id for correction in corrections}
+    if not ids or len(school_ids) != 1:
+        return {}
+    return Pupil.objects.for_school(school_ids.pop()).in_bulk(ids)
+
+
+# Actions and files ----------------------------------------------------------------------
+
+
 def actions_on(incident: Incident) -> QuerySet[Action]:
     return (
         Action.objects.for_school(incident.school_id)
@@ -111,6 +206,26 @@ def actions_visible_to(membership: Membership, incident: Incident) -> QuerySet[A
     return actions_on(incident).filter(shared_with_non_leads(membership))
 
 
+def open_tasks_for(membership: Membership) -> QuerySet[Action]:
+    """Actions assigned to the member with no follow-up yet, the longest overdue first."""
+    followed_up = Action.objects.for_school(membership.school).filter(follows_up=OuterRef("pk"))
+    return (
+        Action.objects.for_school(membership.school)
+        .filter(assigned_to=membership.user)
+        .filter(incident__in=incidents_visible_to(membership).values("pk"))
+        .filter(shared_with_non_leads(membership))
+        .exclude(Exists(followed_up))
+        .select_related(
+            "author",
+            "incident",
+            "incident__reference",
+            "incident__review",
+            "incident__review__pupil",
+        )
+        .order_by("due_on", "recorded_at", "id")
+    )
+
+
 def attachments_visible_to(membership: Membership, incident: Incident) -> QuerySet[Attachment]:
     """The incident's files and those of the actions the member may read."""
     files = (
@@ -123,12 +238,37 @@ def attachments_visible_to(membership: Membership, incident: Incident) -> QueryS
     return files.filter(Q(action__isnull=True) | Q(action__is_shared_with_alerted=True))
 
 
-def categories_offered_to(membership: Membership) -> QuerySet[Category]:
-    """Categories a member may choose: restricted ones for DSLs only (policy step 4)."""
-    categories = Category.objects.for_school(membership.school).filter(is_retired=False)
-    if Capability.ALLOCATE_RESTRICTED_CATEGORIES not in membership.capabilities:
-        categories = categories.filter(is_restricted=False)
-    return categories.order_by("position", "name")
+# Staff to alert, to assign, and the leads ----------------------------------------------------
+
+
+def _staff_by_name(school_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_school(school_id)
+        .filter(is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def alertable_staff(membership: Membership) -> QuerySet[Membership]:
+    """Colleagues the author may alert by name: the school's active staff, except governors."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.RECORD_INCIDENT in caps]
+    return _staff_by_name(membership.school_id).filter(role__in=roles).exclude(user=membership.user)
+
+
+def assignable_staff(school_id: int, *, leads_only: bool = False) -> QuerySet[Membership]:
+    """Colleagues an action can be assigned to (or alerted about it), by name."""
+    needed = Capability.VIEW_ALL_INCIDENTS if leads_only else Capability.RECORD_INCIDENT
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if needed in caps]
+    return _staff_by_name(school_id).filter(role__in=roles, user__is_active=True)
+
+
+def leads_of(school_id: int) -> QuerySet[Membership]:
+    """The school's active DSLs and deputies."""
+    return _staff_by_name(school_id).filter(role__in=SAFEGUARDING_LEADS)
+
+
+# Alerts ---------------------------------------------------------------------------------
 
 
 def alerts_for(membership: Membership) -> QuerySet[Alert]:
@@ -188,6 +328,11 @@ def alerts_by_incident(memberships: Iterable[Membership]) -> QuerySet[Any]:
     )
 
 
+def alerts_by_id(memberships: Iterable[Membership], ids: Iterable[int]) -> dict[int, Alert]:
+    """The person's own alerts with these ids, in any of their schools, by id."""
+    return alerts_in_every_school(memberships).in_bulk(list(ids))
+
+
 def unread_incident_count(memberships: Iterable[Membership]) -> int:
     """How many incidents, in every school of the person, carry an alert they haven't read."""
     return (
@@ -205,12 +350,33 @@ def unread_alert_count(membership: Membership) -> int:
     return unread_incident_count([membership])
 
 
-def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
-    """New incidents no DSL has reviewed yet, oldest first (DOMAIN.md: the DSL's dashboard)."""
-    if not can_see_every_incident(membership):
-        return Incident.objects.for_school(membership.school).none()
+def my_alerts_on(membership: Membership, incident: Incident) -> QuerySet[Alert]:
+    """The member's own alerts on this incident (and on its actions), oldest first."""
+    return alerts_for(membership).filter(incident=incident).order_by("created_at", "id")
+
+
+def newest_alert_on(membership: Membership, incident: Incident) -> Alert | None:
+    return my_alerts_on(membership, incident).last()
+
+
+def alert_log_for(incident: Incident) -> QuerySet[Alert]:
+    """Everyone alerted to this incident or an action on it: for the DSL's alert log."""
     return (
-        incidents_visible_to(membership)
-        .filter(review__status=ReviewStatus.NEW, review__is_withdrawn=False)
-        .order_by("recorded_at", "id")
+        Alert.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("recipient", "created_by", "action")
+        .order_by("created_at", "id")
     )
+
+
+def alert_log_shown_to(membership: Membership, incident: Incident) -> list[Alert] | None:
+    """The alert log, for the leads only: None for anyone else (they see no log at all)."""
+    return list(alert_log_for(incident)) if is_lead(membership) else None
+
+
+# Drafts ---------------------------------------------------------------------------------
+
+
+def drafts_of(membership: Membership) -> QuerySet[Draft]:
+    """The member's own drafts in the current school, newest first; nobody else's."""
+    return Draft.objects.for_school(membership.school).filter(author=membership.user)

@@ -25,8 +25,8 @@ from playwright.sync_api import Page, expect
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
-from safeguard.incidents import actions, corrections
 from safeguard.incidents.models import Incident
+from safeguard.incidents.services import actions, corrections
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import DESKTOP, PHONE
@@ -121,7 +121,7 @@ def test_one_acknowledgement_covers_four_alerts_on_one_incident(
     expect(bar).to_contain_text("1 new")
     expect(page.get_by_role("button", name="I have read and understood")).to_have_count(1)
     check_page(page)
-    page.goto(site(reverse("alerts:alert-list")))
+    page.goto(site(reverse("incidents:alert-list")))
     expect(page.locator("table.alert-list tbody tr")).to_contain_text("1 new")
     check_page(page)
 

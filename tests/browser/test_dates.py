@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
-from safeguard.incidents.actions import add_action
+from safeguard.incidents.services.actions import add_action
 from safeguard.incidents.tests.factories import record_test_incident
 from tests.browser.conftest import DESKTOP, PHONE
 

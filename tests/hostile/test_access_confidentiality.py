@@ -16,10 +16,10 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import change_role
-from safeguard.incidents import corrections
-from safeguard.incidents.actions import add_action
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Alert, Attachment, Category
+from safeguard.incidents.services import corrections
+from safeguard.incidents.services.actions import add_action
+from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile.state import changes, comparable, snapshot
@@ -199,7 +199,7 @@ def test_a_demoted_deputy_gets_the_same_404_as_for_a_missing_record(
             (incident.pk + 999, file.pk),
         ),
         "add-action": ("incidents:action-add", (incident.pk,), (incident.pk + 999,)),
-        "alert-open": ("alerts:alert-open", (alert.key,), (uuid.uuid4(),)),
+        "alert-open": ("incidents:alert-open", (alert.key,), (uuid.uuid4(),)),
     }
     name, real, fake = addresses[where]
     refused, missing = _missing(client, name, *real), _missing(client, name, *fake)
@@ -211,7 +211,7 @@ def test_a_demoted_deputy_gets_the_same_404_as_for_a_missing_record(
 def test_a_demoted_deputy_cannot_mark_a_lead_alert(verb, demoted, deputy, client_as):
     _, alert, _ = demoted
     before = snapshot()
-    response = client_as(deputy).post(reverse(f"alerts:{verb}", args=[alert.pk]))
+    response = client_as(deputy).post(reverse(f"incidents:{verb}", args=[alert.pk]))
     assert response.status_code == 404
     assert changes(before, snapshot()) == {}
 

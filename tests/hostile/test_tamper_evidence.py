@@ -25,8 +25,8 @@ from django.db import connection
 from django.utils import timezone
 
 from safeguard.audit.models import Seal
-from safeguard.incidents import actions, attachments, corrections, recording
 from safeguard.incidents.models import Category
+from safeguard.incidents.services import actions, attachments, bodymap, corrections, recording
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.immutable import protect_tables
 from safeguard.lib.tests.app_role import database_owner
@@ -96,7 +96,7 @@ def records(school, teacher, dsl, membership_of):
     incident = record_test_incident(
         membership_of(teacher),
         links=[recording.Link(PupilFactory(school=school))],
-        marks=[recording.Mark(side="front", x=500, y=300, mark_type="bruise", note="left arm")],
+        marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise", note="left arm")],
         files=stored,
     )
     note, _ = attachments.store_uploads(

@@ -20,8 +20,8 @@ from PIL import Image
 
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Category, Draft, Incident
+from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.clamd import Scanner
 from safeguard.pupils.tests.factories import PupilFactory

@@ -13,7 +13,6 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, School, User
 from safeguard.audit.models import AuditEvent
 from safeguard.demo.management.commands.load_demo import FERNHILL, LARKSPUR
-from safeguard.incidents.actions import open_tasks_for
 from safeguard.incidents.models import (
     Action,
     Alert,
@@ -29,6 +28,7 @@ from safeguard.incidents.selectors import (
     categories_shown_to,
     incidents_awaiting_review,
     incidents_visible_to,
+    open_tasks_for,
 )
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django import template
 from django.db.models import QuerySet
 
 from safeguard.accounts.permissions import Capability
-from safeguard.incidents.actions import open_tasks_for
 from safeguard.incidents.models import Action
+from safeguard.incidents.selectors import open_tasks_for
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ from django.template.context import Context
 from django.utils import timezone
 
 from safeguard.accounts.permissions import Capability
+from safeguard.incidents.forms.recording import parse_id
 from safeguard.incidents.models import Draft
-from safeguard.incidents.recording_forms import parse_id
 from safeguard.pupils.models import Pupil
 
 register = template.Library()

@@ -25,8 +25,8 @@ def record_test_incident(
 
     from django.utils import timezone
 
-    from safeguard.incidents import recording
     from safeguard.incidents.models import Category
+    from safeguard.incidents.services import recording
     from safeguard.pupils.tests.factories import PupilFactory
 
     school = membership.school

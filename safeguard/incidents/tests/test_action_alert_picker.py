@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
-from safeguard.incidents import corrections
 from safeguard.incidents.models import Action, Alert, Category
+from safeguard.incidents.services import corrections
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.incidents.actions import add_action
 from safeguard.incidents.models import Action, Alert, Attachment, Category, EmailState
+from safeguard.incidents.services.actions import add_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

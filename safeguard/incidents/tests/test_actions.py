@@ -9,8 +9,9 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.actions import add_action, open_tasks_for
 from safeguard.incidents.models import Action, Alert, AlertReason, Category
+from safeguard.incidents.selectors import open_tasks_for
+from safeguard.incidents.services.actions import add_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import actions, alerting
 from safeguard.incidents.models import Alert, Incident
+from safeguard.incidents.services import actions, alerting
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -154,12 +154,12 @@ def test_the_incident_page_offers_one_read_and_one_acknowledge(client_as, dsl, i
     assert content.count("I have read and understood") == 1
     assert content.count(">Mark as read<") == 1
     newest_alert = newest(dsl, incident)
-    assert reverse("alerts:alert-acknowledge", args=[newest_alert.pk]) in content
+    assert reverse("incidents:alert-acknowledge", args=[newest_alert.pk]) in content
 
 
 def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, incident):
     client = client_as(dsl)
-    response = client.post(reverse("alerts:alert-acknowledge", args=[newest(dsl, incident).pk]))
+    response = client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]))
     assert response.status_code == 302
     assert all(alert.acknowledged_at for alert in alerts_of(dsl, incident))
     page = client.get(reverse("incidents:incident-detail", args=[incident.pk]))
@@ -169,19 +169,19 @@ def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, incident)
 
 def test_a_later_action_raises_a_new_unread_item(client_as, dsl, teacher, membership_of, incident):
     client = client_as(dsl)
-    client.post(reverse("alerts:alert-acknowledge", args=[newest(dsl, incident).pk]))
+    client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]))
     add_action(membership_of(teacher), incident, tell_leads=True)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 1
     page = client.get(reverse("incidents:incident-detail", args=[incident.pk])).content.decode()
     assert page.count("I have read and understood") == 1
-    assert reverse("alerts:alert-acknowledge", args=[newest(dsl, incident).pk]) in page
+    assert reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]) in page
 
 
 def test_the_alert_list_shows_one_row_per_incident(
     client_as, dsl, teacher, membership_of, incident
 ):
     other = record_test_incident(membership_of(teacher))
-    response = client_as(dsl).get(reverse("alerts:alert-list"))
+    response = client_as(dsl).get(reverse("incidents:alert-list"))
     rows = list(response.context["page"])
     assert [row.incident_id for row in rows] == [other.pk, incident.pk]
     assert "3 new" in response.content.decode()
@@ -189,7 +189,7 @@ def test_the_alert_list_shows_one_row_per_incident(
 
 def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(client_as, dsl, incident):
     first = alerts_of(dsl, incident)[0]
-    response = client_as(dsl).get(reverse("alerts:alert-open", args=[first.key]))
+    response = client_as(dsl).get(reverse("incidents:alert-open", args=[first.key]))
     assert response.status_code == 302
     assert all(alert.read_at for alert in alerts_of(dsl, incident))
     assert not any(alert.acknowledged_at for alert in alerts_of(dsl, incident))
@@ -201,7 +201,7 @@ def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(client_as
 
 def test_the_alert_log_summarises_each_entry(client_as, dsl, slt, teacher, membership_of):
     recorded = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    client_as(slt).post(reverse("alerts:alert-acknowledge", args=[newest(slt, recorded).pk]))
+    client_as(slt).post(reverse("incidents:alert-acknowledge", args=[newest(slt, recorded).pk]))
     add_action(membership_of(teacher), recorded, people=[membership_of(slt)])
     content = (
         client_as(dsl)
@@ -269,7 +269,7 @@ def test_the_header_leaves_out_lead_alerts_where_the_person_is_no_longer_a_lead(
     client = client_as(trust_lead)
     work_in(client, school)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 0
-    assert list(client.get(reverse("alerts:alert-list")).context["page"]) == []
+    assert list(client.get(reverse("incidents:alert-list")).context["page"]) == []
 
 
 def test_the_header_leaves_out_a_school_where_the_membership_is_inactive(
@@ -282,7 +282,7 @@ def test_the_header_leaves_out_a_school_where_the_membership_is_inactive(
     Membership.objects.for_school(other_school).filter(user=trust_lead).update(is_active=False)
     client = client_as(trust_lead)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 0
-    assert list(client.get(reverse("alerts:alert-list")).context["page"]) == []
+    assert list(client.get(reverse("incidents:alert-list")).context["page"]) == []
 
 
 def test_the_alert_list_shows_every_school_and_names_it(
@@ -295,7 +295,7 @@ def test_the_alert_list_shows_every_school_and_names_it(
     )
     client = client_as(trust_lead)
     work_in(client, school)
-    response = client.get(reverse("alerts:alert-list"))
+    response = client.get(reverse("incidents:alert-list"))
     assert [row.incident_id for row in response.context["page"]] == [there.pk, here.pk]
     content = response.content.decode()
     assert ">School</th>" in content
@@ -303,7 +303,7 @@ def test_the_alert_list_shows_every_school_and_names_it(
 
 
 def test_the_alert_list_has_no_school_column_for_someone_in_one_school(client_as, dsl, incident):
-    response = client_as(dsl).get(reverse("alerts:alert-list"))
+    response = client_as(dsl).get(reverse("incidents:alert-list"))
     assert b">School</th>" not in response.content
 
 
@@ -316,9 +316,9 @@ def test_opening_an_alert_from_another_school_switches_school_and_audits_it(
     )
     client = client_as(trust_lead)
     work_in(client, school)
-    listing = client.get(reverse("alerts:alert-list")).content.decode()
+    listing = client.get(reverse("incidents:alert-list")).content.decode()
     [alert] = alerts_of(trust_lead, there)
-    url = reverse("alerts:alert-incident", args=[alert.pk])
+    url = reverse("incidents:alert-incident", args=[alert.pk])
     assert url in listing
     response = client.get(url, follow=True)
     assert response.status_code == 200

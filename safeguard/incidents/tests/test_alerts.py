@@ -24,11 +24,11 @@ def alert_of(user, incident: Incident) -> Alert:
 
 
 def read_url(alert: Alert) -> str:
-    return reverse("alerts:alert-read", args=[alert.pk])
+    return reverse("incidents:alert-read", args=[alert.pk])
 
 
 def ack_url(alert: Alert) -> str:
-    return reverse("alerts:alert-acknowledge", args=[alert.pk])
+    return reverse("incidents:alert-acknowledge", args=[alert.pk])
 
 
 # The list
@@ -36,12 +36,12 @@ def ack_url(alert: Alert) -> str:
 
 def test_the_list_shows_my_alerts_newest_first(client_as, slt, teacher, membership_of, incident):
     second = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    response = client_as(slt).get(reverse("alerts:alert-list"))
+    response = client_as(slt).get(reverse("incidents:alert-list"))
     assert [a.incident_id for a in response.context["page"]] == [second.pk, incident.pk]
 
 
 def test_the_list_shows_who_alerted_me_the_category_and_unread(client_as, slt, teacher, incident):
-    response = client_as(slt).get(reverse("alerts:alert-list"))
+    response = client_as(slt).get(reverse("incidents:alert-list"))
     content = response.content.decode()
     assert teacher.full_name in content
     assert "Safeguarding concern" in content
@@ -50,7 +50,7 @@ def test_the_list_shows_who_alerted_me_the_category_and_unread(client_as, slt, t
 
 
 def test_the_list_leaves_out_other_peoples_alerts(client_as, midday, incident):
-    response = client_as(midday).get(reverse("alerts:alert-list"))
+    response = client_as(midday).get(reverse("incidents:alert-list"))
     assert list(response.context["page"]) == []
 
 
@@ -69,7 +69,7 @@ def test_the_list_shows_my_alerts_in_every_school_i_work_in(
     )
     client = client_as(slt)
     client.post(reverse("accounts:switch-school"), {"school": incident.school_id})
-    response = client.get(reverse("alerts:alert-list"))
+    response = client.get(reverse("incidents:alert-list"))
     assert [row.alert for row in response.context["page"]] == [
         alert_of(slt, elsewhere),
         alert_of(slt, incident),
@@ -77,7 +77,7 @@ def test_the_list_shows_my_alerts_in_every_school_i_work_in(
 
 
 def test_a_governor_cannot_open_the_alert_list(client_as, governor):
-    assert client_as(governor).get(reverse("alerts:alert-list")).status_code == 403
+    assert client_as(governor).get(reverse("incidents:alert-list")).status_code == 403
 
 
 def test_the_header_shows_my_unread_count(client_as, slt, teacher, membership_of, incident):
@@ -107,25 +107,27 @@ def test_governors_see_no_alerts_link(client_as, governor):
 
 def test_the_emailed_link_takes_the_recipient_to_the_incident(client_as, slt, incident):
     alert = alert_of(slt, incident)
-    response = client_as(slt).get(reverse("alerts:alert-open", args=[alert.key]))
+    response = client_as(slt).get(reverse("incidents:alert-open", args=[alert.key]))
     assert response.status_code == 302
     assert response["Location"] == reverse("incidents:incident-detail", args=[incident.pk])
 
 
 def test_the_emailed_link_asks_a_signed_out_visitor_to_sign_in(client, slt, incident):
-    url = reverse("alerts:alert-open", args=[alert_of(slt, incident).key])
+    url = reverse("incidents:alert-open", args=[alert_of(slt, incident).key])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_someone_elses_emailed_link_is_not_found(client_as, slt, dsl, incident):
-    response = client_as(dsl).get(reverse("alerts:alert-open", args=[alert_of(slt, incident).key]))
+    response = client_as(dsl).get(
+        reverse("incidents:alert-open", args=[alert_of(slt, incident).key])
+    )
     assert response.status_code == 404
 
 
 def test_an_unknown_emailed_link_is_not_found(client_as, slt, incident):
-    response = client_as(slt).get(reverse("alerts:alert-open", args=[uuid.uuid4()]))
+    response = client_as(slt).get(reverse("incidents:alert-open", args=[uuid.uuid4()]))
     assert response.status_code == 404
 
 
@@ -143,7 +145,7 @@ def test_the_emailed_link_switches_to_the_alerts_school(
     client = client_as(teacher)
     client.post(reverse("accounts:switch-school"), {"school": school.pk})
     alert = alert_of(teacher, elsewhere)
-    response = client.get(reverse("alerts:alert-open", args=[alert.key]), follow=True)
+    response = client.get(reverse("incidents:alert-open", args=[alert.key]), follow=True)
     assert response.status_code == 200
     assert response.context["incident"] == elsewhere
     assert response.context["current_school"] == other_school

@@ -15,13 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import ExifTags, Image
 
-from safeguard.incidents.attachments import (
-    display_name,
+from safeguard.incidents.models import Attachment
+from safeguard.incidents.services.attachments import (
     school_folder,
     store_uploads,
     sweep_orphan_files,
 )
-from safeguard.incidents.models import Attachment
+from safeguard.incidents.services.filekinds import display_name
 from safeguard.incidents.tests.factories import record_test_incident
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Attachment
+from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import record_test_incident
 
 NOTE = "Notes from the meeting with Zoë\u2019s mum.".encode()

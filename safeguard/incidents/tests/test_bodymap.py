@@ -3,8 +3,8 @@
 import pytest
 from django.http import QueryDict
 
-from safeguard.incidents import bodymap
-from safeguard.incidents.recording import Mark
+from safeguard.incidents.services import bodymap
+from safeguard.incidents.services.bodymap import Mark
 
 
 def posted(**fields: str) -> QueryDict:

@@ -8,9 +8,9 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from safeguard.incidents import bodymap
 from safeguard.incidents.models import BodyMapMark
-from safeguard.incidents.recording import Mark
+from safeguard.incidents.services import bodymap
+from safeguard.incidents.services.bodymap import Mark
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

@@ -9,16 +9,16 @@ from safeguard.incidents.tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = reverse("categories:category-list")
-ADD_URL = reverse("categories:category-add")
+LIST_URL = reverse("incidents:category-list")
+ADD_URL = reverse("incidents:category-add")
 REFUSED_ROLES = [role for role in Role if Capability.MANAGE_CATEGORIES not in capabilities_of(role)]
 OBJECT_VIEWS = [
-    ("categories:category-edit", "get"),
-    ("categories:category-edit", "post"),
-    ("categories:category-retire", "post"),
-    ("categories:category-reinstate", "post"),
-    ("categories:category-move-up", "post"),
-    ("categories:category-move-down", "post"),
+    ("incidents:category-edit", "get"),
+    ("incidents:category-edit", "post"),
+    ("incidents:category-retire", "post"),
+    ("incidents:category-reinstate", "post"),
+    ("incidents:category-move-up", "post"),
+    ("incidents:category-move-down", "post"),
 ]
 
 
@@ -94,7 +94,7 @@ def test_another_schools_category_is_not_found(client_as, dsl, other_school, nam
 
 def test_a_missing_category_is_not_found(client_as, dsl):
     response = client_as(dsl).get(
-        reverse("categories:category-edit", kwargs={"category_id": 999999})
+        reverse("incidents:category-edit", kwargs={"category_id": 999999})
     )
     assert response.status_code == 404
 
@@ -216,7 +216,7 @@ def test_a_field_error_is_linked_to_its_input(client_as, dsl):
 
 def test_edit_form_starts_with_the_categorys_values(client_as, dsl, school):
     category = CategoryFactory(school=school, name="Gangs", description="County lines")
-    page = client_as(dsl).get(url("categories:category-edit", category)).content.decode()
+    page = client_as(dsl).get(url("incidents:category-edit", category)).content.decode()
     assert 'value="Gangs"' in page
     assert "County lines</textarea>" in page
 
@@ -224,7 +224,7 @@ def test_edit_form_starts_with_the_categorys_values(client_as, dsl, school):
 def test_renaming_a_category_saves_and_audits_the_changed_field(client_as, dsl, school):
     category = CategoryFactory(school=school, name="Gangs")
     response = client_as(dsl).post(
-        url("categories:category-edit", category), valid_form(name="Gangs and county lines")
+        url("incidents:category-edit", category), valid_form(name="Gangs and county lines")
     )
     assert response.status_code == 302
     category.refresh_from_db()
@@ -239,7 +239,7 @@ def test_renaming_a_category_saves_and_audits_the_changed_field(client_as, dsl, 
 def test_changing_only_the_case_of_a_categorys_own_name_is_allowed(client_as, dsl, school):
     bullying = get(school, "Bullying")
     form = valid_form(name="BULLYING", is_safeguarding="on")
-    response = client_as(dsl).post(url("categories:category-edit", bullying), form)
+    response = client_as(dsl).post(url("incidents:category-edit", bullying), form)
     assert response.status_code == 302
     bullying.refresh_from_db()
     assert bullying.name == "BULLYING"
@@ -248,7 +248,7 @@ def test_changing_only_the_case_of_a_categorys_own_name_is_allowed(client_as, ds
 def test_renaming_to_another_categorys_name_shows_an_error(client_as, dsl, school):
     category = CategoryFactory(school=school, name="Gangs")
     response = client_as(dsl).post(
-        url("categories:category-edit", category), valid_form(name="neglect")
+        url("incidents:category-edit", category), valid_form(name="neglect")
     )
     assert response.context["form"].errors["name"] == [
         "This school already has a category called “Neglect”."
@@ -259,7 +259,7 @@ def test_renaming_to_another_categorys_name_shows_an_error(client_as, dsl, schoo
 
 def test_marking_a_category_restricted(client_as, dsl, school):
     category = CategoryFactory(school=school, name="Gangs")
-    client_as(dsl).post(url("categories:category-edit", category), valid_form(is_restricted="on"))
+    client_as(dsl).post(url("incidents:category-edit", category), valid_form(is_restricted="on"))
     category.refresh_from_db()
     assert category.is_restricted
 
@@ -267,7 +267,7 @@ def test_marking_a_category_restricted(client_as, dsl, school):
 def test_unrestricting_child_protection_is_allowed_with_a_warning(client_as, dsl, school):
     cp = get(school, "Child protection")
     form = valid_form(name="Child protection", is_safeguarding="on")
-    response = client_as(dsl).post(url("categories:category-edit", cp), form)
+    response = client_as(dsl).post(url("incidents:category-edit", cp), form)
     assert response.status_code == 302
     cp.refresh_from_db()
     assert not cp.is_restricted
@@ -281,7 +281,7 @@ def test_unrestricting_the_last_restricted_category_says_none_is_restricted(clie
     client = client_as(dsl)
     for name in ["Child protection", "Child in need"]:
         response = client.post(
-            url("categories:category-edit", get(school, name)),
+            url("incidents:category-edit", get(school, name)),
             valid_form(name=name, is_safeguarding="on"),
             follow=True,
         )
@@ -294,14 +294,14 @@ def test_unrestricting_child_in_need_while_child_protection_stays_restricted(
 ):
     cin = get(school, "Child in need")
     form = valid_form(name="Child in need", is_safeguarding="on")
-    response = client_as(dsl).post(url("categories:category-edit", cin), form)
+    response = client_as(dsl).post(url("incidents:category-edit", cin), form)
     [warning] = [text for level, text in flash(response) if level == "warning"]
     assert "No category in your school is restricted now." not in warning
 
 
 def test_saving_without_changes_says_nothing_changed(client_as, dsl, school):
     category = CategoryFactory(school=school, name="Gangs")
-    response = client_as(dsl).post(url("categories:category-edit", category), valid_form())
+    response = client_as(dsl).post(url("incidents:category-edit", category), valid_form())
     assert flash(response) == [("info", "Nothing changed in “Gangs”.")]
     assert not AuditEvent.objects.filter(action=AuditAction.CATEGORY_UPDATED).exists()
 
@@ -311,7 +311,7 @@ def test_saving_without_changes_says_nothing_changed(client_as, dsl, school):
 
 def test_retiring_a_category_keeps_it_listed_as_retired(client_as, dsl, school):
     bullying = get(school, "Bullying")
-    response = client_as(dsl).post(url("categories:category-retire", bullying))
+    response = client_as(dsl).post(url("incidents:category-retire", bullying))
     assert response.status_code == 302
     bullying.refresh_from_db()
     assert bullying.is_retired
@@ -321,14 +321,14 @@ def test_retiring_a_category_keeps_it_listed_as_retired(client_as, dsl, school):
 
 def test_retiring_needs_a_post(client_as, dsl, school):
     bullying = get(school, "Bullying")
-    assert client_as(dsl).get(url("categories:category-retire", bullying)).status_code == 405
+    assert client_as(dsl).get(url("incidents:category-retire", bullying)).status_code == 405
     bullying.refresh_from_db()
     assert not bullying.is_retired
 
 
 def test_bringing_back_a_retired_category(client_as, dsl, school):
     category = CategoryFactory(school=school, name="Gangs", is_retired=True)
-    response = client_as(dsl).post(url("categories:category-reinstate", category))
+    response = client_as(dsl).post(url("incidents:category-reinstate", category))
     assert response.status_code == 302
     category.refresh_from_db()
     assert not category.is_retired
@@ -340,7 +340,7 @@ def test_bringing_back_a_retired_category(client_as, dsl, school):
 def test_move_up_puts_the_category_above_its_neighbour(client_as, dsl, school):
     before = order(school)
     at = before.index("Bullying")
-    response = client_as(dsl).post(url("categories:category-move-up", get(school, "Bullying")))
+    response = client_as(dsl).post(url("incidents:category-move-up", get(school, "Bullying")))
     assert response.status_code == 302
     assert response["Location"] == f"{LIST_URL}#category-{get(school, 'Bullying').pk}"
     assert order(school)[at - 1] == "Bullying"
@@ -349,19 +349,19 @@ def test_move_up_puts_the_category_above_its_neighbour(client_as, dsl, school):
 
 def test_move_down_puts_the_category_below_its_neighbour(client_as, dsl, school):
     at = order(school).index("Bullying")
-    client_as(dsl).post(url("categories:category-move-down", get(school, "Bullying")))
+    client_as(dsl).post(url("incidents:category-move-down", get(school, "Bullying")))
     assert order(school)[at + 1] == "Bullying"
 
 
 def test_moving_the_first_category_up_says_it_is_already_first(client_as, dsl, school):
     first = get(school, "Safeguarding concern")
-    response = client_as(dsl).post(url("categories:category-move-up", first))
+    response = client_as(dsl).post(url("incidents:category-move-up", first))
     assert flash(response) == [("info", "“Safeguarding concern” is already first.")]
     assert order(school)[0] == "Safeguarding concern"
 
 
 def test_moving_needs_a_post(client_as, dsl, school):
     before = order(school)
-    response = client_as(dsl).get(url("categories:category-move-up", get(school, "Bullying")))
+    response = client_as(dsl).get(url("incidents:category-move-up", get(school, "Bullying")))
     assert response.status_code == 405
     assert order(school) == before

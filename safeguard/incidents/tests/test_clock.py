@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import actions, alerting, corrections, recording
 from safeguard.incidents.models import Alert, Category, IncidentCorrection, ReviewStatus
+from safeguard.incidents.services import actions, alerting, corrections, recording
 from safeguard.lib import clock
 from safeguard.pupils.tests.factories import PupilFactory
 

@@ -18,15 +18,16 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import change_role
-from safeguard.incidents import corrections
-from safeguard.incidents.actions import add_action, open_tasks_for
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Action, Alert, Attachment, Category
 from safeguard.incidents.selectors import (
     alerts_for,
     incidents_visible_to,
+    open_tasks_for,
     unread_alert_count,
 )
+from safeguard.incidents.services import corrections
+from safeguard.incidents.services.actions import add_action
+from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_alerted_staff_see_neither_the_restricted_category_nor_the_leads_action(
     pages = {
         "incident page": url("incidents:incident-detail", incident.pk),
         "print view": url("incidents:incident-print", incident.pk),
-        "alert list": url("alerts:alert-list"),
+        "alert list": url("incidents:alert-list"),
         "my incidents": url("incidents:my-incidents"),
         "tasks": url("incidents:task-list"),
         "dashboard": url("dashboard"),
@@ -255,10 +256,10 @@ def test_a_demoted_deputy_no_longer_opens_what_they_were_alerted_to_as_a_lead(
         url("incidents:incident-print", incident.pk),
         url("incidents:attachment-download", incident.pk, file.pk),
         url("incidents:action-add", incident.pk),
-        url("alerts:alert-open", alert.key),
+        url("incidents:alert-open", alert.key),
     ):
         assert client.get(address).status_code == 404, address
-    assert client.post(url("alerts:alert-read", alert.pk)).status_code == 404
+    assert client.post(url("incidents:alert-read", alert.pk)).status_code == 404
 
 
 def test_a_demoted_deputys_lists_and_counts_leave_it_out(
@@ -268,7 +269,7 @@ def test_a_demoted_deputys_lists_and_counts_leave_it_out(
     assert not incidents_visible_to(membership).exists()
     assert not alerts_for(membership).exists()
     assert unread_alert_count(membership) == 0
-    html = client_as(deputy).get(url("alerts:alert-list")).content.decode()
+    html = client_as(deputy).get(url("incidents:alert-list")).content.decode()
     assert f"Open incident {demoted_deputy.pk}" not in html
 
 

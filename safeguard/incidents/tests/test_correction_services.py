@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import corrections
 from safeguard.incidents.models import (
     Alert,
     AlertReason,
@@ -16,6 +15,7 @@ from safeguard.incidents.models import (
     IncidentCorrection,
     IncidentReview,
 )
+from safeguard.incidents.services import corrections
 from safeguard.incidents.tasks import alert_email
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.incidents.actions import add_action
+from safeguard.incidents.services.actions import add_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import recording
 from safeguard.incidents.models import Category, Draft
+from safeguard.incidents.services import drafts
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_save_draft_button_on_an_empty_form_keeps_nothing_and_says_so(client_as,
 
 
 def test_the_service_keeps_nothing_for_an_empty_form(midday, membership_of, school):
-    kept = recording.save_draft(
+    kept = drafts.save_draft(
         membership=membership_of(midday), submit_key=uuid.uuid4(), data={"pupil_query": ["Sal"]}
     )
     assert kept is None
@@ -138,7 +138,7 @@ def test_starting_a_draft_is_audited_once_without_its_text(client_as, midday, sc
 
 
 def test_discarding_a_draft_is_audited(client_as, midday, school):
-    draft = recording.save_draft(
+    draft = drafts.save_draft(
         membership=midday.memberships.get(), submit_key=uuid.uuid4(), data={"text": ["x"]}
     )
     client_as(midday).post(reverse("incidents:draft-discard", args=[draft.pk]))

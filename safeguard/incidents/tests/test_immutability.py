@@ -52,15 +52,15 @@ def one_row_in_every_record_table(teacher, membership_of, school):
 
     from django.utils import timezone
 
-    from safeguard.incidents import recording
     from safeguard.incidents.models import Action, Attachment, IncidentCorrection
+    from safeguard.incidents.services import attachments, bodymap, recording
     from safeguard.pupils.tests.factories import PupilFactory
 
     incident = record_test_incident(
         membership_of(teacher),
         links=[recording.Link(PupilFactory(school=school))],
-        marks=[recording.Mark(side="front", x=500, y=300, mark_type="bruise")],
-        files=[recording.StoredFile("a" * 32, "note.txt", "text/plain", 3, "0" * 64)],
+        marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise")],
+        files=[attachments.StoredFile("a" * 32, "note.txt", "text/plain", 3, "0" * 64)],
     )
     Action.objects.create(
         school=school,

@@ -8,8 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from safeguard.incidents.actions import add_action
 from safeguard.incidents.models import Action, Alert, Category
+from safeguard.incidents.services.actions import add_action
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.tests.app_role import database_owner
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.recording import Mark
+from safeguard.incidents.services.bodymap import Mark
 from safeguard.incidents.tests.factories import record_test_incident
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import recording
 from safeguard.incidents.models import Alert, Category, Draft, Incident, IncidentReview
+from safeguard.incidents.services import drafts, recording
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -46,7 +46,7 @@ def test_same_submit_key_twice_creates_one_incident(midday, membership_of, schoo
 
 def test_submitting_removes_the_authors_draft(midday, membership_of, school):
     key = uuid.uuid4()
-    recording.save_draft(membership=membership_of(midday), submit_key=key, data={"text": "Sal"})
+    drafts.save_draft(membership=membership_of(midday), submit_key=key, data={"text": "Sal"})
     record_test_incident(membership_of(midday), submit_key=key)
     assert not Draft.objects.for_school(school).exists()
 
@@ -187,9 +187,9 @@ def test_a_linked_pupil_cannot_be_the_main_pupil(teacher, membership_of, school)
 
 def test_draft_is_private_to_its_author(teacher, midday, membership_of):
     key = uuid.uuid4()
-    recording.save_draft(membership=membership_of(teacher), submit_key=key, data={"text": "x"})
+    drafts.save_draft(membership=membership_of(teacher), submit_key=key, data={"text": "x"})
     with pytest.raises(ValidationError, match="someone else"):
-        recording.save_draft(membership=membership_of(midday), submit_key=key, data={"text": "y"})
+        drafts.save_draft(membership=membership_of(midday), submit_key=key, data={"text": "y"})
 
 
 def test_a_form_key_used_in_another_school_gets_a_message_not_an_error(

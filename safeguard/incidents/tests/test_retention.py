@@ -5,9 +5,13 @@ import datetime
 import pytest
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import recording
 from safeguard.incidents.models import Action, Attachment, BodyMapMark, Incident, IncidentReview
-from safeguard.incidents.retention import RecordsNotDue, destroy_pupil_records, records_due_on
+from safeguard.incidents.services import attachments, bodymap, recording
+from safeguard.incidents.services.retention import (
+    RecordsNotDue,
+    destroy_pupil_records,
+    records_due_on,
+)
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.tests.factories import PupilFactory
@@ -50,8 +54,8 @@ def test_records_past_retention_are_destroyed_with_all_recorded_with_them(
         membership_of(teacher),
         pupil=pupil,
         links=[recording.Link(other)],
-        marks=[recording.Mark(side="front", x=500, y=300, mark_type="bruise")],
-        files=[recording.StoredFile("b" * 32, "note.txt", "text/plain", 3, "0" * 64)],
+        marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise")],
+        files=[attachments.StoredFile("b" * 32, "note.txt", "text/plain", 3, "0" * 64)],
     )
     kept = record_test_incident(membership_of(teacher), pupil=other)
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from safeguard.audit import sealing
 from safeguard.audit.models import AuditAction, AuditEvent, Seal
-from safeguard.incidents import actions, corrections, recording
 from safeguard.incidents.models import Action
+from safeguard.incidents.services import actions, attachments, bodymap, corrections, recording
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -26,11 +26,11 @@ def seals_of(event: AuditEvent) -> set[tuple[str, int]]:
     return set(Seal.objects.filter(event=event).values_list("record_type", "record_id"))
 
 
-def stored_file(school, data: bytes = b"Notes from the call.") -> recording.StoredFile:
+def stored_file(school, data: bytes = b"Notes from the call.") -> attachments.StoredFile:
     import hashlib
 
     name = default_storage.save(f"attachments/{school.pk}/{uuid.uuid4().hex}", ContentFile(data))
-    return recording.StoredFile(
+    return attachments.StoredFile(
         name, "notes.txt", "text/plain", len(data), hashlib.sha256(data).hexdigest()
     )
 
@@ -47,7 +47,7 @@ def test_recording_an_incident_seals_it_and_everything_recorded_with_it(
     incident = record_test_incident(
         membership_of(teacher),
         links=[recording.Link(PupilFactory(school=school))],
-        marks=[recording.Mark(side="back", x=400, y=500, mark_type="bruise")],
+        marks=[bodymap.Mark(side="back", x=400, y=500, mark_type="bruise")],
         files=[stored_file(school)],
     )
     event = AuditEvent.objects.get(action=AuditAction.INCIDENT_RECORDED)
@@ -107,7 +107,7 @@ def test_verify_audit_passes_on_records_written_through_the_services(
 ):
     incident = record_test_incident(
         membership_of(teacher),
-        marks=[recording.Mark(side="front", x=500, y=300, mark_type="cut")],
+        marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="cut")],
         files=[stored_file(school)],
     )
     actions.add_action(

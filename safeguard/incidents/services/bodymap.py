@@ -24,7 +24,6 @@ from typing import Any
 from django.utils.text import slugify
 
 from safeguard.incidents.models import BodySide, MarkType
-from safeguard.incidents.recording import Mark
 from safeguard.lib.text import single_line_problem
 
 MAX_MARKS = 20
@@ -33,6 +32,18 @@ TEXT_LIMITS = {"colour": 60, "shape": 60, "size": 60, "note": 500}
 FIELDS = ("side", "x", "y", "region", "type", "colour", "shape", "size", "note")
 # Rows the form shows for typing marks without the drawing (and without JavaScript).
 SPARE_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Mark:
+    side: str
+    x: int
+    y: int
+    mark_type: str
+    colour: str = ""
+    shape: str = ""
+    size: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)

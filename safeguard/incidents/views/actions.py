@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.selectors import staff_matching
-from safeguard.incidents import attachments
 from safeguard.incidents.access import get_incident_for
-from safeguard.incidents.action_forms import ActionForm, now_for_input
-from safeguard.incidents.actions import add_action, already_added, open_tasks_for
+from safeguard.incidents.forms.actions import ActionForm, now_for_input
 from safeguard.incidents.models import Incident
+from safeguard.incidents.selectors import open_tasks_for
+from safeguard.incidents.services import attachments
+from safeguard.incidents.services.actions import add_action, already_added
 
 
 def _incident_url(incident: Incident, anchor: str = "") -> str:

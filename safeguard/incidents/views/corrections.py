@@ -15,9 +15,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.permissions import Capability, requires
-from safeguard.incidents import corrections
 from safeguard.incidents.access import get_incident_for
-from safeguard.incidents.correction_forms import (
+from safeguard.incidents.forms.corrections import (
     MistakeForm,
     MoveForm,
     MoveSearchForm,
@@ -26,6 +25,7 @@ from safeguard.incidents.correction_forms import (
     WithdrawForm,
 )
 from safeguard.incidents.models import Incident
+from safeguard.incidents.services import corrections
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.selectors import search_pupils
 

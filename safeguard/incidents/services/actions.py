@@ -21,21 +21,15 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
 
 from safeguard.accounts.models import Membership, StaffGroup
-from safeguard.accounts.permissions import ROLE_CAPABILITIES, Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents import alerting
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Attachment, Incident
-from safeguard.incidents.recording import CLOCK_SKEW, StoredFile
-from safeguard.incidents.selectors import (
-    has_restricted_category,
-    incidents_visible_to,
-    is_lead,
-    shared_with_non_leads,
-)
+from safeguard.incidents.selectors import has_restricted_category, incidents_visible_to, is_lead
+from safeguard.incidents.services import alerting
+from safeguard.incidents.services.attachments import StoredFile
+from safeguard.incidents.services.recording import CLOCK_SKEW
 from safeguard.lib import clock
 from safeguard.lib.dates import display_datetime
 from safeguard.lib.text import text_problem
@@ -59,38 +53,6 @@ LEADS_ONLY_ACTION = (
 def may_be_assigned(membership: Membership, *, leads_only: bool = False) -> bool:
     """Tasks go to active staff of the school who record; never to governors."""
     return alerting.may_be_alerted(membership, leads_only=leads_only)
-
-
-def assignable_staff(school_id: int, *, leads_only: bool = False) -> QuerySet[Membership]:
-    """Colleagues an action can be assigned to (or alerted about it), by name."""
-    needed = Capability.VIEW_ALL_INCIDENTS if leads_only else Capability.RECORD_INCIDENT
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if needed in caps]
-    return (
-        Membership.objects.for_school(school_id)
-        .filter(is_active=True, role__in=roles, user__is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email")
-    )
-
-
-def open_tasks_for(membership: Membership) -> QuerySet[Action]:
-    """Actions assigned to the member with no follow-up yet, the longest overdue first."""
-    followed_up = Action.objects.for_school(membership.school).filter(follows_up=OuterRef("pk"))
-    return (
-        Action.objects.for_school(membership.school)
-        .filter(assigned_to=membership.user)
-        .filter(incident__in=incidents_visible_to(membership).values("pk"))
-        .filter(shared_with_non_leads(membership))
-        .exclude(Exists(followed_up))
-        .select_related(
-            "author",
-            "incident",
-            "incident__reference",
-            "incident__review",
-            "incident__review__pupil",
-        )
-        .order_by("due_on", "recorded_at", "id")
-    )
 
 
 def _check(

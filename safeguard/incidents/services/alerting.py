@@ -27,7 +27,6 @@ have read and understood"), which also marks them read: one press per incident c
 every alert of theirs on it up to the newest they were shown. Each alert is audited once.
 """
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -35,8 +34,6 @@ from functools import partial
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, capabilities_of
@@ -230,94 +227,6 @@ def create_alerts(
 # was shown stays unread. Each alert is still marked and audited on its own, once: every
 # write is a conditional UPDATE of one row, so two requests at once (two tabs, a double
 # click, the emailed link beside the button) never mark or audit an alert twice.
-
-
-@dataclass(frozen=True)
-class MyAlerts:
-    """The signed-in person's alerts on one incident, as the incident page shows them."""
-
-    alerts: list[Alert]
-
-    @property
-    def newest(self) -> Alert:
-        return self.alerts[-1]
-
-    @property
-    def unread(self) -> list[Alert]:
-        return [alert for alert in self.alerts if alert.read_at is None]
-
-    @property
-    def is_all_read(self) -> bool:
-        return not self.unread
-
-    @property
-    def is_all_acknowledged(self) -> bool:
-        return all(alert.acknowledged_at is not None for alert in self.alerts)
-
-    @property
-    def last_acknowledged_at(self) -> datetime.datetime | None:
-        return max((a.acknowledged_at for a in self.alerts if a.acknowledged_at), default=None)
-
-
-def my_alerts_on(membership: Membership, incident: Incident) -> QuerySet[Alert]:
-    """The member's own alerts on this incident (and on its actions), oldest first."""
-    return alerts_for(membership).filter(incident=incident).order_by("created_at", "id")
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One thing people were alerted about: the incident, an action, a reported mistake."""
-
-    title: str
-    alerts: list[Alert]
-
-    @property
-    def told(self) -> int:
-        return len(self.alerts)
-
-    @property
-    def read(self) -> int:
-        return sum(1 for alert in self.alerts if alert.read_at is not None)
-
-    @property
-    def acknowledged(self) -> int:
-        return sum(1 for alert in self.alerts if alert.acknowledged_at is not None)
-
-
-def alert_log_for(incident: Incident) -> QuerySet[Alert]:
-    """Everyone alerted to this incident or an action on it: for the DSL's alert log."""
-    return (
-        Alert.objects.for_school(incident.school_id)
-        .filter(incident=incident)
-        .select_related("recipient", "created_by", "action")
-        .order_by("created_at", "id")
-    )
-
-
-def _entry_title(alert: Alert) -> str:
-    by = alert.created_by.full_name or alert.created_by.email
-    when = date_format(timezone.localtime(alert.created_at), "DATETIME_FORMAT")
-    if alert.action_id is not None:
-        return f"Action by {by}, {when}"
-    if alert.reason == AlertReason.MISTAKE:
-        return f"Mistake reported by {by}, {when}"
-    return "Incident recorded"
-
-
-def alert_log_entries(alerts: Iterable[Alert]) -> list[LogEntry]:
-    """The alert log summarised: one entry per thing alerted about, in the order sent."""
-    entries: dict[tuple[object, ...], LogEntry] = {}
-    for alert in alerts:
-        if alert.action_id is not None:
-            key: tuple[object, ...] = ("action", alert.action_id)
-        elif alert.reason == AlertReason.MISTAKE:
-            key = ("mistake", alert.created_by_id, alert.created_at.replace(microsecond=0))
-        else:
-            key = ("incident",)
-        if key not in entries:
-            entries[key] = LogEntry(_entry_title(alert), [])
-        entries[key].alerts.append(alert)
-    return list(entries.values())
 
 
 def _covered(membership: Membership, alert: Alert) -> QuerySet[Alert]:

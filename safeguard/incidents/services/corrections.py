@@ -23,7 +23,6 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents import alerting
 from safeguard.incidents.models import (
     AlertReason,
     Category,
@@ -33,6 +32,7 @@ from safeguard.incidents.models import (
     IncidentReview,
     ReviewStatus,
 )
+from safeguard.incidents.services import alerting
 from safeguard.lib import clock
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil

@@ -10,10 +10,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
-from safeguard.incidents import services
 from safeguard.incidents.access import get_category_for
-from safeguard.incidents.category_forms import CategoryForm
+from safeguard.incidents.forms.categories import CategoryForm
 from safeguard.incidents.models import DEFAULT_CATEGORIES, Category
+from safeguard.incidents.selectors import categories_of, has_restricted_categories
+from safeguard.incidents.services.categories import (
+    add_category,
+    move_category,
+    set_category_retired,
+    update_category,
+)
 
 DEFAULT_RESTRICTED_NAMES = frozenset(
     name.lower() for name, restricted, _ in DEFAULT_CATEGORIES if restricted
@@ -29,8 +35,9 @@ def _save_errors_to_form(form: CategoryForm, error: ValidationError) -> None:
 @require_GET
 @requires(Capability.MANAGE_CATEGORIES)
 def category_list(request: HttpRequest) -> HttpResponse:
-    categories = list(Category.objects.for_school(request.school).order_by("position", "name"))
-    return render(request, "incidents/category_list.html", {"categories": categories})
+    return render(
+        request, "incidents/category_list.html", {"categories": list(categories_of(request.school))}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,14 +46,12 @@ def category_add(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
-            category = services.add_category(
-                actor=request.user, school=request.school, **form.cleaned_data
-            )
+            category = add_category(actor=request.user, school=request.school, **form.cleaned_data)
         except ValidationError as error:
             _save_errors_to_form(form, error)
         else:
             messages.success(request, f"Category “{category.name}” added at the end of the list.")
-            return redirect("categories:category-list")
+            return redirect("incidents:category-list")
     return render(request, "incidents/category_form.html", {"form": form, "category": None})
 
 
@@ -58,9 +63,7 @@ def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
     form = CategoryForm(request.POST or None, school=request.school, category=category)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.update_category(
-                actor=request.user, category=category, **form.cleaned_data
-            )
+            changed = update_category(actor=request.user, category=category, **form.cleaned_data)
         except ValidationError as error:
             _save_errors_to_form(form, error)
         else:
@@ -70,7 +73,7 @@ def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
                 messages.success(request, f"Category “{category.name}” saved.")
             if was_restricted and not category.is_restricted:
                 messages.warning(request, _unrestricted_warning(category))
-            return redirect("categories:category-list")
+            return redirect("incidents:category-list")
     return render(request, "incidents/category_form.html", {"form": form, "category": category})
 
 
@@ -84,7 +87,7 @@ def _unrestricted_warning(category: Category) -> str:
             " Child protection and child in need records are normally allocated by DSLs only; "
             "tick Restricted again if this was a mistake."
         )
-    if not Category.objects.for_school(category.school).filter(is_restricted=True).exists():
+    if not has_restricted_categories(category.school):
         text += " No category in your school is restricted now."
     return text
 
@@ -93,25 +96,25 @@ def _unrestricted_warning(category: Category) -> str:
 @requires(Capability.MANAGE_CATEGORIES)
 def category_retire(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_category_for(request, category_id)
-    if services.set_category_retired(actor=request.user, category=category, is_retired=True):
+    if set_category_retired(actor=request.user, category=category, is_retired=True):
         messages.success(
             request,
             f"“{category.name}” retired. It stays on old records but can't be chosen for new ones.",
         )
     else:
         messages.info(request, f"“{category.name}” was already retired.")
-    return redirect("categories:category-list")
+    return redirect("incidents:category-list")
 
 
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
 def category_reinstate(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_category_for(request, category_id)
-    if services.set_category_retired(actor=request.user, category=category, is_retired=False):
+    if set_category_retired(actor=request.user, category=category, is_retired=False):
         messages.success(request, f"“{category.name}” is back in use and can be chosen again.")
     else:
         messages.info(request, f"“{category.name}” was already in use.")
-    return redirect("categories:category-list")
+    return redirect("incidents:category-list")
 
 
 @require_POST
@@ -128,10 +131,10 @@ def category_move_down(request: HttpRequest, category_id: int) -> HttpResponse:
 
 def _move(request: HttpRequest, category_id: int, direction: Literal["up", "down"]) -> HttpResponse:
     category = get_category_for(request, category_id)
-    if services.move_category(actor=request.user, category=category, direction=direction):
+    if move_category(actor=request.user, category=category, direction=direction):
         messages.success(request, f"Moved “{category.name}” {direction}.")
     else:
         edge = "first" if direction == "up" else "last"
         messages.info(request, f"“{category.name}” is already {edge}.")
     # Back to the same row, so a keyboard user can keep moving it.
-    return redirect(f"{reverse('categories:category-list')}#category-{category.pk}")
+    return redirect(f"{reverse('incidents:category-list')}#category-{category.pk}")

@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from safeguard.accounts.models import Membership, StaffGroup, User
-from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, Role
+from safeguard.accounts.permissions import Capability
 from safeguard.accounts.selectors import groups_of
-from safeguard.incidents import alerting
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Category, LinkRole, RecordKind
-from safeguard.incidents.recording import CLOCK_SKEW, Link, restricted_recipient_problem
-from safeguard.incidents.selectors import is_lead
+from safeguard.incidents.selectors import alertable_staff, is_lead, leads_of
+from safeguard.incidents.services import alerting
+from safeguard.incidents.services.recording import CLOCK_SKEW, Link, restricted_recipient_problem
 from safeguard.lib.dates import display_date, display_time
 from safeguard.lib.text import single_line_problem, text_problem
 from safeguard.pupils.models import Pupil
@@ -37,30 +36,7 @@ NULL_MESSAGE = (
     "This contains a null character, which usually means it was pasted from a damaged file. "
     "Please retype that part."
 )
-# Roles that can be alerted: everyone who records incidents (governors see no incidents).
-ALERTABLE_ROLES = [role for role in Role if role != Role.GOVERNOR]
 SPOKE_TO_DSL_CHOICES = [("no", "No"), ("yes", "Yes")]
-
-
-def alertable_staff(membership: Membership) -> QuerySet[Membership]:
-    """Colleagues the author may alert by name: the school's active staff, except governors."""
-    return (
-        Membership.objects.for_school(membership.school)
-        .filter(is_active=True, role__in=ALERTABLE_ROLES)
-        .exclude(user=membership.user)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
-
-
-def safeguarding_leads(membership: Membership) -> QuerySet[Membership]:
-    """The school's active DSLs and deputies, for "Have you spoken to a DSL?"."""
-    return (
-        Membership.objects.for_school(membership.school)
-        .filter(is_active=True, role__in=SAFEGUARDING_LEADS)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
 
 
 def as_form_data(data: Mapping[str, Any]) -> MultiValueDict:
@@ -213,7 +189,7 @@ class IncidentForm(forms.Form):
         school = membership.school
         self.is_lead = is_lead(membership)
         self.fields["pupil"].queryset = Pupil.objects.for_school(school)
-        self.fields["dsl_spoken_to"].queryset = safeguarding_leads(membership)
+        self.fields["dsl_spoken_to"].queryset = leads_of(school.pk)
         self.fields["categories"].queryset = Category.objects.for_school(school).filter(
             is_retired=False
         )

@@ -1,10 +1,14 @@
-"""Reading incidents: the list of those you may see, and one incident with all it carries."""
+"""Reading incidents: the lists of those you may see, one incident with all it carries, and
+its printable copy. Opening or printing an incident is audited: each is a disclosure."""
+
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -13,19 +17,21 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
-from safeguard.incidents.list_forms import IncidentFilterForm
-from safeguard.incidents.models import (
-    BodyMapMark,
-    IncidentCategory,
-    IncidentCorrection,
-    LinkedPupil,
-)
+from safeguard.incidents.forms.lists import IncidentFilterForm
+from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import (
     actions_visible_to,
+    alert_log_shown_to,
     attachments_visible_to,
     can_see_every_incident,
+    categories_as_recorded,
     categories_shown_to,
+    corrections_shown_to,
     incidents_visible_to,
+    linked_pupils_of,
+    marks_of,
+    my_alerts_on,
+    pupils_named_in,
 )
 from safeguard.incidents.selectors import my_incidents as my_incidents_of
 
@@ -79,44 +85,54 @@ def _render_list(request: HttpRequest, incidents: QuerySet, context: dict) -> Ht
     return render(request, "incidents/incident_list.html", {"page": page, **context})
 
 
+def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """Everything the incident page and its printable copy show, as the person may see it."""
+    membership = request.membership  # type: ignore[attr-defined]
+    corrections = corrections_shown_to(membership, incident)
+    return {
+        "incident": incident,
+        "review": incident.review,
+        "is_lead": can_see_every_incident(membership),
+        "current_categories": categories_shown_to(membership, incident),
+        "original_categories": categories_as_recorded(incident),
+        "links": linked_pupils_of(incident),
+        "marks": marks_of(incident),
+        "actions": actions_visible_to(membership, incident),
+        "attachments": attachments_visible_to(membership, incident),
+        "corrections": corrections,
+        "correction_pupils": pupils_named_in(corrections),
+        "my_alerts": list(my_alerts_on(membership, incident)),
+        "alert_log": alert_log_shown_to(membership, incident),
+    }
+
+
+def _audit_disclosure(request: HttpRequest, incident: Incident, action: AuditAction) -> None:
+    record(
+        actor=request.user,
+        action=action,
+        school=request.school,  # type: ignore[attr-defined]
+        target=incident,
+        detail={"pupil": incident.pupil_id},
+    )
+
+
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
-    school = request.school
-    is_lead = can_see_every_incident(request.membership)
-    review = incident.review
-    context = {
-        "incident": incident,
-        "review": review,
-        "is_lead": is_lead,
-        "current_categories": categories_shown_to(request.membership, incident),
-        "original_categories": [
-            row.category
-            for row in IncidentCategory.objects.for_school(school)
-            .filter(incident=incident)
-            .select_related("category")
-        ],
-        "links": LinkedPupil.objects.for_school(school)
-        .filter(incident=incident)
-        .select_related("pupil"),
-        "marks": BodyMapMark.objects.for_school(school).filter(incident=incident),
-        "actions": actions_visible_to(request.membership, incident),
-        "attachments": attachments_visible_to(request.membership, incident),
-        "corrections": IncidentCorrection.objects.for_school(school)
-        .filter(incident=incident)
-        .select_related("made_by")
-        if is_lead
-        else [],
-    }
-    record(
-        actor=request.user,
-        action=AuditAction.INCIDENT_VIEWED,
-        school=school,
-        target=incident,
-        detail={"pupil": incident.pupil_id},
-    )
+    context = incident_page_context(request, incident)
+    _audit_disclosure(request, incident, AuditAction.INCIDENT_VIEWED)
     return render(request, "incidents/incident_detail.html", context)
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Printing is a disclosure on paper, so it is audited like a view (school policy section 5)."""
+    incident = get_incident_for(request, incident_id)
+    context = incident_page_context(request, incident) | {"printed_at": timezone.now()}
+    _audit_disclosure(request, incident, AuditAction.INCIDENT_PRINTED)
+    return render(request, "incidents/incident_print.html", context)
 
 
 @requires(Capability.RECORD_INCIDENT)

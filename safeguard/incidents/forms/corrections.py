@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 
 from safeguard.accounts.models import Membership
-from safeguard.incidents.corrections import MAX_REASON_LENGTH
 from safeguard.incidents.models import Category, ReviewStatus
 from safeguard.incidents.selectors import categories_offered_to
+from safeguard.incidents.services.corrections import MAX_REASON_LENGTH
 from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil

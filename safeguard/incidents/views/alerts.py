@@ -21,13 +21,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
-from safeguard.accounts.services import switch_school
-from safeguard.incidents import alerting
-from safeguard.incidents.access import get_alert_for, get_own_alert_anywhere_for
+from safeguard.accounts.switching import work_in_school
+from safeguard.incidents.access import (
+    get_alert_by_key_for,
+    get_alert_for,
+    get_own_alert_anywhere_for,
+)
 from safeguard.incidents.models import Alert
-from safeguard.incidents.selectors import alerts_by_incident, alerts_in_every_school
+from safeguard.incidents.selectors import alerts_by_id, alerts_by_incident, newest_alert_on
+from safeguard.incidents.services import alerting
 
 
 @dataclass(frozen=True)
@@ -48,22 +51,12 @@ def _alert_on_incident_url(alert: Alert) -> str:
     return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
 
 
-def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
-    """Switch the session to the alert's school (audited), as the school menu does."""
-    membership = next(m for m in request.memberships if m.school_id == alert.school_id)
-    if switch_school(session=request.session, membership=membership):
-        messages.info(request, f"You are now working in {alert.school.name}.")
-    return membership
-
-
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def alert_list(request: HttpRequest) -> HttpResponse:
     """My alerts in every school I work in, one row per incident, newest first."""
     page = Paginator(alerts_by_incident(request.memberships), 50).get_page(request.GET.get("page"))
-    newest = alerts_in_every_school(request.memberships).in_bulk(
-        [row["newest_id"] for row in page.object_list]
-    )
+    newest = alerts_by_id(request.memberships, [row["newest_id"] for row in page.object_list])
     page.object_list = [
         AlertRow(
             alert=newest[row["newest_id"]],
@@ -85,8 +78,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.RECORD_INCIDENT)
 def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
     """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
-    alert = get_own_alert_anywhere_for(request, pk=alert_id)
-    _work_in_school_of(request, alert)
+    alert = get_own_alert_anywhere_for(request, alert_id)
+    work_in_school(request, alert.school_id, level=messages.INFO)
     return redirect(_alert_on_incident_url(alert))
 
 
@@ -99,10 +92,10 @@ def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     the newest there is now: the page they land on shows every one of them.
     """
     # An alert sent to someone as a lead opens nothing once they aren't one.
-    alert = get_own_alert_anywhere_for(request, key=key)
-    membership = _work_in_school_of(request, alert)
-    newest = alerting.my_alerts_on(membership, alert.incident).last()
-    if newest is not None:
+    alert = get_alert_by_key_for(request, key)
+    membership = work_in_school(request, alert.school_id, level=messages.INFO)
+    newest = newest_alert_on(membership, alert.incident) if membership is not None else None
+    if membership is not None and newest is not None:
         alerting.mark_alerts_read(membership=membership, alert=newest)
     # The top of the incident: read it first; the acknowledge button follows it.
     return redirect("incidents:incident-detail", incident_id=alert.incident_id)

@@ -17,10 +17,14 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.selectors import groups_of
-from safeguard.incidents.actions import assignable_staff, open_tasks_for
+from safeguard.incidents.forms.recording import parse_id
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
-from safeguard.incidents.recording_forms import parse_id
-from safeguard.incidents.selectors import has_restricted_category, is_lead
+from safeguard.incidents.selectors import (
+    assignable_staff,
+    has_restricted_category,
+    is_lead,
+    open_tasks_for,
+)
 from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem
 

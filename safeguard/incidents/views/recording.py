@@ -1,0 +1,248 @@
+"""Add Incident (school policy section 5, steps 1-8): the form and its searches.
+
+The form works without JavaScript: the searches are plain submit buttons that
+show the form again with the matches, and nothing typed is lost. With
+JavaScript the same fields gain type-ahead searches (POSTed, so no name ever
+appears in a URL), a live "who will be told" summary, and a draft saved as
+the author types.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import Capability, requires
+from safeguard.incidents.forms.recording import (
+    IncidentForm,
+    is_lead,
+)
+from safeguard.incidents.models import Alert, Incident
+from safeguard.incidents.services import attachments, bodymap, drafts, recording
+from safeguard.incidents.views.drafts import draft_data, save_draft_and_leave, submit_key_of
+from safeguard.incidents.views.incident_form import (
+    MIN_SEARCH_LENGTH,
+    pupils_matching,
+    recipients_for_form,
+    render_incident_form,
+    staff_matching_for,
+)
+
+# The form -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.RECORD_INCIDENT)
+def incident_add(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    if request.method == "GET":
+        form = IncidentForm(initial=IncidentForm.initial_for(), membership=membership)
+        return render_incident_form(request, form)
+
+    action = request.POST.get("action", "submit")
+    if action == "save-draft":
+        return save_draft_and_leave(request)
+    if action != "submit":
+        data, matches = _apply_search_action(request, action)
+        form = IncidentForm(data, membership=membership)
+        return render_incident_form(request, form, show_errors=False, **matches)
+
+    form = IncidentForm(request.POST, membership=membership)
+    # A retried or double-clicked submit lands on the incident the first one recorded.
+    earlier = _recorded_with(membership, request.POST.get("submit_key", ""))
+    if earlier is not None:
+        return _recorded(request, earlier)
+    marks, mark_errors = bodymap.parse_marks(request.POST)
+    form_is_valid = form.is_valid()
+    stored: list[attachments.StoredFile] = []
+    file_errors: list[str] = []
+    if form_is_valid and not mark_errors:
+        try:
+            stored, file_errors = attachments.store_uploads(
+                request.FILES.getlist("files"),
+                school=request.school,  # type: ignore[attr-defined]
+            )
+        except attachments.StoreFailed as failure:
+            return _kept_as_draft_after_store_failed(request, form, failure, mark_errors)
+    if form_is_valid and not mark_errors and not file_errors:
+        try:
+            incident, _ = recording.record_incident(
+                membership=membership, marks=marks, files=stored, **form.service_arguments
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            return _recorded(request, incident)
+    return render_incident_form(
+        request,
+        form,
+        mark_errors=mark_errors,
+        file_errors=file_errors,
+        files_not_kept=bool(request.FILES.getlist("files")),
+    )
+
+
+def _kept_as_draft_after_store_failed(
+    request: HttpRequest,
+    form: IncidentForm,
+    failure: attachments.StoreFailed,
+    mark_errors: list[str],
+) -> HttpResponse:
+    """The files could not be stored: nothing is recorded, what was typed is kept as a draft
+    (and stays on the page, to submit without the files)."""
+    problem = "The file store is full" if failure.full else "The file store isn't working"
+    key = submit_key_of(request.POST)
+    kept = None
+    if key is not None:
+        try:
+            kept = drafts.save_draft(
+                membership=request.membership,  # type: ignore[attr-defined]
+                submit_key=key,
+                data=draft_data(request.POST),
+            )
+        except ValidationError:
+            kept = None
+    if kept is not None:
+        message = (
+            f"{problem}; your incident has been kept as a draft and nothing has been "
+            "recorded or stored. Tell your IT support. You can submit it now without the "
+            "files, and add them as an action later."
+        )
+    else:
+        message = (
+            f"{problem}, so your incident has not been recorded and no file was stored. "
+            "Tell your IT support. Your text is below: submit it without the files."
+        )
+    form.add_error(None, message)
+    return render_incident_form(
+        request,
+        form,
+        mark_errors=mark_errors,
+        files_not_kept=True,
+        status=503,
+        draft=kept,
+    )
+
+
+def _recorded_with(membership: Membership, submit_key: str) -> Incident | None:
+    try:
+        key = uuid.UUID(submit_key)
+    except ValueError:
+        return None
+    return (
+        Incident.objects.for_school(membership.school)
+        .filter(submit_key=key, author=membership.user)
+        .first()
+    )
+
+
+def _recorded(request: HttpRequest, incident: Incident) -> HttpResponse:
+    alerted = (
+        Alert.objects.for_school(incident.school_id)
+        .filter(incident=incident, action__isnull=True)
+        .count()
+    )
+    if alerted == 0:
+        told = "Nobody else has been alerted."
+    elif alerted == 1:
+        told = "1 person has been alerted."
+    else:
+        told = f"{alerted} people have been alerted."
+    messages.success(request, f"Incident recorded. {told}")
+    return redirect("incidents:incident-detail", incident_id=incident.pk)
+
+
+def _apply_service_errors(form: IncidentForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        if field == "occurred_at":
+            field = "occurred_on"
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, dict[str, Any]]:
+    """The buttons that stand in for type-ahead without JavaScript. Nothing is saved."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    data = request.POST.copy()
+    found: dict[str, Any] = {}
+    if action == "search-pupil":
+        found["pupil_matches"] = pupils_matching(membership, data.get("pupil_query", ""))
+        found["searched"] = "pupil"
+    elif action == "change-pupil":
+        data["pupil"] = ""
+        data["pupil_query"] = ""
+    elif action == "search-links":
+        chosen = set(data.getlist("link_pupil")) | {data.get("pupil", "")}
+        found["link_matches"] = [
+            pupil
+            for pupil in pupils_matching(membership, data.get("link_query", ""))
+            if str(pupil.pk) not in chosen
+        ]
+        found["searched"] = "links"
+    elif action.startswith("remove-link-"):
+        gone = action.removeprefix("remove-link-")
+        data.setlist("link_pupil", [v for v in data.getlist("link_pupil") if v != gone])
+    elif action == "search-people":
+        chosen = set(data.getlist("people"))
+        found["people_matches"] = [
+            person
+            for person in staff_matching_for(membership, data.get("people_query", ""))
+            if str(person.pk) not in chosen
+        ]
+        found["searched"] = "people"
+    elif action.startswith("remove-person-"):
+        gone = action.removeprefix("remove-person-")
+        data.setlist("people", [v for v in data.getlist("people") if v != gone])
+    return data, found
+
+
+@require_POST
+@requires(Capability.RECORD_INCIDENT)
+def pupil_search(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the pupil pickers: name, class and year, archived marked."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    term = request.POST.get("term", "")
+    return render(
+        request,
+        "incidents/recording/pupil_options.html",
+        {
+            "pupils": pupils_matching(membership, term),
+            "is_lead": is_lead(membership),
+            "too_short": len(term.strip()) < MIN_SEARCH_LENGTH,
+        },
+    )
+
+
+@require_POST
+@requires(Capability.RECORD_INCIDENT)
+def staff_search(request: HttpRequest) -> HttpResponse:
+    """Suggestions for "alert someone by name": the school's active staff."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    term = request.POST.get("term", "")
+    return render(
+        request,
+        "incidents/recording/staff_options.html",
+        {
+            "people": staff_matching_for(membership, term),
+            "too_short": len(term.strip()) < MIN_SEARCH_LENGTH,
+        },
+    )
+
+
+@require_POST
+@requires(Capability.RECORD_INCIDENT)
+def recipients_preview(request: HttpRequest) -> HttpResponse:
+    """The form's live "who will be told" summary."""
+    form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "incidents/recording/recipients.html",
+        {"recipients": recipients_for_form(request, form)},
+    )
