@@ -6,16 +6,26 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
-from safeguard.incidents.selectors import incidents_awaiting_review
+from safeguard.incidents.selectors import (
+    drafts_shown_to,
+    incidents_awaiting_review,
+    open_tasks_for,
+)
 
 
 @require_GET
 @requires(Capability.USE_APP)
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {}
-    if request.membership is not None:  # type: ignore[attr-defined]
-        awaiting = incidents_awaiting_review(request.membership)  # type: ignore[attr-defined]
-        context = {"awaiting_review": awaiting[:10], "awaiting_review_count": awaiting.count()}
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is not None:
+        awaiting = incidents_awaiting_review(membership)
+        context = {
+            "awaiting_review": awaiting[:10],
+            "awaiting_review_count": awaiting.count(),
+            "task_count": open_tasks_for(membership).count(),
+            "drafts": drafts_shown_to(membership),
+        }
     return render(request, "dashboard.html", context)
 
 

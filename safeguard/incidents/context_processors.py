@@ -2,8 +2,7 @@
 
 from django.http import HttpRequest
 
-from safeguard.accounts.permissions import Capability
-from safeguard.incidents.selectors import unread_incident_count
+from safeguard.incidents.selectors import unread_alerts_shown_to
 
 
 def unread_alerts(request: HttpRequest) -> dict[str, int | None]:
@@ -12,7 +11,8 @@ def unread_alerts(request: HttpRequest) -> dict[str, int | None]:
     It counts incidents with an alert the person hasn't read, in every school where
     they hold an active role, not only the one they are working in.
     """
-    membership = getattr(request, "membership", None)
-    if membership is None or Capability.RECORD_INCIDENT not in membership.capabilities:
-        return {"unread_alerts": None}
-    return {"unread_alerts": unread_incident_count(request.memberships)}
+    return {
+        "unread_alerts": unread_alerts_shown_to(
+            getattr(request, "membership", None), getattr(request, "memberships", [])
+        )
+    }

@@ -18,6 +18,7 @@ Governors see no incidents at all. Who may be alerted or assigned is decided in
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -350,6 +351,16 @@ def unread_alert_count(membership: Membership) -> int:
     return unread_incident_count([membership])
 
 
+def unread_alerts_shown_to(
+    membership: Membership | None, memberships: Iterable[Membership]
+) -> int | None:
+    """The header's count of incidents with an unread alert, in every school of the person;
+    None for people who get no alerts (governors, the operator)."""
+    if membership is None or Capability.RECORD_INCIDENT not in membership.capabilities:
+        return None
+    return unread_incident_count(memberships)
+
+
 def my_alerts_on(membership: Membership, incident: Incident) -> QuerySet[Alert]:
     """The member's own alerts on this incident (and on its actions), oldest first."""
     return alerts_for(membership).filter(incident=incident).order_by("created_at", "id")
@@ -359,24 +370,46 @@ def newest_alert_on(membership: Membership, incident: Incident) -> Alert | None:
     return my_alerts_on(membership, incident).last()
 
 
-def alert_log_for(incident: Incident) -> QuerySet[Alert]:
-    """Everyone alerted to this incident or an action on it: for the DSL's alert log."""
-    return (
-        Alert.objects.for_school(incident.school_id)
-        .filter(incident=incident)
-        .select_related("recipient", "created_by", "action")
-        .order_by("created_at", "id")
-    )
-
-
 def alert_log_shown_to(membership: Membership, incident: Incident) -> list[Alert] | None:
-    """The alert log, for the leads only: None for anyone else (they see no log at all)."""
-    return list(alert_log_for(incident)) if is_lead(membership) else None
+    """Everyone alerted to this incident or an action on it, for the leads' alert log;
+    None for anyone else (they see no log at all)."""
+    if not is_lead(membership):
+        return None
+    alerts = Alert.objects.for_school(incident.school_id).filter(incident=incident)
+    return list(
+        alerts.select_related("recipient", "created_by", "action").order_by("created_at", "id")
+    )
 
 
 # Drafts ---------------------------------------------------------------------------------
 
 
-def drafts_of(membership: Membership) -> QuerySet[Draft]:
-    """The member's own drafts in the current school, newest first; nobody else's."""
-    return Draft.objects.for_school(membership.school).filter(author=membership.user)
+DRAFTS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    draft: Draft
+    pupil: Pupil | None
+
+
+def _drafted_pupil_id(draft: Draft) -> int | None:
+    values = draft.data.get("pupil") or [""]
+    try:
+        pupil_id = int(str(values[0] if isinstance(values, list) else values))
+    except ValueError:
+        return None
+    return pupil_id if 0 < pupil_id < 2**63 else None
+
+
+def drafts_shown_to(membership: Membership) -> list[DraftRow]:
+    """The dashboard's "carry on writing": the member's newest drafts, each with the pupil
+    it is about if one was chosen (a pupil of this school only)."""
+    if Capability.RECORD_INCIDENT not in membership.capabilities:
+        return []
+    own = Draft.objects.for_school(membership.school).filter(author=membership.user)
+    drafts = list(own.order_by("-updated_at")[:DRAFTS_SHOWN])
+    pupil_ids = {draft.pk: _drafted_pupil_id(draft) for draft in drafts}
+    wanted = {pk for pk in pupil_ids.values() if pk is not None}
+    pupils = Pupil.objects.for_school(membership.school).in_bulk(wanted)
+    return [DraftRow(draft, pupils.get(pupil_ids[draft.pk] or 0)) for draft in drafts]
