@@ -13,8 +13,8 @@ non-lead may see:
 - the actions shared with the staff alerted (every non-lead's action, and a
   lead's only when they ticked "Share"), and only the files of those.
 
-Governors see no incidents at all. Who may be alerted or assigned is decided in
-`accounts/permissions.py`; the staff lists here only apply it to a school.
+Governors see no incidents at all. What "lead" means, and who may be alerted or
+assigned, is decided in `accounts/permissions.py`; the staff lists here apply it.
 """
 
 from collections.abc import Iterable
@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from safeguard.accounts.models import Membership, School
-from safeguard.accounts.permissions import ROLE_CAPABILITIES, SAFEGUARDING_LEADS, Capability
+from safeguard.accounts.permissions import Capability, is_lead, roles_with
 from safeguard.incidents.models import (
     Action,
     Alert,
@@ -41,13 +41,9 @@ from safeguard.incidents.models import (
 from safeguard.pupils.models import Pupil
 
 
-def is_lead(membership: Membership) -> bool:
-    """A DSL or deputy in this school: sees every incident, restricted parts included."""
-    return Capability.VIEW_ALL_INCIDENTS in membership.capabilities
-
-
 def can_see_every_incident(membership: Membership) -> bool:
-    return is_lead(membership)
+    """The leads' view of the school: every incident, not only their own (DOMAIN.md)."""
+    return Capability.VIEW_ALL_INCIDENTS in membership.capabilities
 
 
 # Categories ------------------------------------------------------------------------------
@@ -242,31 +238,31 @@ def attachments_visible_to(membership: Membership, incident: Incident) -> QueryS
 # Staff to alert, to assign, and the leads ----------------------------------------------------
 
 
-def _staff_by_name(school_id: int) -> QuerySet[Membership]:
+def _staff(school_id: int, *capabilities: Capability) -> QuerySet[Membership]:
+    """The school's active staff whose role grants `capabilities`, by name."""
     return (
         Membership.objects.for_school(school_id)
-        .filter(is_active=True)
+        .filter(is_active=True, user__is_active=True, role__in=roles_with(*capabilities))
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
 
 
-def alertable_staff(membership: Membership) -> QuerySet[Membership]:
-    """Colleagues the author may alert by name: the school's active staff, except governors."""
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.RECORD_INCIDENT in caps]
-    return _staff_by_name(membership.school_id).filter(role__in=roles).exclude(user=membership.user)
+def alertable_staff(membership: Membership, *, leads_only: bool = False) -> QuerySet[Membership]:
+    """The colleagues the member may alert by name (`permissions.may_be_alerted`)."""
+    needed = (Capability.RECEIVE_ALERTS, *([Capability.SEE_RESTRICTED] if leads_only else []))
+    return _staff(membership.school_id, *needed).exclude(user=membership.user)
 
 
 def assignable_staff(school_id: int, *, leads_only: bool = False) -> QuerySet[Membership]:
-    """Colleagues an action can be assigned to (or alerted about it), by name."""
-    needed = Capability.VIEW_ALL_INCIDENTS if leads_only else Capability.RECORD_INCIDENT
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if needed in caps]
-    return _staff_by_name(school_id).filter(role__in=roles, user__is_active=True)
+    """Who an action may be assigned to (`permissions.may_be_assigned`)."""
+    needed = (Capability.BE_ASSIGNED, *([Capability.SEE_RESTRICTED] if leads_only else []))
+    return _staff(school_id, *needed)
 
 
 def leads_of(school_id: int) -> QuerySet[Membership]:
-    """The school's active DSLs and deputies."""
-    return _staff_by_name(school_id).filter(role__in=SAFEGUARDING_LEADS)
+    """The school's active DSLs and deputies (`permissions.is_lead`)."""
+    return _staff(school_id, Capability.SEE_RESTRICTED)
 
 
 # Alerts ---------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup
+from safeguard.accounts.permissions import is_lead
 from safeguard.accounts.selectors import groups_of
 from safeguard.incidents.forms.recording import parse_id
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
 from safeguard.incidents.selectors import (
+    alertable_staff,
     assignable_staff,
     has_restricted_category,
-    is_lead,
     open_tasks_for,
 )
 from safeguard.lib.dates import display_date
@@ -153,9 +154,8 @@ class ActionForm(forms.Form):
         self.is_restricted = has_restricted_category(incident)
         if not self.is_lead:
             del self.fields["is_shared_with_alerted"]
-        staff = assignable_staff(membership.school_id)
-        self.fields["assigned_to"].queryset = staff
-        self.fields["people"].queryset = staff.exclude(user=membership.user)
+        self.fields["assigned_to"].queryset = assignable_staff(membership.school_id)
+        self.fields["people"].queryset = alertable_staff(membership)
         if self.is_restricted:
             leads = assignable_staff(membership.school_id, leads_only=True)
             self._offer_only(self.fields["assigned_to"], leads)
@@ -174,9 +174,7 @@ class ActionForm(forms.Form):
         """Whom the type-ahead suggests: leads only about a restricted incident or for a
         lead's action that isn't shared (`actions.add_action` refuses anyone else)."""
         leads_only = self.is_restricted or (self.is_lead and not is_shared)
-        return assignable_staff(self.membership.school_id, leads_only=leads_only).exclude(
-            user=self.membership.user
-        )
+        return alertable_staff(self.membership, leads_only=leads_only)
 
     def chosen_people(self, data: QueryDict) -> list[Membership]:
         """The people posted by id, in order, for the rows under the type-ahead."""

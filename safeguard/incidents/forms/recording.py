@@ -18,11 +18,10 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from safeguard.accounts.models import Membership, StaffGroup, User
-from safeguard.accounts.permissions import Capability
+from safeguard.accounts.permissions import Capability, is_lead, may_be_alerted
 from safeguard.accounts.selectors import groups_of
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Category, LinkRole, RecordKind
-from safeguard.incidents.selectors import alertable_staff, is_lead, leads_of
-from safeguard.incidents.services import alerting
+from safeguard.incidents.selectors import alertable_staff, leads_of
 from safeguard.incidents.services.recording import CLOCK_SKEW, Link, restricted_recipient_problem
 from safeguard.lib.dates import display_date, display_time
 from safeguard.lib.text import single_line_problem, text_problem
@@ -308,7 +307,7 @@ class IncidentForm(forms.Form):
             self.add_error("dsl_spoken_to", "Choose which DSL you spoke to.")
         if any(category.is_restricted for category in data.get("categories") or []):
             for person in data.get("people") or []:
-                if not alerting.may_be_alerted(person, leads_only=True):
+                if not may_be_alerted(person, leads_only=True):
                     self.add_error("people", restricted_recipient_problem(person))
         if data.get("spoke_to_dsl") == "no" and data.get("dsl_spoken_to") is not None:
             self.add_error(

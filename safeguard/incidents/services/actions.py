@@ -23,10 +23,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from safeguard.accounts.models import Membership, StaffGroup
+from safeguard.accounts.permissions import is_lead, may_be_alerted, may_be_assigned
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Attachment, Incident
-from safeguard.incidents.selectors import has_restricted_category, incidents_visible_to, is_lead
+from safeguard.incidents.selectors import has_restricted_category, incidents_visible_to
 from safeguard.incidents.services import alerting
 from safeguard.incidents.services.attachments import StoredFile
 from safeguard.incidents.services.recording import CLOCK_SKEW
@@ -48,11 +49,6 @@ LEADS_ONLY_ACTION = (
     "This action is for the DSLs and deputies only, so only they can be alerted or given a "
     "task. Tick “Share this action with the staff alerted to this incident” to alert others."
 )
-
-
-def may_be_assigned(membership: Membership, *, leads_only: bool = False) -> bool:
-    """Tasks go to active staff of the school who record; never to governors."""
-    return alerting.may_be_alerted(membership, leads_only=leads_only)
 
 
 def _check(
@@ -128,7 +124,7 @@ def _check(
     for person in people:
         if person.school_id != school_id or not person.is_active:
             fail("people", "Choose people from your school.")
-        elif leads_only and not alerting.may_be_alerted(person, leads_only=True):
+        elif leads_only and not may_be_alerted(person, leads_only=True):
             fail("people", f"{_name(person)} isn't a DSL or deputy. {why_leads_only}")
     if errors:
         raise ValidationError(errors)

@@ -36,11 +36,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from safeguard.accounts.models import Membership, School, StaffGroup, User
-from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability, capabilities_of
+from safeguard.accounts.permissions import is_lead, may_be_alerted
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import Action, Alert, AlertReason, Category, Incident
-from safeguard.incidents.selectors import alerts_for, categories_seen_by_non_leads, is_lead
+from safeguard.incidents.selectors import alerts_for, categories_seen_by_non_leads, leads_of
 from safeguard.lib import clock
 
 # Alerts that only ever go to someone because they are a lead.
@@ -58,14 +58,6 @@ class Recipient:
     @property
     def user(self) -> User:
         return self.membership.user
-
-
-def may_be_alerted(membership: Membership, *, leads_only: bool = False) -> bool:
-    """Whether this member may be alerted or assigned a task; with `leads_only`, leads only."""
-    capabilities = capabilities_of(membership.role)
-    if not membership.is_active or Capability.RECORD_INCIDENT not in capabilities:
-        return False
-    return not leads_only or Capability.VIEW_ALL_INCIDENTS in capabilities
 
 
 class _Recipients:
@@ -87,12 +79,7 @@ class _Recipients:
         self.chosen[membership.user_id] = Recipient(membership, reason, detail)
 
     def add_leads(self) -> None:
-        leads = (
-            Membership.objects.for_school(self.school)
-            .filter(role__in=SAFEGUARDING_LEADS, is_active=True)
-            .select_related("user")
-        )
-        for membership in leads:
+        for membership in leads_of(self.school.pk):
             self.add(membership, AlertReason.DSL)
 
     def add_groups(self, groups: Iterable[StaffGroup]) -> None:

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safeguard.accounts.models import Membership
-from safeguard.accounts.permissions import SAFEGUARDING_LEADS, Capability
+from safeguard.accounts.permissions import Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import (
@@ -32,6 +32,7 @@ from safeguard.incidents.models import (
     IncidentReview,
     ReviewStatus,
 )
+from safeguard.incidents.selectors import leads_of
 from safeguard.incidents.services import alerting
 from safeguard.lib import clock
 from safeguard.lib.text import text_problem
@@ -226,12 +227,7 @@ def report_mistake(*, membership: Membership, incident: Incident, note: str) -> 
         made_at=clock.now(),
         reason=note,
     )
-    leads = (
-        Membership.objects.for_school(membership.school)
-        .filter(role__in=SAFEGUARDING_LEADS, is_active=True)
-        .exclude(user=membership.user)
-        .select_related("user")
-    )
+    leads = leads_of(membership.school_id).exclude(user=membership.user)
     recipients = [alerting.Recipient(lead, AlertReason.MISTAKE) for lead in leads]
     review = IncidentReview.objects.for_school(incident.school_id).get(incident=incident)
     alerts = alerting.create_alerts(

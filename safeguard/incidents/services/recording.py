@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup, User
-from safeguard.accounts.permissions import Capability
+from safeguard.accounts.permissions import Capability, is_lead, may_be_alerted
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import (
@@ -84,12 +84,12 @@ def _check(
         errors.setdefault(field, []).append(message)
 
     school_id = membership.school_id
-    is_lead = Capability.VIEW_ALL_INCIDENTS in membership.capabilities
+    lead = is_lead(membership)
     if Capability.RECORD_INCIDENT not in membership.capabilities:
         fail("__all__", "Your role doesn't record incidents.")
     if pupil.school_id != school_id:
         fail("pupil", "Choose a pupil from your school.")
-    elif pupil.is_archived and not is_lead:
+    elif pupil.is_archived and not lead:
         fail("pupil", "This pupil is archived. Speak to your DSL if the incident is about them.")
     if kind not in RecordKind.values:
         fail("kind", "Say what you are recording.")
@@ -111,7 +111,7 @@ def _check(
             fail("categories", f"Only a DSL can allocate “{category.name}”.")
     seen = {pupil.pk}
     for link in links:
-        if link.pupil.school_id != school_id or (link.pupil.is_archived and not is_lead):
+        if link.pupil.school_id != school_id or (link.pupil.is_archived and not lead):
             fail("links", "Linked pupils must be current pupils of your school.")
         elif link.pupil.pk in seen:
             fail("links", "Each child can be linked once, and not as the main pupil.")
@@ -130,7 +130,7 @@ def _check(
     for person in people:
         if person.school_id != school_id or not person.is_active:
             fail("people", "Choose people from your school.")
-        elif is_restricted and not alerting.may_be_alerted(person, leads_only=True):
+        elif is_restricted and not may_be_alerted(person, leads_only=True):
             fail("people", restricted_recipient_problem(person))
     if errors:
         raise ValidationError(errors)

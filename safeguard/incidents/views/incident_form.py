@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import is_lead
 from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents.forms.recording import IncidentForm, parse_id
 from safeguard.incidents.models import AlertReason, Draft, LinkRole
-from safeguard.incidents.selectors import alertable_staff, is_lead
+from safeguard.incidents.selectors import alertable_staff
 from safeguard.incidents.services import alerting, bodymap
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.selectors import search_pupils

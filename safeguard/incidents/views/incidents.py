@@ -13,7 +13,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.permissions import Capability, is_lead, requires
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
@@ -92,7 +92,7 @@ def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str,
     return {
         "incident": incident,
         "review": incident.review,
-        "is_lead": can_see_every_incident(membership),
+        "is_lead": is_lead(membership),
         "current_categories": categories_shown_to(membership, incident),
         "original_categories": categories_as_recorded(incident),
         "links": linked_pupils_of(incident),

@@ -17,11 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.accounts.models import Membership
-from safeguard.accounts.permissions import Capability, requires
-from safeguard.incidents.forms.recording import (
-    IncidentForm,
-    is_lead,
-)
+from safeguard.accounts.permissions import Capability, is_lead, requires
+from safeguard.incidents.forms.recording import IncidentForm
 from safeguard.incidents.models import Alert, Incident
 from safeguard.incidents.services import attachments, bodymap, drafts, recording
 from safeguard.incidents.views.drafts import draft_data, save_draft_and_leave, submit_key_of
