@@ -41,7 +41,6 @@ from safeguard.incidents.models import (
 from safeguard.incidents.services import (
     actions,
     alerting,
-    attachments,
     bodymap,
     corrections,
     recording,
@@ -1052,12 +1051,9 @@ def _key(*parts: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(parts))
 
 
-def _stored(school: School, wanted: tuple[File, ...]) -> list[attachments.StoredFile]:
-    uploads = [SimpleUploadedFile(f.name, f.make()) for f in wanted]
-    stored, problems = attachments.store_uploads(uploads, school=school)
-    if problems:
-        raise ValidationError(problems)
-    return stored
+def _uploads(wanted: tuple[File, ...]) -> list[SimpleUploadedFile]:
+    """The story's files as uploads: the submit services check and store them."""
+    return [SimpleUploadedFile(f.name, f.make()) for f in wanted]
 
 
 def _record(context: _Context, story: Story, occurred: datetime.datetime) -> None:
@@ -1078,7 +1074,7 @@ def _record(context: _Context, story: Story, occurred: datetime.datetime) -> Non
     )
     if problems:
         raise ValidationError(problems)
-    incident, created = recording.record_incident(
+    submitted = recording.submit_incident(
         membership=author,
         submit_key=key,
         pupil=context.pupil(story, story.pupil),
@@ -1093,7 +1089,7 @@ def _record(context: _Context, story: Story, occurred: datetime.datetime) -> Non
         else None,
         links=[recording.Link(context.pupil(story, p), role) for p, role in story.links],
         marks=marks,
-        files=_stored(school, story.files),
+        files=_uploads(story.files),
         groups=[
             StaffGroup.objects.for_school(school).get(is_slt=True)
             if name == "SLT"
@@ -1102,6 +1098,7 @@ def _record(context: _Context, story: Story, occurred: datetime.datetime) -> Non
         ],
         people=[context.member(school, email) for email in story.people],
     )
+    incident, created = submitted.record, submitted.is_new
     context.incidents[story.name] = incident
     context.created += created
 
@@ -1111,12 +1108,12 @@ def _act(context: _Context, story: Story, act: Act, moment: datetime.datetime) -
     incident = context.incidents[story.name]
     author = context.member(school, act.author)
     key = _key(story.name, act.name)
-    existing = actions.already_added(author, key)
+    existing = Action.objects.for_school(school).filter(submit_key=key, author=author.user).first()
     if existing is not None:
         context.actions[f"{story.name}/{act.name}"] = existing
         return
     names = _names(context, story)
-    action, created = actions.add_action(
+    submitted = actions.submit_action(
         membership=author,
         incident=incident,
         submit_key=key,
@@ -1129,9 +1126,10 @@ def _act(context: _Context, story: Story, act: Act, moment: datetime.datetime) -
         follows_up=context.actions[f"{story.name}/{act.follows}"] if act.follows else None,
         tell_leads=act.tell_leads,
         people=[context.member(school, email) for email in act.people],
-        files=_stored(school, act.files),
+        files=_uploads(act.files),
         is_shared_with_alerted=act.shared,
     )
+    action, created = submitted.record, submitted.is_new
     context.actions[f"{story.name}/{act.name}"] = action
     context.created += created
 

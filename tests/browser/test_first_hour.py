@@ -68,7 +68,7 @@ def test_alerted_staff_see_neither_the_added_restricted_category_nor_the_dsls_ac
         categories=[categories.get(name="Behaviour"), categories.get(name="Child protection")],
         reason="Disclosure made later to the DSL.",
     )
-    actions.add_action(
+    actions.submit_action(
         membership=membership(dsl, school),
         incident=incident,
         submit_key=uuid.uuid4(),

@@ -18,8 +18,7 @@ from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import change_role
 from safeguard.incidents.models import Alert, Attachment, Category
 from safeguard.incidents.services import corrections
-from safeguard.incidents.services.actions import add_action
-from safeguard.incidents.services.attachments import store_uploads
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile.state import changes, comparable, snapshot
@@ -57,7 +56,7 @@ def restricted_incident(school, dsl, slt, teacher, membership_of):
         categories=[category(school, "Behaviour")],
         people=[membership_of(slt)],
     )
-    add_action(
+    submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -169,8 +168,7 @@ def test_a_dsl_recording_a_restricted_incident_cannot_name_a_non_lead(
 def demoted(school, dsl, deputy, membership_of):
     """A Child protection incident the DSL recorded (the deputy alerted, a file attached);
     the deputy has since become a teacher. Returns (incident, alert, file)."""
-    files, problems = store_uploads([SimpleUploadedFile("notes.txt", b"notes")], school=school)
-    assert problems == []
+    files = [SimpleUploadedFile("notes.txt", b"notes")]
     incident = record_test_incident(
         membership_of(dsl), categories=[category(school, "Child protection")], files=files
     )
@@ -232,8 +230,8 @@ def test_a_crafted_download_of_a_leads_only_file_is_a_404_for_the_author(
     school, dsl, teacher, membership_of, client_as
 ):
     incident = record_test_incident(membership_of(teacher))
-    files, _ = store_uploads([SimpleUploadedFile("strategy.txt", b"minutes")], school=school)
-    add_action(
+    files = [SimpleUploadedFile("strategy.txt", b"minutes")]
+    submit_action(
         membership=membership_of(dsl),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -256,7 +254,7 @@ def test_a_crafted_follow_up_of_a_leads_only_task_is_refused_after_demotion(
         categories=[category(school, "Behaviour")],
         people=[membership_of(deputy)],
     )
-    task, _ = add_action(
+    task = submit_action(
         membership=membership_of(dsl),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -264,7 +262,7 @@ def test_a_crafted_follow_up_of_a_leads_only_task_is_refused_after_demotion(
         occurred_at=timezone.now(),
         assigned_to=membership_of(deputy),
         due_on=TOMORROW,
-    )
+    ).record
     change_role(membership=membership_of(deputy), changed_by=dsl, role=Role.TEACHER)
     before = snapshot()
     response = client_as(deputy).post(

@@ -124,7 +124,7 @@ def test_an_older_alert_id_does_not_reach_past_the_newest_shown(
     """Acknowledging through an older alert's id covers only up to that one."""
     incident = record_test_incident(membership_of(teacher))
     record_test_incident(membership_of(teacher))  # another incident: untouched
-    actions.add_action(
+    actions.submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),

@@ -151,7 +151,7 @@ def test_incident_text_keeps_a_control_but_the_pages_show_it_as_a_marker(
 
 def test_action_text_is_shown_with_the_override_visible(client_as, dsl, teacher, school):
     incident = record_test_incident(membership(teacher, school))
-    actions.add_action(
+    actions.submit_action(
         membership=membership(dsl, school),
         incident=incident,
         submit_key=uuid.uuid4(),

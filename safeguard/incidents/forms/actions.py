@@ -4,7 +4,7 @@ Colleagues, groups and tasks are posted by id and looked up within the
 signed-in member's school only, so another school's person is simply "not in
 the list". The author is never a field. The rules that need the incident
 (not before it, not in the future, whose task may be followed up) live in
-`actions.add_action`, whose messages the view puts next to their fields.
+`actions.submit_action`, whose messages the view puts next to their fields.
 """
 
 import datetime
@@ -18,7 +18,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.permissions import is_lead
 from safeguard.accounts.selectors import groups_of
-from safeguard.incidents.forms.recording import parse_id
+from safeguard.incidents.forms.fields import chosen_by_id, parse_id, submit_key_field
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
 from safeguard.incidents.selectors import (
     alertable_staff,
@@ -53,12 +53,8 @@ class TaskChoiceField(forms.ModelChoiceField):
 
 
 class ActionForm(forms.Form):
-    submit_key = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": "This form has expired: reload the page to add the action.",
-            "invalid": "This form has expired: reload the page to add the action.",
-        },
+    submit_key = submit_key_field(
+        expired="This form has expired: reload the page to add the action."
     )
     text = forms.CharField(
         label="What was done",
@@ -127,19 +123,14 @@ class ActionForm(forms.Form):
     )
     # Group toggles and named people by type-ahead, as on the incident form
     # (incidents/recording/alert_picker.html): chosen people arrive as hidden ids.
-    groups = forms.ModelMultipleChoiceField(
-        label="Groups",
-        required=False,
-        queryset=StaffGroup.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": NOT_IN_LIST, "invalid_pk_value": NOT_IN_LIST},
+    groups = chosen_by_id(
+        StaffGroup, label="Groups", widget=forms.CheckboxSelectMultiple, not_in_list=NOT_IN_LIST
     )
-    people = forms.ModelMultipleChoiceField(
+    people = chosen_by_id(
+        Membership,
         label="Alert someone by name",
-        required=False,
-        queryset=Membership.objects.none(),
         widget=forms.MultipleHiddenInput,
-        error_messages={"invalid_choice": NOT_IN_LIST, "invalid_pk_value": NOT_IN_LIST},
+        not_in_list=NOT_IN_LIST,
     )
     people_query = forms.CharField(label="Alert someone by name", required=False, max_length=100)
 
@@ -150,7 +141,7 @@ class ActionForm(forms.Form):
         self.incident = incident
         self.is_lead = is_lead(membership)
         # Only leads are offered on a restricted incident. A crafted
-        # choice of anyone else stays valid here so that `add_action` refuses it by name.
+        # choice of anyone else stays valid here so that `submit_action` refuses it by name.
         self.is_restricted = has_restricted_category(incident)
         if not self.is_lead:
             del self.fields["is_shared_with_alerted"]
@@ -172,7 +163,7 @@ class ActionForm(forms.Form):
 
     def offered_people(self, *, is_shared: bool) -> QuerySet[Membership]:
         """Whom the type-ahead suggests: leads only about a restricted incident or for a
-        lead's action that isn't shared (`actions.add_action` refuses anyone else)."""
+        lead's action that isn't shared (`actions.submit_action` refuses anyone else)."""
         leads_only = self.is_restricted or (self.is_lead and not is_shared)
         return alertable_staff(self.membership, leads_only=leads_only)
 
@@ -184,7 +175,7 @@ class ActionForm(forms.Form):
 
     @property
     def service_arguments(self) -> dict[str, Any]:
-        """The choices `actions.add_action` takes, from a valid form."""
+        """What `actions.submit_action` takes, from a valid form: its choices and the files."""
         data = self.cleaned_data
         return {
             "submit_key": data["submit_key"],
@@ -197,6 +188,7 @@ class ActionForm(forms.Form):
             "groups": list(data["groups"]),
             "people": list(data["people"]),
             "is_shared_with_alerted": data.get("is_shared_with_alerted", False),
+            "files": self.files.getlist("files"),
         }
 
     def my_tasks(self) -> QuerySet[Action]:

@@ -97,6 +97,11 @@ class MoveForm(forms.Form):
     )
     reason = ReasonField(label="Why are you moving it?")
 
+    def offer_only(self, pupils: list[Pupil]) -> None:
+        """Offer only these pupils (the search's matches) among those the form accepts."""
+        field = self.fields["pupil"]
+        field.queryset = field.queryset.filter(pk__in=[pupil.pk for pupil in pupils])
+
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils

@@ -3,7 +3,7 @@
 Everything chosen is posted by id and looked up within the signed-in member's
 school only, so another school's pupil, category or colleague is simply "not
 in the list". The author is never a field: it is always the signed-in person.
-The rules the service re-checks (`recording.record_incident`) are checked here
+The rules the service re-checks (`recording.submit_incident`) are checked here
 too, so each problem gets its message next to its own field.
 """
 
@@ -20,9 +20,12 @@ from django.utils.datastructures import MultiValueDict
 from safeguard.accounts.models import Membership, StaffGroup, User
 from safeguard.accounts.permissions import Capability, is_lead, may_be_alerted
 from safeguard.accounts.selectors import groups_of
+from safeguard.incidents.forms.fields import chosen_by_id, parse_id, submit_key_field
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Category, LinkRole, RecordKind
 from safeguard.incidents.selectors import alertable_staff, leads_of
-from safeguard.incidents.services.recording import CLOCK_SKEW, Link, restricted_recipient_problem
+from safeguard.incidents.services.bodymap import parse_marks
+from safeguard.incidents.services.recording import Link, restricted_recipient_problem
+from safeguard.incidents.services.submitting import CLOCK_SKEW
 from safeguard.lib.dates import display_date, display_time
 from safeguard.lib.text import single_line_problem, text_problem
 from safeguard.pupils.models import Pupil
@@ -48,14 +51,6 @@ def as_form_data(data: Mapping[str, Any]) -> MultiValueDict:
     )
 
 
-def parse_id(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except ValueError:
-        return None
-    return number if 0 < number < 2**63 else None
-
-
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         return obj.user.full_name or obj.user.email
@@ -75,13 +70,7 @@ class LinkRow:
 
 
 class IncidentForm(forms.Form):
-    submit_key = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": "This form has expired: start a new incident.",
-            "invalid": "This form has expired: start a new incident.",
-        },
-    )
+    submit_key = submit_key_field(expired="This form has expired: start a new incident.")
     pupil = PupilChoiceField(
         queryset=Pupil.objects.none(),
         widget=forms.HiddenInput,
@@ -149,37 +138,28 @@ class IncidentForm(forms.Form):
         empty_label="Choose…",
         error_messages={"invalid_choice": "Choose the DSL from the list."},
     )
-    categories = forms.ModelMultipleChoiceField(
-        queryset=Category.objects.none(),
+    categories = chosen_by_id(
+        Category,
+        required=True,
         widget=forms.CheckboxSelectMultiple,
+        not_in_list="Choose categories from the list.",
         error_messages={
-            "required": "Choose at least one category. If unsure, choose the nearest one.",
-            "invalid_choice": "Choose categories from the list.",
-            "invalid_pk_value": "Choose categories from the list.",
+            "required": "Choose at least one category. If unsure, choose the nearest one."
         },
     )
-    groups = forms.ModelMultipleChoiceField(
-        queryset=StaffGroup.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": "Choose groups from the list.",
-            "invalid_pk_value": "Choose groups from the list.",
-        },
+    groups = chosen_by_id(
+        StaffGroup, widget=forms.CheckboxSelectMultiple, not_in_list="Choose groups from the list."
     )
-    people = forms.ModelMultipleChoiceField(
-        queryset=Membership.objects.none(),
-        required=False,
-        widget=forms.MultipleHiddenInput,
-        error_messages={
-            "invalid_choice": "Choose people from the list.",
-            "invalid_pk_value": "Choose people from the list.",
-        },
+    people = chosen_by_id(
+        Membership, widget=forms.MultipleHiddenInput, not_in_list="Choose people from the list."
     )
     people_query = forms.CharField(label="Alert someone by name", required=False, max_length=100)
     # Linked pupils arrive as link_pupil=<id> with link_role_<id>=<role>; see clean_links.
     links = forms.CharField(required=False, widget=forms.HiddenInput)
     link_query = forms.CharField(label="Linked pupils", required=False, max_length=QUERY_MAX)
+    # Body-map marks arrive as numbered rows, mark-N-<field>; clean() reads them
+    # (bodymap.parse_marks) and puts their problems here, after every other field's.
+    marks = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -195,6 +175,24 @@ class IncidentForm(forms.Form):
         self.fields["groups"].queryset = groups_of(school)
         self.fields["people"].queryset = alertable_staff(membership)
         self.link_rows: list[LinkRow] = []
+
+    def chosen_pupil(self) -> Pupil | None:
+        """The pupil chosen so far, valid or not yet checked, to show the form again."""
+        if not self.is_bound:
+            return None
+        pupil = self.cleaned_data.get("pupil") if hasattr(self, "cleaned_data") else None
+        if pupil is not None:
+            return pupil
+        pk = parse_id(self.data.get("pupil", ""))
+        return None if pk is None else self.fields["pupil"].queryset.filter(pk=pk).first()
+
+    def chosen_people(self) -> list[Membership]:
+        """The people posted by id, in order, for the rows under the type-ahead."""
+        if not self.is_bound:
+            return []
+        ids = [pk for pk in (parse_id(v) for v in self.data.getlist("people")) if pk is not None]
+        people = self.fields["people"].queryset.in_bulk(ids) if ids else {}
+        return [people[pk] for pk in dict.fromkeys(ids) if pk in people]
 
     @classmethod
     def initial_for(cls, now: datetime.datetime | None = None) -> dict[str, Any]:
@@ -314,11 +312,17 @@ class IncidentForm(forms.Form):
                 "dsl_spoken_to",
                 "You chose a DSL but answered No: answer Yes, or set this back to “Choose…”.",
             )
+        marks, mark_problems = parse_marks(self.data)
+        if mark_problems:
+            self.add_error("marks", mark_problems)
+        else:
+            data["marks"] = marks
         return data
 
     @property
     def service_arguments(self) -> dict[str, Any]:
-        """What `recording.record_incident` takes, from a valid form (besides marks and files)."""
+        """What `recording.submit_incident` takes, from a valid form: its choices, the
+        body-map marks and the files chosen."""
         data = self.cleaned_data
         lead: Membership | None = data.get("dsl_spoken_to")
         dsl_user: User | None = lead.user if lead is not None else None
@@ -335,4 +339,6 @@ class IncidentForm(forms.Form):
             "links": data["links"],
             "groups": list(data["groups"]),
             "people": list(data["people"]),
+            "marks": data["marks"],
+            "files": self.files.getlist("files"),
         }

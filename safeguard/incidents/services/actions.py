@@ -1,39 +1,53 @@
-"""Adding actions below an incident, and the tasks they assign (school policy section 5 step 10).
+"""Adding actions below an incident, and the assignments they give (policy section 5 step 10).
 
 Anyone who can see an incident may add an action to it: what was done, when,
-who should be told, optionally a task for a colleague with a date it is due
+who should be told, optionally an assignment for a colleague with a date it is due
 by, and files. Like the incident, an action never changes once added (the
-database refuses UPDATE and DELETE), so a task is "done" when its assignee
-adds the follow-up action that names it, never by editing the task.
+database refuses UPDATE and DELETE), so an assignment is "done" when its assignee
+adds the follow-up action that names it, never by editing the assignment.
 
 An action added by a DSL or deputy is for the leads unless they tick "Share
 this action with the staff alerted to this incident"; anyone else's is always
-shared. About an incident with a restricted category, or a
-leads-only action, only leads are alerted or assigned: naming anyone else is refused with a message saying why.
+shared. About an incident with a restricted category, or a leads-only action,
+only leads are alerted or assigned: naming anyone else is refused with a message
+saying why.
 
-`add_action` re-checks every rule the form checks, because a crafted request
-can skip the form. The same submit key twice returns the first action.
+`submit_action` re-checks every rule the form checks, because a crafted request
+can skip the form. The same submit key twice returns the first action (`submitting.py`).
 """
 
 import datetime
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NotRequired, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
 from safeguard.accounts.models import Membership, StaffGroup
-from safeguard.accounts.permissions import is_lead, may_be_alerted, may_be_assigned
+from safeguard.accounts.permissions import is_lead, may_be_assigned
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Attachment, Incident
-from safeguard.incidents.selectors import has_restricted_category, incidents_visible_to
-from safeguard.incidents.services import alerting
-from safeguard.incidents.services.attachments import StoredFile
-from safeguard.incidents.services.recording import CLOCK_SKEW
+from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
+from safeguard.incidents.selectors import (
+    alerted_about,
+    has_restricted_category,
+    incidents_visible_to,
+)
+from safeguard.incidents.services import alerting, attachments
+from safeguard.incidents.services.submitting import (
+    CLOCK_SKEW,
+    OncePerForm,
+    Problems,
+    Submitted,
+    check_alert_choices,
+)
 from safeguard.lib import clock
 from safeguard.lib.dates import display_datetime
 from safeguard.lib.text import text_problem
+
+ALREADY_USED = "This form was already used. Reload the page to add a new action."
 
 RESTRICTED_INCIDENT = (
     "This incident has a restricted category, so only the school's DSLs and deputies can "
@@ -51,25 +65,88 @@ LEADS_ONLY_ACTION = (
 )
 
 
-def _check(
+class ActionChoices(TypedDict):
+    """What the author chose on the add action form, as `submit_action` takes it."""
+
+    incident: Incident
+    submit_key: uuid.UUID
+    text: str
+    occurred_at: datetime.datetime
+    assigned_to: NotRequired[Membership | None]
+    due_on: NotRequired[datetime.date | None]
+    follows_up: NotRequired[Action | None]
+    tell_leads: NotRequired[bool]
+    groups: NotRequired[Sequence[StaffGroup]]
+    people: NotRequired[Sequence[Membership]]
+    # A lead's choice; anyone else's action is always shared.
+    is_shared_with_alerted: NotRequired[bool]
+
+
+@dataclass(frozen=True)
+class _Audience:
+    """Who may read the action and be told of it."""
+
+    is_shared: bool  # read by the staff alerted to the incident, not only by the leads
+    is_restricted: bool  # the incident has a restricted category now
+
+    @property
+    def leads_only(self) -> bool:
+        """Only leads may be alerted or assigned: a restricted incident or a lead's own
+        action kept for the leads."""
+        return self.is_restricted or not self.is_shared
+
+
+ONCE_PER_FORM = OncePerForm(Action, refusal=ALREADY_USED, used_elsewhere=ALREADY_USED)
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.full_name or membership.user.email
+
+
+def submit_action(
     *,
     membership: Membership,
-    incident: Incident,
-    text: str,
-    occurred_at: datetime.datetime,
-    assigned_to: Membership | None,
-    due_on: datetime.date | None,
-    follows_up: Action | None,
-    groups: Sequence[StaffGroup],
-    people: Sequence[Membership],
-    is_restricted: bool,
-    is_shared: bool,
-) -> None:
-    errors: dict[str, list[str]] = {}
+    files: Sequence[UploadedFile] = (),
+    **choices: Unpack[ActionChoices],
+) -> Submitted[Action]:
+    """Add the action below the incident, with its assignment, files and alerts.
 
-    def fail(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    Raises as `recording.submit_incident` does; nothing is added then.
+    """
+    sent: ActionChoices = {
+        "assigned_to": None,
+        "due_on": None,
+        "follows_up": None,
+        "tell_leads": False,
+        "groups": (),
+        "people": (),
+        **choices,
+    }
+    incident = sent["incident"]
+    audience = _Audience(
+        is_shared=choices.get("is_shared_with_alerted", False) or not is_lead(membership),
+        is_restricted=has_restricted_category(incident),
+    )
+    action, is_new = ONCE_PER_FORM.submit(
+        membership,
+        sent["submit_key"],
+        is_same_form=lambda earlier: (
+            earlier.author_id == membership.user_id and earlier.incident_id == incident.pk
+        ),
+        check=lambda: _check(membership, sent, audience),
+        create=lambda: _create(
+            membership, sent, audience, attachments.store_or_refuse(files, school=membership.school)
+        ),
+    )
+    return Submitted(action, is_new, told=alerted_about(action))
 
+
+def _check(membership: Membership, sent: ActionChoices, audience: _Audience) -> None:
+    problems = Problems()
+    fail = problems.add
+    incident, text, occurred_at = sent["incident"], sent["text"], sent["occurred_at"]
+    assigned_to, due_on, follows_up = sent["assigned_to"], sent["due_on"], sent["follows_up"]
+    is_restricted, leads_only = audience.is_restricted, audience.leads_only
     school_id = membership.school_id
     if incident.school_id != school_id or not (
         incidents_visible_to(membership).filter(pk=incident.pk).exists()
@@ -91,7 +168,6 @@ def _check(
             "The action can't be earlier than the incident it follows "
             f"({display_datetime(incident.occurred_at)}).",
         )
-    leads_only = is_restricted or not is_shared
     if is_restricted:
         why_leads_only = RESTRICTED_INCIDENT if is_lead(membership) else LIMITED_BY_LEADS
     else:
@@ -118,183 +194,63 @@ def _check(
         fail(
             "follows_up", "You can only follow up a task on this incident that was assigned to you."
         )
-    for group in groups:
-        if group.school_id != school_id:
-            fail("groups", "Choose groups from your school.")
-    for person in people:
-        if person.school_id != school_id or not person.is_active:
-            fail("people", "Choose people from your school.")
-        elif leads_only and not may_be_alerted(person, leads_only=True):
-            fail("people", f"{_name(person)} isn't a DSL or deputy. {why_leads_only}")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _name(membership: Membership) -> str:
-    return membership.user.full_name or membership.user.email
-
-
-def add_action(
-    *,
-    membership: Membership,
-    incident: Incident,
-    submit_key: uuid.UUID,
-    text: str,
-    occurred_at: datetime.datetime,
-    assigned_to: Membership | None = None,
-    due_on: datetime.date | None = None,
-    follows_up: Action | None = None,
-    tell_leads: bool = False,
-    groups: Sequence[StaffGroup] = (),
-    people: Sequence[Membership] = (),
-    files: Sequence[StoredFile] = (),
-    is_shared_with_alerted: bool = False,
-) -> tuple[Action, bool]:
-    """Add the action below the incident; return it and whether this call created it.
-
-    `is_shared_with_alerted` is the lead's choice; a non-lead's action is always shared.
-    """
-    existing = _already_added(membership, incident, submit_key)
-    if existing is not None:
-        return existing, False
-    is_shared = is_shared_with_alerted or not is_lead(membership)
-    is_restricted = has_restricted_category(incident)
-    _check(
+    check_alert_choices(
+        problems,
         membership=membership,
-        incident=incident,
-        text=text,
-        occurred_at=occurred_at,
-        assigned_to=assigned_to,
-        due_on=due_on,
-        follows_up=follows_up,
-        groups=groups,
-        people=people,
-        is_restricted=is_restricted,
-        is_shared=is_shared,
+        groups=sent["groups"],
+        people=sent["people"],
+        leads_only=leads_only,
+        not_a_lead=lambda person: f"{_name(person)} isn't a DSL or deputy. {why_leads_only}",
     )
-    try:
-        action = _create(
-            membership=membership,
-            incident=incident,
-            submit_key=submit_key,
-            text=text,
-            occurred_at=occurred_at,
-            assigned_to=assigned_to,
-            due_on=due_on,
-            follows_up=follows_up,
-            tell_leads=tell_leads,
-            groups=groups,
-            people=people,
-            files=files,
-            is_shared=is_shared,
-            leads_only=is_restricted or not is_shared,
-        )
-    except IntegrityError:
-        # A concurrent submit with the same key won the race: return its action.
-        existing = _already_added(membership, incident, submit_key)
-        if existing is None:
-            # The key was used in another school (the author switched school mid-form).
-            raise ValidationError(
-                "This form was already used. Reload the page to add a new action."
-            ) from None
-        return existing, False
-    return action, True
-
-
-def already_added(membership: Membership, submit_key: uuid.UUID) -> Action | None:
-    """The action this member already added with this submit key, if any."""
-    return (
-        Action.objects.for_school(membership.school)
-        .filter(submit_key=submit_key, author=membership.user)
-        .first()
-    )
-
-
-def _already_added(
-    membership: Membership, incident: Incident, submit_key: uuid.UUID
-) -> Action | None:
-    action = Action.objects.for_school(membership.school).filter(submit_key=submit_key).first()
-    if action is not None and (
-        action.author_id != membership.user_id or action.incident_id != incident.pk
-    ):
-        raise ValidationError("This form was already used. Reload the page to add a new action.")
-    return action
+    problems.raise_any()
 
 
 @transaction.atomic
 def _create(
-    *,
     membership: Membership,
-    incident: Incident,
-    submit_key: uuid.UUID,
-    text: str,
-    occurred_at: datetime.datetime,
-    assigned_to: Membership | None,
-    due_on: datetime.date | None,
-    follows_up: Action | None,
-    tell_leads: bool,
-    groups: Sequence[StaffGroup],
-    people: Sequence[Membership],
-    files: Sequence[StoredFile],
-    is_shared: bool,
-    leads_only: bool,
+    sent: ActionChoices,
+    audience: _Audience,
+    files: Sequence[attachments.StoredFile],
 ) -> Action:
-    school = membership.school
     author = membership.user
+    incident, assigned_to = sent["incident"], sent["assigned_to"]
+    due_on, follows_up = sent["due_on"], sent["follows_up"]
     now = clock.now()
     action = Action.objects.create(
-        school=school,
+        school=membership.school,
         incident=incident,
         author=author,
-        text=text,
-        occurred_at=min(occurred_at, now),
+        text=sent["text"],
+        occurred_at=min(sent["occurred_at"], now),
         recorded_at=now,
         assigned_to=assigned_to.user if assigned_to is not None else None,
         due_on=due_on,
         follows_up=follows_up,
-        is_shared_with_alerted=is_shared,
-        submit_key=submit_key,
+        is_shared_with_alerted=audience.is_shared,
+        submit_key=sent["submit_key"],
     )
-    attached = Attachment.objects.bulk_create(
-        Attachment(
-            school=school,
-            incident=incident,
-            action=action,
-            uploaded_by=author,
-            uploaded_at=now,
-            **vars(f),
-        )
-        for f in files
+    attached = attachments.attach(
+        files, incident=incident, action=action, uploaded_by=author, at=now
     )
-    recipients = alerting.recipients_for_action(
-        school=school,
-        author=author,
-        incident=incident,
+    recipients = alerting.alert_about_action(
+        action,
         assignee=assigned_to,
-        tell_leads=tell_leads,
-        groups=groups,
-        people=people,
-        leads_only=leads_only,
-    )
-    alerting.create_alerts(
-        incident=incident,
-        action=action,
-        created_by=author,
-        recipients=recipients,
-        label=alerting.category_label(list(incident.review.categories.order_by("position"))),
-        leads_only=leads_only,
+        tell_leads=sent["tell_leads"],
+        groups=sent["groups"],
+        people=sent["people"],
+        leads_only=audience.leads_only,
     )
     record(
         actor=author,
         action=AuditAction.ACTION_ADDED,
-        school=school,
+        school=membership.school,
         target=action,
         detail={
             "incident": incident.pk,
             "assigned_to": action.assigned_to_id,
             "due_on": due_on.isoformat() if due_on else None,
             "follows_up": follows_up.pk if follows_up else None,
-            "shared": is_shared,
+            "shared": audience.is_shared,
             "files": len(files),
             "alerted": [r.user.pk for r in recipients],
         },

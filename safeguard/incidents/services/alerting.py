@@ -156,6 +156,63 @@ def recipients_for_action(
     return recipients.sorted()
 
 
+def alert_about_incident(
+    incident: Incident,
+    categories: Sequence[Category],
+    *,
+    groups: Iterable[StaffGroup] = (),
+    people: Iterable[Membership] = (),
+) -> list[Recipient]:
+    """Alert everyone to be told of a new incident (`recipients_for`); return who they are."""
+    recipients = recipients_for(
+        school=incident.school,
+        author=incident.author,
+        categories=categories,
+        groups=groups,
+        people=people,
+    )
+    create_alerts(
+        incident=incident,
+        created_by=incident.author,
+        recipients=recipients,
+        label=category_label(categories),
+        leads_only=any(category.is_restricted for category in categories),
+    )
+    return recipients
+
+
+def alert_about_action(
+    action: Action,
+    *,
+    assignee: Membership | None,
+    tell_leads: bool,
+    groups: Iterable[StaffGroup],
+    people: Iterable[Membership],
+    leads_only: bool,
+) -> list[Recipient]:
+    """Alert everyone to be told of a new action (`recipients_for_action`); return them."""
+    incident = action.incident
+    recipients = recipients_for_action(
+        school=incident.school,
+        author=action.author,
+        incident=incident,
+        assignee=assignee,
+        tell_leads=tell_leads,
+        groups=groups,
+        people=people,
+        leads_only=leads_only,
+    )
+    create_alerts(
+        incident=incident,
+        action=action,
+        created_by=action.author,
+        recipients=recipients,
+        label=category_label(list(incident.review.categories.order_by("position"))),
+        leads_only=leads_only,
+    )
+    return recipients
+
+
 def category_label(categories: Sequence[Category]) -> str:
     return ", ".join(category.name for category in categories)[:200]
 

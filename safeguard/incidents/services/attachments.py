@@ -41,7 +41,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from safeguard.accounts.models import School
+from safeguard.accounts.models import School, User
+from safeguard.incidents.models import Action, Attachment, Incident
 from safeguard.incidents.services.filechecks import check
 from safeguard.incidents.services.filekinds import (
     MB,
@@ -67,6 +68,17 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+
+
+class FilesRefused(Exception):
+    """One or more files can't be attached; `problems` names each file and the reason.
+
+    Nothing has been stored: the form shows the messages and asks for the files again.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 class StoreFailed(Exception):
@@ -153,6 +165,37 @@ def store_uploads(
     if problems:
         return [], problems
     return _write_all(school, checked), []
+
+
+def store_or_refuse(files: Sequence[UploadedFile], *, school: School) -> list[StoredFile]:
+    """`store_uploads`, raising `FilesRefused` with its problems instead of returning them."""
+    stored, problems = store_uploads(files, school=school)
+    if problems:
+        raise FilesRefused(problems)
+    return stored
+
+
+def attach(
+    files: Sequence[StoredFile],
+    *,
+    incident: Incident,
+    uploaded_by: User,
+    at: datetime.datetime,
+    action: Action | None = None,
+) -> list[Attachment]:
+    """The stored files' rows, on the incident (and the action they came with). Runs in the
+    caller's transaction, which audits and seals them with the incident or action."""
+    return Attachment.objects.bulk_create(
+        Attachment(
+            school_id=incident.school_id,
+            incident=incident,
+            action=action,
+            uploaded_by=uploaded_by,
+            uploaded_at=at,
+            **vars(stored),
+        )
+        for stored in files
+    )
 
 
 def scanner() -> Scanner | None:
@@ -253,8 +296,6 @@ def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
     an attachment names is a record and is kept for ever. Not audited: these
     files never belonged to any record.
     """
-    from safeguard.incidents.models import Attachment
-
     cutoff = timezone.now() - older_than
     checked = deleted = recent = 0
     try:

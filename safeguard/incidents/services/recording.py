@@ -1,13 +1,14 @@
-"""Recording an incident (school policy section 5, steps 2-8) and keeping drafts.
+"""Recording an incident (school policy section 5, steps 2-8).
 
-`record_incident` is the only way an incident comes to exist. It re-checks
+`submit_incident` is the only way an incident comes to exist. It re-checks
 every rule the form checks, because a crafted request can skip the form:
 the pupil and everything chosen belong to the author's current school;
 ordinary staff can't choose an archived pupil or a restricted category; the
 event can't be in the future; with a restricted category only leads can be
-alerted (issue 7 finding 7: in a chosen group, only its leads are). It runs in one transaction with its audit
-row; alert emails leave only after the commit. The same submit key twice
-returns the first incident (a double click or a retried request).
+alerted (in a chosen group, only its leads are). The files are checked and stored
+first; then the incident and all recorded with it are written in one transaction with
+its audit row, and alert emails leave only after the commit. The same submit key twice
+returns the first incident (a double click or a retried request: `submitting.py`).
 
 Each incident is given its school's next reference (LAR-2026-0042) in the same
 transaction, from a per-school, per-year counter row locked while it is taken.
@@ -17,13 +18,14 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup, User
-from safeguard.accounts.permissions import Capability, is_lead, may_be_alerted
+from safeguard.accounts.permissions import Capability, is_lead
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import (
@@ -40,21 +42,50 @@ from safeguard.incidents.models import (
     LinkRole,
     RecordKind,
 )
-from safeguard.incidents.services import alerting
-from safeguard.incidents.services.attachments import StoredFile
+from safeguard.incidents.selectors import alerted_about
+from safeguard.incidents.services import alerting, attachments
 from safeguard.incidents.services.bodymap import Mark
+from safeguard.incidents.services.submitting import (
+    CLOCK_SKEW,
+    OncePerForm,
+    Problems,
+    Submitted,
+    check_alert_choices,
+)
 from safeguard.lib import clock
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil
-
-# How far ahead of the server's clock a device's "now" may be (phones drift).
-CLOCK_SKEW = datetime.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
 class Link:
     pupil: Pupil
     role: str = LinkRole.INVOLVED
+
+
+class IncidentChoices(TypedDict):
+    """What the author chose on the Add Incident form, as `submit_incident` takes it."""
+
+    submit_key: uuid.UUID
+    pupil: Pupil
+    kind: str
+    text: str
+    occurred_at: datetime.datetime
+    categories: Sequence[Category]
+    location: NotRequired[str]
+    spoke_to_dsl: NotRequired[bool]
+    dsl_spoken_to: NotRequired[User | None]
+    links: NotRequired[Sequence[Link]]
+    marks: NotRequired[Sequence[Mark]]
+    groups: NotRequired[Sequence[StaffGroup]]
+    people: NotRequired[Sequence[Membership]]
+
+
+ONCE_PER_FORM = OncePerForm(
+    Incident,
+    refusal="This form was already used by someone else. Start a new incident.",
+    used_elsewhere="This form was already used for another school. Start a new incident.",
+)
 
 
 def restricted_recipient_problem(person: Membership) -> str:
@@ -65,228 +96,156 @@ def restricted_recipient_problem(person: Membership) -> str:
     )
 
 
-def _check(
+def submit_incident(
     *,
     membership: Membership,
-    pupil: Pupil,
-    kind: str,
-    text: str,
-    occurred_at: datetime.datetime,
-    categories: Sequence[Category],
-    links: Sequence[Link],
-    dsl_spoken_to: User | None,
-    groups: Sequence[StaffGroup],
-    people: Sequence[Membership],
-) -> None:
-    errors: dict[str, list[str]] = {}
+    files: Sequence[UploadedFile] = (),
+    **choices: Unpack[IncidentChoices],
+) -> Submitted[Incident]:
+    """Record the incident the Add Incident form describes, with its marks, files and alerts.
 
-    def fail(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    Raises ValidationError (messages by field) if a rule refuses it, `attachments.FilesRefused`
+    if a file can't be attached, `attachments.StoreFailed` if the file store can't take them;
+    nothing is recorded then.
+    """
+    dsl_spoken_to = choices.get("dsl_spoken_to")
+    sent: IncidentChoices = {
+        "links": (),
+        "marks": (),
+        "groups": (),
+        "people": (),
+        **choices,
+        "categories": list(dict.fromkeys(choices["categories"])),
+        "location": choices.get("location", "").strip(),
+        "spoke_to_dsl": choices.get("spoke_to_dsl", False) or dsl_spoken_to is not None,
+        "dsl_spoken_to": dsl_spoken_to,
+    }
+    incident, is_new = ONCE_PER_FORM.submit(
+        membership,
+        sent["submit_key"],
+        is_same_form=lambda earlier: earlier.author_id == membership.user_id,
+        check=lambda: _check(membership, sent),
+        create=lambda: _create(
+            membership, sent, attachments.store_or_refuse(files, school=membership.school)
+        ),
+    )
+    return Submitted(incident, is_new, told=alerted_about(incident))
 
+
+def _is_restricted(sent: IncidentChoices) -> bool:
+    return any(category.is_restricted for category in sent["categories"])
+
+
+def _check(membership: Membership, sent: IncidentChoices) -> None:
+    problems = Problems()
     school_id = membership.school_id
     lead = is_lead(membership)
+    pupil, spoken_to = sent["pupil"], sent["dsl_spoken_to"]
     if Capability.RECORD_INCIDENT not in membership.capabilities:
-        fail("__all__", "Your role doesn't record incidents.")
+        problems.add("__all__", "Your role doesn't record incidents.")
     if pupil.school_id != school_id:
-        fail("pupil", "Choose a pupil from your school.")
+        problems.add("pupil", "Choose a pupil from your school.")
     elif pupil.is_archived and not lead:
-        fail("pupil", "This pupil is archived. Speak to your DSL if the incident is about them.")
-    if kind not in RecordKind.values:
-        fail("kind", "Say what you are recording.")
-    problem = text_problem(text, max_length=MAX_TEXT_LENGTH)
+        problems.add(
+            "pupil", "This pupil is archived. Speak to your DSL if the incident is about them."
+        )
+    if sent["kind"] not in RecordKind.values:
+        problems.add("kind", "Say what you are recording.")
+    problem = text_problem(sent["text"], max_length=MAX_TEXT_LENGTH)
     if problem:
-        fail("text", problem)
-    if occurred_at > clock.now() + CLOCK_SKEW:
-        fail("occurred_at", "The time it happened can't be in the future.")
-    elif occurred_at.date() < pupil.date_of_birth:
-        fail("occurred_at", "The time it happened is before the pupil was born.")
-    if not categories:
-        fail("categories", "Choose at least one category. If unsure, choose the nearest one.")
-    for category in categories:
+        problems.add("text", problem)
+    if sent["occurred_at"] > clock.now() + CLOCK_SKEW:
+        problems.add("occurred_at", "The time it happened can't be in the future.")
+    elif sent["occurred_at"].date() < pupil.date_of_birth:
+        problems.add("occurred_at", "The time it happened is before the pupil was born.")
+    if not sent["categories"]:
+        problems.add(
+            "categories", "Choose at least one category. If unsure, choose the nearest one."
+        )
+    for category in sent["categories"]:
         if category.school_id != school_id or category.is_retired:
-            fail("categories", "Choose categories from the list.")
+            problems.add("categories", "Choose categories from the list.")
         elif category.is_restricted and Capability.ALLOCATE_RESTRICTED_CATEGORIES not in (
             membership.capabilities
         ):
-            fail("categories", f"Only a DSL can allocate “{category.name}”.")
+            problems.add("categories", f"Only a DSL can allocate “{category.name}”.")
     seen = {pupil.pk}
-    for link in links:
+    for link in sent["links"]:
         if link.pupil.school_id != school_id or (link.pupil.is_archived and not lead):
-            fail("links", "Linked pupils must be current pupils of your school.")
+            problems.add("links", "Linked pupils must be current pupils of your school.")
         elif link.pupil.pk in seen:
-            fail("links", "Each child can be linked once, and not as the main pupil.")
+            problems.add("links", "Each child can be linked once, and not as the main pupil.")
         if link.role not in LinkRole.values:
-            fail("links", "Choose how each linked pupil is involved.")
+            problems.add("links", "Choose how each linked pupil is involved.")
         seen.add(link.pupil.pk)
     if (
-        dsl_spoken_to is not None
-        and not dsl_spoken_to.memberships.filter(school_id=school_id, is_active=True).exists()
+        spoken_to is not None
+        and not spoken_to.memberships.filter(school_id=school_id, is_active=True).exists()
     ):
-        fail("dsl_spoken_to", "Choose someone from your school.")
-    for group in groups:
-        if group.school_id != school_id:
-            fail("groups", "Choose groups from your school.")
-    is_restricted = any(category.is_restricted for category in categories)
-    for person in people:
-        if person.school_id != school_id or not person.is_active:
-            fail("people", "Choose people from your school.")
-        elif is_restricted and not may_be_alerted(person, leads_only=True):
-            fail("people", restricted_recipient_problem(person))
-    if errors:
-        raise ValidationError(errors)
-
-
-def record_incident(
-    *,
-    membership: Membership,
-    submit_key: uuid.UUID,
-    pupil: Pupil,
-    kind: str,
-    text: str,
-    occurred_at: datetime.datetime,
-    categories: Sequence[Category],
-    location: str = "",
-    spoke_to_dsl: bool = False,
-    dsl_spoken_to: User | None = None,
-    links: Sequence[Link] = (),
-    marks: Sequence[Mark] = (),
-    files: Sequence[StoredFile] = (),
-    groups: Sequence[StaffGroup] = (),
-    people: Sequence[Membership] = (),
-) -> tuple[Incident, bool]:
-    """Record the incident; return it and whether this call created it."""
-    existing = _already_recorded(membership, submit_key)
-    if existing is not None:
-        return existing, False
-    _check(
+        problems.add("dsl_spoken_to", "Choose someone from your school.")
+    check_alert_choices(
+        problems,
         membership=membership,
-        pupil=pupil,
-        kind=kind,
-        text=text,
-        occurred_at=occurred_at,
-        categories=categories,
-        links=links,
-        dsl_spoken_to=dsl_spoken_to,
-        groups=groups,
-        people=people,
+        groups=sent["groups"],
+        people=sent["people"],
+        leads_only=_is_restricted(sent),
+        not_a_lead=restricted_recipient_problem,
     )
-    try:
-        incident = _create(
-            membership=membership,
-            submit_key=submit_key,
-            pupil=pupil,
-            kind=kind,
-            text=text,
-            occurred_at=occurred_at,
-            categories=categories,
-            location=location,
-            spoke_to_dsl=spoke_to_dsl or dsl_spoken_to is not None,
-            dsl_spoken_to=dsl_spoken_to,
-            links=links,
-            marks=marks,
-            files=files,
-            groups=groups,
-            people=people,
-        )
-    except IntegrityError:
-        # A concurrent submit with the same key won the race: return its incident.
-        existing = _already_recorded(membership, submit_key)
-        if existing is None:
-            # The key was used in another school (the author switched school mid-form).
-            raise ValidationError(
-                "This form was already used for another school. Start a new incident."
-            ) from None
-        return existing, False
-    return incident, True
-
-
-def _already_recorded(membership: Membership, submit_key: uuid.UUID) -> Incident | None:
-    incident = Incident.objects.for_school(membership.school).filter(submit_key=submit_key).first()
-    if incident is not None and incident.author_id != membership.user_id:
-        raise ValidationError("This form was already used by someone else. Start a new incident.")
-    return incident
+    problems.raise_any()
 
 
 @transaction.atomic
 def _create(
-    *,
-    membership: Membership,
-    submit_key: uuid.UUID,
-    pupil: Pupil,
-    kind: str,
-    text: str,
-    occurred_at: datetime.datetime,
-    categories: Sequence[Category],
-    location: str,
-    spoke_to_dsl: bool,
-    dsl_spoken_to: User | None,
-    links: Sequence[Link],
-    marks: Sequence[Mark],
-    files: Sequence[StoredFile],
-    groups: Sequence[StaffGroup],
-    people: Sequence[Membership],
+    membership: Membership, sent: IncidentChoices, files: Sequence[attachments.StoredFile]
 ) -> Incident:
-    from safeguard.incidents.models import Attachment
-
     school = membership.school
     author = membership.user
     now = clock.now()
     incident = Incident.objects.create(
         school=school,
-        pupil=pupil,
+        pupil=sent["pupil"],
         author=author,
-        kind=kind,
-        text=text,
-        occurred_at=min(occurred_at, now),
+        kind=sent["kind"],
+        text=sent["text"],
+        occurred_at=min(sent["occurred_at"], now),
         recorded_at=now,
-        location=location.strip(),
-        spoke_to_dsl=spoke_to_dsl,
-        dsl_spoken_to=dsl_spoken_to,
-        submit_key=submit_key,
+        location=sent["location"],
+        spoke_to_dsl=sent["spoke_to_dsl"],
+        dsl_spoken_to=sent["dsl_spoken_to"],
+        submit_key=sent["submit_key"],
     )
     reference = _assign_reference(incident)
-    categories = list(dict.fromkeys(categories))
     recorded = IncidentCategory.objects.bulk_create(
         IncidentCategory(school=school, incident=incident, category=category)
-        for category in categories
+        for category in sent["categories"]
     )
     review = IncidentReview.objects.create(
-        school=school, incident=incident, pupil=pupil, updated_at=now
+        school=school, incident=incident, pupil=sent["pupil"], updated_at=now
     )
-    review.categories.set(categories)
+    review.categories.set(sent["categories"])
     linked = LinkedPupil.objects.bulk_create(
         LinkedPupil(school=school, incident=incident, pupil=link.pupil, role=link.role)
-        for link in links
+        for link in sent["links"]
     )
     placed = BodyMapMark.objects.bulk_create(
         BodyMapMark(school=school, incident=incident, number=number, **vars(mark))
-        for number, mark in enumerate(marks, start=1)
+        for number, mark in enumerate(sent["marks"], start=1)
     )
-    attached = Attachment.objects.bulk_create(
-        Attachment(school=school, incident=incident, uploaded_by=author, uploaded_at=now, **vars(f))
-        for f in files
+    attached = attachments.attach(files, incident=incident, uploaded_by=author, at=now)
+    recipients = alerting.alert_about_incident(
+        incident, sent["categories"], groups=sent["groups"], people=sent["people"]
     )
-    recipients = alerting.recipients_for(
-        school=school, author=author, categories=categories, groups=groups, people=people
-    )
-    alerting.create_alerts(
-        incident=incident,
-        created_by=author,
-        recipients=recipients,
-        label=alerting.category_label(categories),
-        leads_only=any(category.is_restricted for category in categories),
-    )
-    Draft.objects.for_school(school).filter(author=author, submit_key=submit_key).delete()
+    Draft.objects.for_school(school).filter(author=author, submit_key=sent["submit_key"]).delete()
     record(
         actor=author,
         action=AuditAction.INCIDENT_RECORDED,
         school=school,
         target=incident,
         detail={
-            "pupil": pupil.pk,
-            "categories": [c.pk for c in categories],
-            "linked": [link.pupil.pk for link in links],
-            "marks": len(marks),
+            "pupil": sent["pupil"].pk,
+            "categories": [c.pk for c in sent["categories"]],
+            "linked": [link.pupil.pk for link in sent["links"]],
+            "marks": len(sent["marks"]),
             "files": len(files),
             "alerted": [r.user.pk for r in recipients],
         },

@@ -34,7 +34,7 @@ def record_test_incident(
         pupil = PupilFactory(school=school)
     if categories is None:
         categories = [Category.objects.for_school(school).get(name="Safeguarding concern")]
-    incident, _ = recording.record_incident(
+    incident = recording.submit_incident(
         membership=membership,
         submit_key=submit_key or uuid.uuid4(),
         pupil=pupil,
@@ -43,5 +43,5 @@ def record_test_incident(
         occurred_at=timezone.now(),
         categories=categories,
         **extra,
-    )
+    ).record
     return incident

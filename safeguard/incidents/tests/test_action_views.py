@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.incidents.models import Action, Alert, Attachment, Category, EmailState
-from safeguard.incidents.services.actions import add_action
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_the_incident_page_lists_actions_in_the_order_they_happened(
             author=slt,
             text=text,
             occurred_at=incident.occurred_at + datetime.timedelta(minutes=minutes_after),
-            is_shared_with_alerted=True,  # as add_action stores a non-lead's action
+            is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
             submit_key=uuid.uuid4(),
         )
 
@@ -231,7 +231,7 @@ def test_the_incident_page_offers_add_action(client_as, slt, incident):
 
 @pytest.fixture
 def task(teacher, slt, membership_of, incident):
-    action, _ = add_action(
+    action = submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -239,7 +239,7 @@ def task(teacher, slt, membership_of, incident):
         occurred_at=timezone.now(),
         assigned_to=membership_of(slt),
         due_on=TOMORROW,
-    )
+    ).record
     return action
 
 
@@ -258,7 +258,7 @@ def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
         occurred_at=incident.occurred_at,
         assigned_to=slt,
         due_on=timezone.localdate() - datetime.timedelta(days=3),
-        is_shared_with_alerted=True,  # as add_action stores a non-lead's action
+        is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
     response = client_as(slt).get(reverse("incidents:task-list"))

@@ -1,4 +1,4 @@
-"""Adding actions below an incident: the rules `add_action` keeps, and the tasks it makes."""
+"""Adding actions below an incident: the rules `submit_action` keeps, and the tasks it makes."""
 
 import datetime
 import uuid
@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Action, Alert, AlertReason, Category
 from safeguard.incidents.selectors import open_tasks_for
-from safeguard.incidents.services.actions import add_action
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,8 @@ def add(membership, incident, **fields):
         "occurred_at": timezone.now(),
     }
     values.update(fields)
-    return add_action(membership=membership, incident=incident, **values)
+    submitted = submit_action(membership=membership, incident=incident, **values)
+    return submitted.record, submitted.is_new
 
 
 def errors_of(excinfo) -> dict:
@@ -224,7 +225,7 @@ def test_open_tasks_list_the_longest_overdue_first(teacher, slt, membership_of, 
         occurred_at=incident.occurred_at,
         assigned_to=slt,
         due_on=timezone.localdate() - datetime.timedelta(days=2),
-        is_shared_with_alerted=True,  # as add_action stores a non-lead's action
+        is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
     assert list(open_tasks_for(membership_of(slt))) == [overdue, slt_task, later]

@@ -18,15 +18,15 @@ from safeguard.incidents.tests.factories import record_test_incident
 pytestmark = pytest.mark.django_db
 
 
-def add_action(membership, incident, **extra):
-    action, _ = actions.add_action(
+def submit_action(membership, incident, **extra):
+    action = actions.submit_action(
         membership=membership,
         incident=incident,
         submit_key=uuid.uuid4(),
         text="Spoke to mum at the gate.",
         occurred_at=timezone.now(),
         **extra,
-    )
+    ).record
     return action
 
 
@@ -43,8 +43,8 @@ def incident(teacher, dsl, membership_of) -> Incident:
     """The teacher records a safeguarding concern (the DSL is told), then adds two actions,
     each telling the DSLs: the DSL has three alerts about one incident."""
     recorded = record_test_incident(membership_of(teacher))
-    add_action(membership_of(teacher), recorded, tell_leads=True)
-    add_action(membership_of(teacher), recorded, tell_leads=True)
+    submit_action(membership_of(teacher), recorded, tell_leads=True)
+    submit_action(membership_of(teacher), recorded, tell_leads=True)
     assert len(alerts_of(dsl, recorded)) == 3
     return recorded
 
@@ -80,7 +80,7 @@ def test_an_alert_that_arrived_after_the_page_was_shown_stays_unread(
     dsl, teacher, membership_of, incident
 ):
     shown = newest(dsl, incident)  # the newest alert on the page as it was rendered
-    add_action(membership_of(teacher), incident, tell_leads=True)  # arrives meanwhile
+    submit_action(membership_of(teacher), incident, tell_leads=True)  # arrives meanwhile
     alerting.acknowledge_alerts(membership=membership_of(dsl), alert=shown)
     later = newest(dsl, incident)
     assert later.pk != shown.pk
@@ -112,7 +112,7 @@ def test_reading_then_acknowledging_says_which_alerts_it_marked_read(
 ):
     membership = membership_of(dsl)
     alerting.mark_alerts_read(membership=membership, alert=newest(dsl, incident))
-    add_action(membership_of(teacher), incident, tell_leads=True)
+    submit_action(membership_of(teacher), incident, tell_leads=True)
     alerting.acknowledge_alerts(membership=membership, alert=newest(dsl, incident))
     events = AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED).order_by("id")
     assert [e.detail["marked_read"] for e in events] == [False, False, False, True]
@@ -170,7 +170,7 @@ def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, incident)
 def test_a_later_action_raises_a_new_unread_item(client_as, dsl, teacher, membership_of, incident):
     client = client_as(dsl)
     client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]))
-    add_action(membership_of(teacher), incident, tell_leads=True)
+    submit_action(membership_of(teacher), incident, tell_leads=True)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 1
     page = client.get(reverse("incidents:incident-detail", args=[incident.pk])).content.decode()
     assert page.count("I have read and understood") == 1
@@ -202,7 +202,7 @@ def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(client_as
 def test_the_alert_log_summarises_each_entry(client_as, dsl, slt, teacher, membership_of):
     recorded = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
     client_as(slt).post(reverse("incidents:alert-acknowledge", args=[newest(slt, recorded).pk]))
-    add_action(membership_of(teacher), recorded, people=[membership_of(slt)])
+    submit_action(membership_of(teacher), recorded, people=[membership_of(slt)])
     content = (
         client_as(dsl)
         .get(reverse("incidents:incident-detail", args=[recorded.pk]))

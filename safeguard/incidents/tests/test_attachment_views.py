@@ -6,23 +6,18 @@ from django.urls import reverse
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Attachment
-from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import record_test_incident
 
 NOTE = "Notes from the meeting with Zoë\u2019s mum.".encode()
 
 
-def stored(school, name="meeting notes.txt", data=NOTE):
-    files, problems = store_uploads([SimpleUploadedFile(name, data)], school=school)
-    assert problems == []
-    return files
+def uploads(name="meeting notes.txt", data=NOTE):
+    return [SimpleUploadedFile(name, data)]
 
 
 @pytest.fixture
 def incident(school, teacher, membership_of):
-    return record_test_incident(
-        membership_of(teacher), files=stored(school, name="Zoë\u2019s notes.txt")
-    )
+    return record_test_incident(membership_of(teacher), files=uploads(name="Zoë\u2019s notes.txt"))
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ def test_a_quote_in_a_file_name_cannot_break_out_of_the_header(
     client_as, teacher, school, membership_of
 ):
     incident = record_test_incident(
-        membership_of(teacher), files=stored(school, name='a"; filename=evil.html; x=".txt')
+        membership_of(teacher), files=uploads(name='a"; filename=evil.html; x=".txt')
     )
     file = Attachment.objects.for_school(school).get(incident=incident)
     response = client_as(teacher).get(download_url(incident, file))
@@ -108,9 +103,7 @@ def test_another_schools_dsl_cannot_download_the_file(
 def test_a_file_from_another_schools_incident_is_not_found_through_ours(
     client_as, dsl, incident, other_school, dsl_other_school, membership_of
 ):
-    theirs = record_test_incident(
-        membership_of(dsl_other_school), files=stored(other_school, name="theirs.txt")
-    )
+    theirs = record_test_incident(membership_of(dsl_other_school), files=uploads(name="theirs.txt"))
     their_file = Attachment.objects.for_school(other_school).get(incident=theirs)
     response = client_as(dsl).get(download_url(incident, their_file))
     assert response.status_code == 404
@@ -151,7 +144,7 @@ def test_the_incident_page_says_when_no_files_were_attached(client_as, teacher, 
 
 
 def test_a_file_name_with_markup_is_shown_as_text(client_as, teacher, school, membership_of):
-    files = stored(school, name="<img src=x onerror=alert(1)>.txt")
+    files = uploads(name="<img src=x onerror=alert(1)>.txt")
     incident = record_test_incident(membership_of(teacher), files=files)
     page = client_as(teacher).get(reverse("incidents:incident-detail", args=[incident.pk]))
     html = page.content.decode()

@@ -21,7 +21,7 @@ def test_records_alerts_and_audit_events_made_under_a_frozen_clock_carry_its_tim
 ):
     recorded = timezone.now() - datetime.timedelta(days=60)
     with clock.frozen_at(recorded):
-        incident, _ = recording.record_incident(
+        incident = recording.submit_incident(
             membership=membership_of(teacher),
             submit_key=uuid.uuid4(),
             pupil=PupilFactory(school=school),
@@ -29,7 +29,7 @@ def test_records_alerts_and_audit_events_made_under_a_frozen_clock_carry_its_tim
             text="Sally said she was sad.",
             occurred_at=recorded - datetime.timedelta(hours=2),
             categories=[Category.objects.for_school(school).get(name="Safeguarding concern")],
-        )
+        ).record
     assert incident.recorded_at == recorded
     assert incident.review.updated_at == recorded
     assert set(Alert.objects.for_school(school).values_list("created_at", flat=True)) == {recorded}
@@ -38,7 +38,7 @@ def test_records_alerts_and_audit_events_made_under_a_frozen_clock_carry_its_tim
 
     acted = recorded + datetime.timedelta(days=1)
     with clock.frozen_at(acted):
-        action, _ = actions.add_action(
+        action = actions.submit_action(
             membership=membership_of(dsl),
             incident=incident,
             submit_key=uuid.uuid4(),
@@ -47,7 +47,7 @@ def test_records_alerts_and_audit_events_made_under_a_frozen_clock_carry_its_tim
             assigned_to=membership_of(teacher),
             due_on=acted.date() + datetime.timedelta(days=7),  # past by now: due then
             is_shared_with_alerted=True,
-        )
+        ).record
         corrections.set_status(
             membership=membership_of(dsl),
             incident=incident,

@@ -26,8 +26,7 @@ from safeguard.incidents.selectors import (
     unread_alert_count,
 )
 from safeguard.incidents.services import corrections
-from safeguard.incidents.services.actions import add_action
-from safeguard.incidents.services.attachments import store_uploads
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +42,13 @@ def category(school, name: str) -> Category:
 
 def add(membership, incident, **fields) -> Action:
     fields.setdefault("text", "Spoke to mum at the gate.")
-    action, _ = add_action(
+    action = submit_action(
         membership=membership,
         incident=incident,
         submit_key=uuid.uuid4(),
         occurred_at=timezone.now(),
         **fields,
-    )
+    ).record
     return action
 
 
@@ -78,10 +77,7 @@ def recategorised(school, midday, dsl, membership_of, persona):
             categories=[category(school, "Behaviour"), category(school, "Child protection")],
             reason="Disclosure to the class teacher.",
         )
-        files, problems = store_uploads(
-            [SimpleUploadedFile("hub-referral.txt", b"SH-1234")], school=school
-        )
-        assert problems == []
+        files = [SimpleUploadedFile("hub-referral.txt", b"SH-1234")]
         add(membership_of(dsl), incident, text=HUB_CALL, files=files)
         return incident, viewer
 
@@ -234,8 +230,7 @@ def test_a_lead_posting_the_share_box_shares_the_action(
 def demoted_deputy(school, dsl, deputy, membership_of):
     """The DSL records a Child protection incident (the deputy is alerted) with a file; the
     deputy then becomes a teacher. Returns the incident."""
-    files, problems = store_uploads([SimpleUploadedFile("notes.txt", b"notes")], school=school)
-    assert problems == []
+    files = [SimpleUploadedFile("notes.txt", b"notes")]
     incident = record_test_incident(
         membership_of(dsl), categories=[category(school, "Child protection")], files=files
     )

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.incidents.services.actions import add_action
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ DUE_ON = datetime.date(2030, 12, 3)
 @pytest.fixture
 def task(teacher, slt, membership_of):
     incident = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    action, _ = add_action(
+    action = submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -26,7 +26,7 @@ def task(teacher, slt, membership_of):
         occurred_at=timezone.now(),
         assigned_to=membership_of(slt),
         due_on=DUE_ON,
-    )
+    ).record
     return action
 
 

@@ -50,17 +50,18 @@ def test_orm_save_of_a_submitted_incident_is_refused(teacher, membership_of):
 def one_row_in_every_record_table(teacher, membership_of, school):
     import uuid
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
     from safeguard.incidents.models import Action, Attachment, IncidentCorrection
-    from safeguard.incidents.services import attachments, bodymap, recording
+    from safeguard.incidents.services import bodymap, recording
     from safeguard.pupils.tests.factories import PupilFactory
 
     incident = record_test_incident(
         membership_of(teacher),
         links=[recording.Link(PupilFactory(school=school))],
         marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise")],
-        files=[attachments.StoredFile("a" * 32, "note.txt", "text/plain", 3, "0" * 64)],
+        files=[SimpleUploadedFile("note.txt", b"abc", "text/plain")],
     )
     Action.objects.create(
         school=school,

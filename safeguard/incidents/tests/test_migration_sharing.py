@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from safeguard.incidents.models import Action, Alert, Category
-from safeguard.incidents.services.actions import add_action
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.tests.app_role import database_owner
 
@@ -35,13 +35,13 @@ def test_existing_actions_stay_shared_and_lead_alerts_are_marked(
         membership_of(teacher), categories=[behaviour], people=[membership_of(slt)]
     )
     restricted = record_test_incident(membership_of(dsl), categories=[protection])
-    action, _ = add_action(
+    action = submit_action(
         membership=membership_of(dsl),
         incident=ordinary,
         submit_key=uuid.uuid4(),
         text="Spoke to mum.",
         occurred_at=timezone.now(),
-    )
+    ).record
     assert action.is_shared_with_alerted is False
 
     migrate(BEFORE)

@@ -97,7 +97,7 @@ def test_no_category_is_refused(teacher, membership_of):
 
 def test_future_time_is_refused(teacher, membership_of, school):
     with pytest.raises(ValidationError, match="future"):
-        recording.record_incident(
+        recording.submit_incident(
             membership=membership_of(teacher),
             submit_key=uuid.uuid4(),
             pupil=PupilFactory(school=school),

@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Action, Attachment, BodyMapMark, Incident, IncidentReview
-from safeguard.incidents.services import attachments, bodymap, recording
+from safeguard.incidents.services import bodymap, recording
 from safeguard.incidents.services.retention import (
     RecordsNotDue,
     destroy_pupil_records,
@@ -55,7 +56,7 @@ def test_records_past_retention_are_destroyed_with_all_recorded_with_them(
         pupil=pupil,
         links=[recording.Link(other)],
         marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise")],
-        files=[attachments.StoredFile("b" * 32, "note.txt", "text/plain", 3, "0" * 64)],
+        files=[SimpleUploadedFile("note.txt", b"abc", "text/plain")],
     )
     kept = record_test_incident(membership_of(teacher), pupil=other)
 

@@ -5,8 +5,7 @@ import uuid
 
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -15,7 +14,7 @@ from django.utils import timezone
 from safeguard.audit import sealing
 from safeguard.audit.models import AuditAction, AuditEvent, Seal
 from safeguard.incidents.models import Action
-from safeguard.incidents.services import actions, attachments, bodymap, corrections, recording
+from safeguard.incidents.services import actions, bodymap, corrections, recording
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -26,13 +25,8 @@ def seals_of(event: AuditEvent) -> set[tuple[str, int]]:
     return set(Seal.objects.filter(event=event).values_list("record_type", "record_id"))
 
 
-def stored_file(school, data: bytes = b"Notes from the call.") -> attachments.StoredFile:
-    import hashlib
-
-    name = default_storage.save(f"attachments/{school.pk}/{uuid.uuid4().hex}", ContentFile(data))
-    return attachments.StoredFile(
-        name, "notes.txt", "text/plain", len(data), hashlib.sha256(data).hexdigest()
-    )
+def notes(data: bytes = b"Notes from the call.") -> SimpleUploadedFile:
+    return SimpleUploadedFile("notes.txt", data, "text/plain")
 
 
 def verify() -> str:
@@ -48,7 +42,7 @@ def test_recording_an_incident_seals_it_and_everything_recorded_with_it(
         membership_of(teacher),
         links=[recording.Link(PupilFactory(school=school))],
         marks=[bodymap.Mark(side="back", x=400, y=500, mark_type="bruise")],
-        files=[stored_file(school)],
+        files=[notes()],
     )
     event = AuditEvent.objects.get(action=AuditAction.INCIDENT_RECORDED)
     labels = sorted(label for label, _ in seals_of(event))
@@ -66,14 +60,14 @@ def test_recording_an_incident_seals_it_and_everything_recorded_with_it(
 
 def test_adding_an_action_seals_it_and_its_files(teacher, membership_of, school):
     incident = record_test_incident(membership_of(teacher))
-    action, _ = actions.add_action(
+    action = actions.submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
         text="Phoned mum.",
         occurred_at=timezone.now(),
-        files=[stored_file(school)],
-    )
+        files=[notes()],
+    ).record
     event = AuditEvent.objects.get(action=AuditAction.ACTION_ADDED)
     assert {label for label, _ in seals_of(event)} == {"incidents.action", "incidents.attachment"}
     assert ("incidents.action", action.pk) in seals_of(event)
@@ -108,9 +102,9 @@ def test_verify_audit_passes_on_records_written_through_the_services(
     incident = record_test_incident(
         membership_of(teacher),
         marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="cut")],
-        files=[stored_file(school)],
+        files=[notes()],
     )
-    actions.add_action(
+    actions.submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),

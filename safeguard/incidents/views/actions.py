@@ -20,7 +20,7 @@ from safeguard.incidents.forms.actions import ActionForm, now_for_input
 from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import open_tasks_for
 from safeguard.incidents.services import attachments
-from safeguard.incidents.services.actions import add_action, already_added
+from safeguard.incidents.services.actions import submit_action
 
 
 def _incident_url(incident: Incident, anchor: str = "") -> str:
@@ -39,16 +39,11 @@ def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
     if request.method == "POST" and button != "submit":
         return _after_search_button(request, incident, button)
     if request.method == "POST":
-        form = ActionForm(request.POST, membership=membership, incident=incident)
+        form = ActionForm(request.POST, request.FILES, membership=membership, incident=incident)
         if form.is_valid():
-            data = form.cleaned_data
-            done = already_added(membership, data["submit_key"])
-            if done is not None and done.incident_id == incident.pk:
-                # A double click or a retried request: the action is already there.
-                return redirect(_incident_url(incident, f"action-{done.pk}"))
             try:
-                files, file_errors = attachments.store_uploads(
-                    request.FILES.getlist("files"), school=request.school
+                submitted = submit_action(
+                    membership=membership, incident=incident, **form.service_arguments
                 )
             except attachments.StoreFailed as failure:
                 problem = "full" if failure.full else "not working"
@@ -59,29 +54,15 @@ def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
                     "without the files, or try again later.",
                 )
                 return _render_form(request, incident, form, status=503)
-            if not file_errors:
-                try:
-                    action, created = add_action(
-                        membership=membership,
-                        incident=incident,
-                        files=files,
-                        **form.service_arguments,
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    if created:
-                        told = action.alerts.count()
-                        messages.success(
-                            request,
-                            "Action added."
-                            + (
-                                f" {told} {'person' if told == 1 else 'people'} alerted."
-                                if told
-                                else ""
-                            ),
-                        )
-                    return redirect(_incident_url(incident, f"action-{action.pk}"))
+            except attachments.FilesRefused as refused:
+                file_errors = refused.problems
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                # A double click or a retried request lands on the action already there.
+                if submitted.is_new:
+                    messages.success(request, _added_message(submitted.told))
+                return redirect(_incident_url(incident, f"action-{submitted.record.pk}"))
     else:
         form = ActionForm(
             membership=membership,
@@ -95,6 +76,12 @@ def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
     return _render_form(
         request, incident, form, file_errors=file_errors, status=400 if form.is_bound else 200
     )
+
+
+def _added_message(told: int) -> str:
+    if not told:
+        return "Action added."
+    return f"Action added. {told} {'person' if told == 1 else 'people'} alerted."
 
 
 def _render_form(

@@ -25,6 +25,7 @@ from safeguard.incidents.forms.corrections import (
     WithdrawForm,
 )
 from safeguard.incidents.models import Incident
+from safeguard.incidents.selectors import categories_shown_to, pupils_to_move_to
 from safeguard.incidents.services import corrections
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.selectors import search_pupils
@@ -68,7 +69,7 @@ def incident_recategorise(request: HttpRequest, incident_id: int) -> HttpRespons
     form = RecategoriseForm(
         request.POST or None,
         membership=membership,
-        initial={"categories": list(incident.review.categories.all())},
+        initial={"categories": categories_shown_to(membership, incident)},
     )
     if (
         request.method == "POST"
@@ -102,11 +103,11 @@ def incident_move(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     school = request.school
     review = incident.review
-    others = Pupil.objects.for_school(school).exclude(pk=review.pupil_id)
     searching = request.method == "POST" and request.POST.get("step") != "move"
     search_form = MoveSearchForm(request.POST if request.method == "POST" else None)
     form = MoveForm(
-        request.POST if request.method == "POST" and not searching else None, pupils=others
+        request.POST if request.method == "POST" and not searching else None,
+        pupils=pupils_to_move_to(incident),
     )
     if request.method == "POST" and not searching and form.is_valid():
         pupil = form.cleaned_data["pupil"]
@@ -134,7 +135,7 @@ def incident_move(request: HttpRequest, incident_id: int) -> HttpResponse:
     chosen = getattr(form, "cleaned_data", {}).get("pupil")
     if chosen is not None and chosen not in found:
         found.insert(0, chosen)
-    form.fields["pupil"].queryset = others.filter(pk__in=[p.pk for p in found])
+    form.offer_only(found)
     has_errors = (searching and search_form.errors) or (form.is_bound and form.errors)
     return render(
         request,

@@ -11,9 +11,11 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.incidents.access import get_draft_for
 from safeguard.incidents.forms.recording import IncidentForm, as_form_data
+from safeguard.incidents.models import Draft
 from safeguard.incidents.services import drafts
 from safeguard.incidents.views.incident_form import render_incident_form
 
@@ -55,22 +57,32 @@ def keep_as_draft(request: HttpRequest) -> bool:
             return False
     except Resolver404:
         return False
-    key = submit_key_of(request.POST)
-    if key is None:
-        return False
-    try:
-        kept = drafts.save_draft(
-            membership=membership, submit_key=key, data=draft_data(request.POST)
-        )
-    except ValidationError:
-        return False
-    return kept is not None
+    return keep_posted_draft(request, membership) is not None
 
 
 def submit_key_of(data: QueryDict) -> uuid.UUID | None:
     try:
         return uuid.UUID(data.get("submit_key", ""))
     except ValueError:
+        return None
+
+
+def _save_posted_draft(
+    request: HttpRequest, membership: Membership, key: uuid.UUID
+) -> Draft | None:
+    """`drafts.save_draft` for the incident form in this POST, under `key`."""
+    return drafts.save_draft(membership=membership, submit_key=key, data=draft_data(request.POST))
+
+
+def keep_posted_draft(request: HttpRequest, membership: Membership) -> Draft | None:
+    """Keep the incident form in this POST as the member's draft, if it can be kept: None
+    when its key is missing or the draft is refused (the caller says what happened)."""
+    key = submit_key_of(request.POST)
+    if key is None:
+        return None
+    try:
+        return _save_posted_draft(request, membership, key)
+    except ValidationError:
         return None
 
 
@@ -82,11 +94,7 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     if key is None:
         return JsonResponse({"error": "This form has expired: start a new incident."}, status=400)
     try:
-        draft = drafts.save_draft(
-            membership=request.membership,  # type: ignore[attr-defined]
-            submit_key=key,
-            data=draft_data(request.POST),
-        )
+        draft = _save_posted_draft(request, request.membership, key)  # type: ignore[attr-defined]
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     if draft is None:
@@ -113,11 +121,7 @@ def save_draft_and_leave(request: HttpRequest) -> HttpResponse:
     key = submit_key_of(request.POST)
     if key is not None:
         try:
-            draft = drafts.save_draft(
-                membership=request.membership,  # type: ignore[attr-defined]
-                submit_key=key,
-                data=draft_data(request.POST),
-            )
+            draft = _save_posted_draft(request, request.membership, key)  # type: ignore[attr-defined]
         except ValidationError as error:
             form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
             form.add_error(None, error.messages)

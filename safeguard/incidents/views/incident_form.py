@@ -12,7 +12,7 @@ from django.shortcuts import render
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import is_lead
 from safeguard.accounts.selectors import staff_matching
-from safeguard.incidents.forms.recording import IncidentForm, parse_id
+from safeguard.incidents.forms.recording import IncidentForm
 from safeguard.incidents.models import AlertReason, Draft, LinkRole
 from safeguard.incidents.selectors import alertable_staff
 from safeguard.incidents.services import alerting, bodymap
@@ -54,10 +54,10 @@ def render_incident_form(
         (ANCHORS.get(field, ""), message)
         for field, problems in shown.items()
         for message in problems
-        if field != "submit_key"
+        if field not in ("submit_key", "marks")
     ]
     summary += [("", message) for message in shown.get("submit_key", [])]
-    summary += [("body-map-section", message) for message in extra.get("mark_errors", [])]
+    summary += [("body-map-section", message) for message in shown.get("marks", [])]
     summary += [("id_files", message) for message in extra.get("file_errors", [])]
     context = {
         "form": form,
@@ -65,9 +65,9 @@ def render_incident_form(
         "error_summary": summary,
         "draft": draft,
         "is_lead": is_lead(membership),
-        "chosen_pupil": _chosen_pupil(form),
+        "chosen_pupil": form.chosen_pupil(),
         "link_rows": _link_rows(form),
-        "chosen_people": _chosen_people(form),
+        "chosen_people": form.chosen_people(),
         "link_roles": LinkRole.choices,
         "recipients": recipients_for_form(request, form) if form.is_bound else [],
         "mark_rows": bodymap.mark_rows_for_form(form.data if form.is_bound else None),
@@ -76,33 +76,11 @@ def render_incident_form(
     return render(request, "incidents/incident_form.html", context, status=status)
 
 
-def _chosen_pupil(form: IncidentForm) -> Pupil | None:
-    if not form.is_bound:
-        return None
-    pupil = form.cleaned_data.get("pupil") if hasattr(form, "cleaned_data") else None
-    if pupil is not None:
-        return pupil
-    pk = parse_id(form.data.get("pupil", ""))
-    if pk is None:
-        return None
-    return Pupil.objects.for_school(form.membership.school).filter(pk=pk).first()
-
-
 def _link_rows(form: IncidentForm) -> list[dict[str, Any]]:
     if not form.is_bound:
         return []
     form.errors  # noqa: B018 - cleaning collects the rows, including ones with problems
     return [{"pupil": row.pupil, "role": row.role} for row in form.link_rows]
-
-
-def _chosen_people(form: IncidentForm) -> list[Membership]:
-    if not form.is_bound:
-        return []
-    ids = [pk for pk in (parse_id(v) for v in form.data.getlist("people")) if pk is not None]
-    if not ids:
-        return []
-    people = alertable_staff(form.membership).in_bulk(ids)
-    return [people[pk] for pk in dict.fromkeys(ids) if pk in people]
 
 
 def recipients_for_form(request: HttpRequest, form: IncidentForm) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import (
     actions_visible_to,
     alert_log_shown_to,
+    as_listed,
     attachments_visible_to,
     can_see_every_incident,
     categories_as_recorded,
@@ -56,17 +57,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.RECORD_INCIDENT)
 def my_incidents(request: HttpRequest) -> HttpResponse:
     """ "My incidents": those I recorded and those I was alerted to (or only one kind)."""
-    incidents = my_incidents_of(request.membership)
     show = request.GET.get("show", "")
-    if show == "recorded":
-        incidents = incidents.filter(is_mine=True)
-    elif show == "alerted":
-        incidents = incidents.filter(was_alerted=True)
-    else:
+    if show not in ("recorded", "alerted"):
         show = ""
     return _render_list(
         request,
-        incidents,
+        my_incidents_of(request.membership, only=show),
         {
             "show": show,
             "filter_query": f"{urlencode({'show': show})}&" if show else "",
@@ -76,10 +72,7 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request: HttpRequest, incidents: QuerySet, context: dict) -> HttpResponse:
-    incidents = incidents.prefetch_related("review__categories", "categories").order_by(
-        "-recorded_at", "-id"
-    )
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    page = Paginator(as_listed(incidents), 50).get_page(request.GET.get("page"))
     for incident in page.object_list:
         incident.shown_categories = categories_shown_to(request.membership, incident)  # type: ignore[attr-defined]
     return render(request, "incidents/incident_list.html", {"page": page, **context})

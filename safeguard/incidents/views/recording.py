@@ -7,7 +7,7 @@ appears in a URL), a live "who will be told" summary, and a draft saved as
 the author types.
 """
 
-import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead, requires
 from safeguard.incidents.forms.recording import IncidentForm
-from safeguard.incidents.models import Alert, Incident
-from safeguard.incidents.services import attachments, bodymap, drafts, recording
-from safeguard.incidents.views.drafts import draft_data, save_draft_and_leave, submit_key_of
+from safeguard.incidents.models import Incident
+from safeguard.incidents.services import attachments, recording
+from safeguard.incidents.services.submitting import Submitted
+from safeguard.incidents.views.drafts import keep_posted_draft, save_draft_and_leave
 from safeguard.incidents.views.incident_form import (
     MIN_SEARCH_LENGTH,
     pupils_matching,
@@ -49,36 +50,23 @@ def incident_add(request: HttpRequest) -> HttpResponse:
         form = IncidentForm(data, membership=membership)
         return render_incident_form(request, form, show_errors=False, **matches)
 
-    form = IncidentForm(request.POST, membership=membership)
-    # A retried or double-clicked submit lands on the incident the first one recorded.
-    earlier = _recorded_with(membership, request.POST.get("submit_key", ""))
-    if earlier is not None:
-        return _recorded(request, earlier)
-    marks, mark_errors = bodymap.parse_marks(request.POST)
-    form_is_valid = form.is_valid()
-    stored: list[attachments.StoredFile] = []
+    form = IncidentForm(request.POST, request.FILES, membership=membership)
     file_errors: list[str] = []
-    if form_is_valid and not mark_errors:
+    if form.is_valid():
         try:
-            stored, file_errors = attachments.store_uploads(
-                request.FILES.getlist("files"),
-                school=request.school,  # type: ignore[attr-defined]
-            )
+            submitted = recording.submit_incident(membership=membership, **form.service_arguments)
         except attachments.StoreFailed as failure:
-            return _kept_as_draft_after_store_failed(request, form, failure, mark_errors)
-    if form_is_valid and not mark_errors and not file_errors:
-        try:
-            incident, _ = recording.record_incident(
-                membership=membership, marks=marks, files=stored, **form.service_arguments
-            )
+            return _kept_as_draft_after_store_failed(request, form, failure)
+        except attachments.FilesRefused as refused:
+            file_errors = refused.problems
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            return _recorded(request, incident)
+            # A retried or double-clicked submit lands on the incident the first one recorded.
+            return _recorded(request, submitted)
     return render_incident_form(
         request,
         form,
-        mark_errors=mark_errors,
         file_errors=file_errors,
         files_not_kept=bool(request.FILES.getlist("files")),
     )
@@ -88,22 +76,11 @@ def _kept_as_draft_after_store_failed(
     request: HttpRequest,
     form: IncidentForm,
     failure: attachments.StoreFailed,
-    mark_errors: list[str],
 ) -> HttpResponse:
     """The files could not be stored: nothing is recorded, what was typed is kept as a draft
     (and stays on the page, to submit without the files)."""
     problem = "The file store is full" if failure.full else "The file store isn't working"
-    key = submit_key_of(request.POST)
-    kept = None
-    if key is not None:
-        try:
-            kept = drafts.save_draft(
-                membership=request.membership,  # type: ignore[attr-defined]
-                submit_key=key,
-                data=draft_data(request.POST),
-            )
-        except ValidationError:
-            kept = None
+    kept = keep_posted_draft(request, request.membership)  # type: ignore[attr-defined]
     if kept is not None:
         message = (
             f"{problem}; your incident has been kept as a draft and nothing has been "
@@ -116,42 +93,18 @@ def _kept_as_draft_after_store_failed(
             "Tell your IT support. Your text is below: submit it without the files."
         )
     form.add_error(None, message)
-    return render_incident_form(
-        request,
-        form,
-        mark_errors=mark_errors,
-        files_not_kept=True,
-        status=503,
-        draft=kept,
-    )
+    return render_incident_form(request, form, files_not_kept=True, status=503, draft=kept)
 
 
-def _recorded_with(membership: Membership, submit_key: str) -> Incident | None:
-    try:
-        key = uuid.UUID(submit_key)
-    except ValueError:
-        return None
-    return (
-        Incident.objects.for_school(membership.school)
-        .filter(submit_key=key, author=membership.user)
-        .first()
-    )
-
-
-def _recorded(request: HttpRequest, incident: Incident) -> HttpResponse:
-    alerted = (
-        Alert.objects.for_school(incident.school_id)
-        .filter(incident=incident, action__isnull=True)
-        .count()
-    )
-    if alerted == 0:
+def _recorded(request: HttpRequest, submitted: Submitted[Incident]) -> HttpResponse:
+    if submitted.told == 0:
         told = "Nobody else has been alerted."
-    elif alerted == 1:
+    elif submitted.told == 1:
         told = "1 person has been alerted."
     else:
-        told = f"{alerted} people have been alerted."
+        told = f"{submitted.told} people have been alerted."
     messages.success(request, f"Incident recorded. {told}")
-    return redirect("incidents:incident-detail", incident_id=incident.pk)
+    return redirect("incidents:incident-detail", incident_id=submitted.record.pk)
 
 
 def _apply_service_errors(form: IncidentForm, error: ValidationError) -> None:
@@ -200,37 +153,35 @@ def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, 
     return data, found
 
 
+def _suggestions(
+    request: HttpRequest,
+    template: str,
+    name: str,
+    search: Callable[[Membership, str], list[Any]],
+    **context: Any,
+) -> HttpResponse:
+    """The type-ahead's options for the term typed, or a note that it is too short."""
+    term = request.POST.get("term", "")
+    found = search(request.membership, term)  # type: ignore[attr-defined]
+    too_short = len(term.strip()) < MIN_SEARCH_LENGTH
+    return render(request, template, {name: found, "too_short": too_short, **context})
+
+
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
 def pupil_search(request: HttpRequest) -> HttpResponse:
     """Suggestions for the pupil pickers: name, class and year, archived marked."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    term = request.POST.get("term", "")
-    return render(
-        request,
-        "incidents/recording/pupil_options.html",
-        {
-            "pupils": pupils_matching(membership, term),
-            "is_lead": is_lead(membership),
-            "too_short": len(term.strip()) < MIN_SEARCH_LENGTH,
-        },
-    )
+    lead = is_lead(request.membership)  # type: ignore[attr-defined]
+    template = "incidents/recording/pupil_options.html"
+    return _suggestions(request, template, "pupils", pupils_matching, is_lead=lead)
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
 def staff_search(request: HttpRequest) -> HttpResponse:
     """Suggestions for "alert someone by name": the school's active staff."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    term = request.POST.get("term", "")
-    return render(
-        request,
-        "incidents/recording/staff_options.html",
-        {
-            "people": staff_matching_for(membership, term),
-            "too_short": len(term.strip()) < MIN_SEARCH_LENGTH,
-        },
-    )
+    template = "incidents/recording/staff_options.html"
+    return _suggestions(request, template, "people", staff_matching_for)
 
 
 @require_POST
