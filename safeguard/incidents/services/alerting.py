@@ -217,6 +217,7 @@ def category_label(categories: Sequence[Category]) -> str:
     return ", ".join(category.name for category in categories)[:200]
 
 
+@transaction.atomic
 def create_alerts(
     *,
     incident: Incident,
@@ -234,6 +235,9 @@ def create_alerts(
     `label` names the categories as a lead sees them; anyone else is given the
     categories as recorded, without the restricted ones. An alert is marked as
     sent to a lead (`is_lead_only`) when `leads_only` or its reason says so.
+
+    Each alert is audited (ALERT_SENT) in the caller's transaction, with ids only: who
+    was alerted about which incident or action, never the label or the reason's detail.
     """
     alerts = [
         Alert.objects.create(
@@ -252,6 +256,18 @@ def create_alerts(
         )
         for recipient in recipients
     ]
+    for alert in alerts:
+        record(
+            actor=created_by,
+            action=AuditAction.ALERT_SENT,
+            school=incident.school,
+            target=alert,
+            detail={
+                "incident": incident.pk,
+                "action": alert.action_id,
+                "recipient": alert.recipient_id,
+            },
+        )
     if alerts:
         from safeguard.incidents.tasks import send_alert_email
 

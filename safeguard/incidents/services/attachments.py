@@ -42,6 +42,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from safeguard.accounts.models import School, User
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
 from safeguard.incidents.models import Action, Attachment, Incident
 from safeguard.incidents.services.filechecks import check
 from safeguard.incidents.services.filekinds import (
@@ -183,9 +185,10 @@ def attach(
     at: datetime.datetime,
     action: Action | None = None,
 ) -> list[Attachment]:
-    """The stored files' rows, on the incident (and the action they came with). Runs in the
-    caller's transaction, which audits and seals them with the incident or action."""
-    return Attachment.objects.bulk_create(
+    """The stored files' rows, on the incident (and the action they came with), each audited
+    (ATTACHMENT_ADDED, ids only) in the caller's transaction, which also seals them with the
+    incident or action."""
+    attached = Attachment.objects.bulk_create(
         Attachment(
             school_id=incident.school_id,
             incident=incident,
@@ -196,6 +199,15 @@ def attach(
         )
         for stored in files
     )
+    for attachment in attached:
+        record(
+            actor=uploaded_by,
+            action=AuditAction.ATTACHMENT_ADDED,
+            school=incident.school,
+            target=attachment,
+            detail={"incident": incident.pk, "action": action.pk if action else None},
+        )
+    return attached
 
 
 def scanner() -> Scanner | None:

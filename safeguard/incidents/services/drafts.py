@@ -101,6 +101,8 @@ def save_draft(
     now = timezone.now()
     draft = drafts.filter(author=membership.user, submit_key=submit_key).first()
     if draft is not None:
+        # Not audited: the page saves every two seconds while the author types, and the
+        # words are theirs alone until submitted. Starting and discarding the draft are.
         draft.data, draft.updated_at = data, now
         draft.save()
         return draft

@@ -235,6 +235,7 @@ def _create(
     recipients = alerting.alert_about_incident(
         incident, sent["categories"], groups=sent["groups"], people=sent["people"]
     )
+    # The draft becomes the incident: its removal is part of INCIDENT_RECORDED below.
     Draft.objects.for_school(school).filter(author=author, submit_key=sent["submit_key"]).delete()
     record(
         actor=author,
@@ -272,6 +273,7 @@ def _assign_reference(incident: Incident) -> IncidentReference:
         .get_or_create(school=school, year=year)
     )
     counter.last_number += 1
+    # Not audited on its own: the reference it gives is sealed with INCIDENT_RECORDED.
     counter.save(update_fields=["last_number"])
     return IncidentReference.objects.create(
         school=school,

@@ -460,3 +460,19 @@ def test_the_sweep_command_runs_with_no_files_yet(fresh_media, db):
     out = io.StringIO()
     call_command("sweep_orphan_files", stdout=out)
     assert "Checked 0 files" in out.getvalue()
+
+
+def test_each_file_attached_is_audited_with_ids_only(school, teacher, membership_of, fresh_media):
+    from safeguard.audit.models import AuditAction, AuditEvent
+
+    incident = record_test_incident(
+        membership_of(teacher),
+        files=[upload("letter.pdf", PDF), upload("Sally's notes.txt", b"Notes.")],
+    )
+    attached = Attachment.objects.for_school(school).filter(incident=incident).order_by("id")
+    events = AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_ADDED).order_by("id")
+    assert [(e.target_type, e.target_id) for e in events] == [
+        ("attachment", str(a.pk)) for a in attached
+    ]
+    assert {e.actor for e in events} == {teacher}
+    assert [e.detail for e in events] == [{"incident": incident.pk, "action": None}] * 2

@@ -202,3 +202,19 @@ def test_a_form_key_used_in_another_school_gets_a_message_not_an_error(
     record_test_incident(membership_of(teacher, other_school), submit_key=key)
     with pytest.raises(ValidationError, match="another school"):
         record_test_incident(membership_of(teacher, school), submit_key=key)
+
+
+def test_each_alert_is_audited_with_ids_only(teacher, dsl, deputy, membership_of):
+    incident = record_test_incident(membership_of(teacher))
+    alerts = Alert.objects.for_school(incident.school).filter(incident=incident)
+    events = AuditEvent.objects.filter(action=AuditAction.ALERT_SENT).order_by("id")
+    assert [(e.target_type, e.target_id) for e in events] == [
+        ("alert", str(alert.pk)) for alert in alerts.order_by("id")
+    ]
+    for event, alert in zip(events, alerts.order_by("id"), strict=True):
+        assert event.actor == teacher
+        assert event.detail == {
+            "incident": incident.pk,
+            "action": None,
+            "recipient": alert.recipient_id,
+        }

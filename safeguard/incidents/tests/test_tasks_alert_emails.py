@@ -230,3 +230,11 @@ def test_an_alert_being_sent_elsewhere_is_not_sent_twice(
     )
     assert tasks.deliver_alert_email(alert_id=alert.pk, school_id=alert.school_id) == "skipped"
     assert smtp_server == []
+
+
+def test_a_sent_email_is_audited_with_ids_only(smtp_server, sallys_incident):
+    alert = the_alert(sallys_incident())
+    event = AuditEvent.objects.get(action=AuditAction.ALERT_EMAILED)
+    assert (event.target_type, event.target_id) == ("alert", str(alert.pk))
+    assert event.actor is None
+    assert event.detail == {"incident": alert.incident_id, "attempts": 1}
