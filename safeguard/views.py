@@ -9,7 +9,7 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.incidents.selectors import (
     drafts_shown_to,
     incidents_awaiting_review,
-    open_tasks_for,
+    open_assignments_for,
 )
 
 
@@ -23,7 +23,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = {
             "awaiting_review": awaiting[:10],
             "awaiting_review_count": awaiting.count(),
-            "task_count": open_tasks_for(membership).count(),
+            "open_assignment_count": open_assignments_for(membership).count(),
             "drafts": drafts_shown_to(membership),
         }
     return render(request, "dashboard.html", context)

@@ -146,7 +146,7 @@ def incident_data(school, pupil, /, **changes) -> dict:
         "location": "Playground",
         "spoke_to_dsl": "no",
         "categories": [str(category(school, "Family / home circumstances").pk)],
-        "action": "submit",
+        "intent": "submit",
     }
     data.update(changes)
     return data
@@ -1088,7 +1088,7 @@ def xss_action_text(w: World, p: str):
         ),
     )
     assert incident.actions.get().text == p
-    return [*w.incident_pages(incident), (w.lead, reverse("incidents:task-list"))]
+    return [*w.incident_pages(incident), (w.lead, reverse("incidents:assignment-list"))]
 
 
 def xss_file_name(w: World, p: str):
@@ -1121,7 +1121,7 @@ def xss_pupil_name(w: World, p: str):
         (w.lead, reverse("pupils:pupil-detail", args=[pupil.pk])),
         (w.lead, reverse("audit:pupil-access", args=[pupil.pk])),
         (w.staff, ("POST", reverse("incidents:pupil-search"), {"term": "Quillfeather"})),
-        (w.staff, ("POST", ADD, {"action": "search-pupil", "pupil_query": "Quillfeather"})),
+        (w.staff, ("POST", ADD, {"intent": "search-pupil", "pupil_query": "Quillfeather"})),
     ]
 
 
@@ -1293,7 +1293,7 @@ REFLECTED = {
     "pupil-suggestions": lambda c: c.post(reverse("incidents:pupil-search"), {"term": XSS_IMG}),
     "staff-suggestions": lambda c: c.post(reverse("incidents:staff-search"), {"term": XSS_IMG}),
     "add-incident-pupil-search": lambda c: c.post(
-        ADD, {"action": "search-pupil", "pupil_query": XSS_IMG}
+        ADD, {"intent": "search-pupil", "pupil_query": XSS_IMG}
     ),
     "pupil-list-filters": lambda c: c.get(reverse("pupils:pupil-list"), {"group": XSS_IMG}),
     "audit-trail-filters": lambda c: c.get(
@@ -2386,7 +2386,12 @@ def test_the_session_clock_asked_as_json_says_nothing_about_records(client_as, t
 @pytest.mark.parametrize("page", ["0", "-1", "999999999999999999999", "1e3", "%00", "last"])
 @pytest.mark.parametrize(
     "url_name",
-    ["incidents:incident-list", "incidents:alert-list", "incidents:task-list", "pupils:pupil-list"],
+    [
+        "incidents:incident-list",
+        "incidents:alert-list",
+        "incidents:assignment-list",
+        "pupils:pupil-list",
+    ],
 )
 def test_an_odd_page_number_on_a_list_is_never_an_error(url_name, page, client_as, dsl):
     response = client_as(dsl).get(reverse(url_name), {"page": page})
@@ -2647,12 +2652,12 @@ def test_signing_in_with_a_null_byte_in_the_user_agent_is_no_error(client, teach
         pytest.param("incidents:staff-search", {"term": "Ter\x00ry"}, id="staff-suggestions"),
         pytest.param(
             "incidents:incident-add",
-            {"action": "search-pupil", "pupil_query": "Sa\x00l"},
+            {"intent": "search-pupil", "pupil_query": "Sa\x00l"},
             id="add-incident-pupil-search",
         ),
         pytest.param(
             "incidents:incident-add",
-            {"action": "search-people", "people_query": "Te\x00r"},
+            {"intent": "search-people", "people_query": "Te\x00r"},
             id="add-incident-people-search",
         ),
     ],

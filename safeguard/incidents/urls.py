@@ -40,7 +40,7 @@ incident_urls = [
         actions.action_staff_search,
         name="action-staff-search",
     ),
-    path("tasks/", actions.task_list, name="task-list"),
+    path("tasks/", actions.assignment_list, name="assignment-list"),
     path(
         "<incident:incident_id>/files/<int:attachment_id>/",
         attachments.attachment_download,

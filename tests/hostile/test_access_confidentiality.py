@@ -152,7 +152,7 @@ def test_a_dsl_recording_a_restricted_incident_cannot_name_a_non_lead(
         "spoke_to_dsl": "no",
         "categories": [str(category(school, "Child protection").pk)],
         "people": [str(membership_of(teacher).pk)],
-        "action": "submit",
+        "intent": "submit",
     }
     before = snapshot()
     response = client_as(dsl).post(reverse("incidents:incident-add"), data)

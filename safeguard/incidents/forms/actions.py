@@ -1,9 +1,9 @@
 """The add action form (school policy section 5 step 10).
 
-Colleagues, groups and tasks are posted by id and looked up within the
+Colleagues, groups and assignments are posted by id and looked up within the
 signed-in member's school only, so another school's person is simply "not in
 the list". The author is never a field. The rules that need the incident
-(not before it, not in the future, whose task may be followed up) live in
+(not before it, not in the future, whose assignment may be followed up) live in
 `actions.submit_action`, whose messages the view puts next to their fields.
 """
 
@@ -24,7 +24,7 @@ from safeguard.incidents.selectors import (
     alertable_staff,
     assignable_staff,
     has_restricted_category,
-    open_tasks_for,
+    open_assignments_for,
 )
 from safeguard.lib.dates import display_date
 from safeguard.lib.text import text_problem
@@ -45,7 +45,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.job_title or obj.get_role_display()})"
 
 
-class TaskChoiceField(forms.ModelChoiceField):
+class AssignmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Action) -> str:
         due = f"due {display_date(obj.due_on)}" if obj.due_on else "no due date"
         text = " ".join(obj.text.split())
@@ -86,7 +86,7 @@ class ActionForm(forms.Form):
             "invalid": "Give the date and time it happened, for example 14/03/2026 15:30.",
         },
     )
-    follows_up = TaskChoiceField(
+    follows_up = AssignmentChoiceField(
         label="This follows up",
         required=False,
         queryset=Action.objects.none(),
@@ -151,7 +151,7 @@ class ActionForm(forms.Form):
             leads = assignable_staff(membership.school_id, leads_only=True)
             self._offer_only(self.fields["assigned_to"], leads)
         self.fields["groups"].queryset = groups_of(membership.school)
-        self.fields["follows_up"].queryset = self.my_tasks()
+        self.fields["follows_up"].queryset = self.my_assignments()
         self.fields["occurred_at"].widget.attrs["max"] = now_for_input().strftime(DATETIME_INPUT)
         self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
 
@@ -191,8 +191,8 @@ class ActionForm(forms.Form):
             "files": self.files.getlist("files"),
         }
 
-    def my_tasks(self) -> QuerySet[Action]:
-        return open_tasks_for(self.membership).filter(incident=self.incident)
+    def my_assignments(self) -> QuerySet[Action]:
+        return open_assignments_for(self.membership).filter(incident=self.incident)
 
     @property
     def offers_follow_up(self) -> bool:

@@ -83,7 +83,7 @@ class IncidentReference(SchoolOwned):
 
     Incident ids are shared by every school, so showing one told a teacher how many
     incidents other schools had recorded in between. The reference is given once, when
-    the incident is recorded (`recording._assign_reference`), and never changes
+    the incident is recorded (`services.recording`), and never changes
     (database triggers, as for the incident). It lives beside the incident rather than
     in it so that incidents recorded before references existed could be given theirs
     without touching a protected row (migration 0005).

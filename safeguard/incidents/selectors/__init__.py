@@ -24,7 +24,7 @@ from safeguard.incidents.selectors.actions import (
     actions_on,
     actions_visible_to,
     attachments_visible_to,
-    open_tasks_for,
+    open_assignments_for,
     shared_with_non_leads,
 )
 from safeguard.incidents.selectors.alerts import (
@@ -103,7 +103,7 @@ __all__ = [
     "my_alerts_on",
     "my_incidents",
     "newest_alert_on",
-    "open_tasks_for",
+    "open_assignments_for",
     "pupils_named_in",
     "pupils_to_move_to",
     "shared_with_non_leads",

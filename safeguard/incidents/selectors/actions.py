@@ -1,4 +1,8 @@
-"""The actions below an incident a member may read, their assignments, and the files."""
+"""The actions below an incident a member may read, the assignments, and the files.
+
+An assignment is an action assigned to someone, due by a date ("a task" on the pages);
+it is open until its assignee adds an action that follows it up.
+"""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -31,7 +35,7 @@ def actions_visible_to(membership: Membership, incident: Incident) -> QuerySet[A
     return actions_on(incident).filter(shared_with_non_leads(membership))
 
 
-def open_tasks_for(membership: Membership) -> QuerySet[Action]:
+def open_assignments_for(membership: Membership) -> QuerySet[Action]:
     """Actions assigned to the member with no follow-up yet, the longest overdue first."""
     followed_up = Action.objects.for_school(membership.school).filter(follows_up=OuterRef("pk"))
     return (

@@ -33,7 +33,7 @@ def _in_order(categories: Iterable[Category]) -> list[Category]:
 def has_restricted_category(incident: Incident) -> bool:
     """Whether the incident, as its categories stand now, carries a restricted category.
 
-    Then only leads are alerted about it or assigned tasks on it.
+    Then only leads are alerted about it or given assignments on it.
     """
     return incident.review.categories.filter(is_restricted=True).exists()
 

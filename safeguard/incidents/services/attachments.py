@@ -1,4 +1,4 @@
-"""Files attached to incidents and actions: checked, cleaned and stored (issue item 9).
+"""Files attached to incidents and actions: checked, cleaned and stored.
 
 Every upload is treated as hostile until proved otherwise:
 

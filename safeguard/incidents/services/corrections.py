@@ -1,4 +1,4 @@
-"""DSL corrections and authors' mistake reports (issue item 10; school policy section 5 step 12).
+"""DSL corrections and authors' mistake reports (school policy section 5 step 12).
 
 A submitted incident never changes. What a DSL corrects changes only the
 incident's review (`IncidentReview`: the pupil it is filed under, its

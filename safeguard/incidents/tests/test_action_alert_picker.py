@@ -155,7 +155,7 @@ def test_without_javascript_find_person_lists_matches_and_keeps_the_text(
 ):
     response = client_as(slt).post(
         add_url(incident),
-        form_data(action="search-people", people_query="zork", text="Spoke to mum at the gate."),
+        form_data(intent="search-people", people_query="zork", text="Spoke to mum at the gate."),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -170,7 +170,7 @@ def test_without_javascript_the_matches_on_a_restricted_incident_are_leads_only(
     client_as, slt, sid, deb, restricted
 ):
     response = client_as(slt).post(
-        add_url(restricted), form_data(action="search-people", people_query="zork")
+        add_url(restricted), form_data(intent="search-people", people_query="zork")
     )
     html = response.content.decode()
     assert "Deb Zorkwell" in html and "Sid Zorkman" not in html
@@ -182,7 +182,7 @@ def test_without_javascript_a_chosen_person_can_be_removed(
     sid_id, deb_id = membership_of(sid).pk, membership_of(deb).pk
     response = client_as(slt).post(
         add_url(incident),
-        form_data(action=f"remove-person-{sid_id}", people=[sid_id, deb_id]),
+        form_data(intent=f"remove-person-{sid_id}", people=[sid_id, deb_id]),
     )
     rows = response.content.decode().split('data-rows="people"')[1].split("</ul>")[0]
     assert "Deb Zorkwell" in rows and "Sid Zorkman" not in rows

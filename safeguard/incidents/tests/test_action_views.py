@@ -244,7 +244,7 @@ def task(teacher, slt, membership_of, incident):
 
 
 def test_my_tasks_lists_a_task_assigned_to_me(client_as, slt, task):
-    response = client_as(slt).get(reverse("incidents:task-list"))
+    response = client_as(slt).get(reverse("incidents:assignment-list"))
     assert list(response.context["page"]) == [task]
     assert f"{add_url(task.incident)}?follows_up={task.pk}" in response.content.decode()
 
@@ -261,7 +261,7 @@ def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
         is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
-    response = client_as(slt).get(reverse("incidents:task-list"))
+    response = client_as(slt).get(reverse("incidents:assignment-list"))
     assert list(response.context["page"]) == [overdue]
     assert "Overdue" in response.content.decode()
 
@@ -274,7 +274,7 @@ def test_the_follow_up_link_preselects_the_task(client_as, slt, task):
 def test_recording_the_follow_up_clears_the_task(client_as, slt, task):
     client = client_as(slt)
     client.post(add_url(task.incident), form_data(follows_up=task.pk, text="Met mum."))
-    response = client.get(reverse("incidents:task-list"))
+    response = client.get(reverse("incidents:assignment-list"))
     assert list(response.context["page"]) == []
     assert b"You have no open tasks." in response.content
 
@@ -291,7 +291,7 @@ def test_the_dashboard_counts_my_open_tasks(client_as, slt, task):
 
 
 def test_a_governor_has_no_task_list(client_as, governor):
-    assert client_as(governor).get(reverse("incidents:task-list")).status_code == 403
+    assert client_as(governor).get(reverse("incidents:assignment-list")).status_code == 403
 
 
 # The request never waits for email

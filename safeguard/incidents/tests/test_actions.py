@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Action, Alert, AlertReason, Category
-from safeguard.incidents.selectors import open_tasks_for
+from safeguard.incidents.selectors import open_assignments_for
 from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 
@@ -204,9 +204,9 @@ def test_a_task_is_followed_up_on_its_own_incident(slt, teacher, membership_of, 
 
 
 def test_my_open_tasks_are_those_without_a_follow_up(slt, membership_of, incident, slt_task):
-    assert list(open_tasks_for(membership_of(slt))) == [slt_task]
+    assert list(open_assignments_for(membership_of(slt))) == [slt_task]
     add(membership_of(slt), incident, follows_up=slt_task)
-    assert list(open_tasks_for(membership_of(slt))) == []
+    assert list(open_assignments_for(membership_of(slt))) == []
 
 
 def test_open_tasks_list_the_longest_overdue_first(teacher, slt, membership_of, incident, slt_task):
@@ -228,11 +228,11 @@ def test_open_tasks_list_the_longest_overdue_first(teacher, slt, membership_of, 
         is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
-    assert list(open_tasks_for(membership_of(slt))) == [overdue, slt_task, later]
+    assert list(open_assignments_for(membership_of(slt))) == [overdue, slt_task, later]
 
 
 def test_other_peoples_tasks_are_not_mine(teacher, membership_of, slt_task):
-    assert list(open_tasks_for(membership_of(teacher))) == []
+    assert list(open_assignments_for(membership_of(teacher))) == []
 
 
 # Who is alerted

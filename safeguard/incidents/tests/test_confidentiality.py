@@ -22,7 +22,7 @@ from safeguard.incidents.models import Action, Alert, Attachment, Category
 from safeguard.incidents.selectors import (
     alerts_for,
     incidents_visible_to,
-    open_tasks_for,
+    open_assignments_for,
     unread_alert_count,
 )
 from safeguard.incidents.services import corrections
@@ -95,7 +95,7 @@ def test_alerted_staff_see_neither_the_restricted_category_nor_the_leads_action(
         "print view": url("incidents:incident-print", incident.pk),
         "alert list": url("incidents:alert-list"),
         "my incidents": url("incidents:my-incidents"),
-        "tasks": url("incidents:task-list"),
+        "tasks": url("incidents:assignment-list"),
         "dashboard": url("dashboard"),
     }
     for where, address in pages.items():
@@ -119,7 +119,7 @@ def test_alerted_staff_are_not_alerted_about_a_leads_action_and_counts_leave_it_
     assert [a.action_id for a in alerts_for(membership)] == [None]
     assert unread_alert_count(membership) == 1
     assert list(incidents_visible_to(membership)) == [incident]
-    assert not open_tasks_for(membership).exists()
+    assert not open_assignments_for(membership).exists()
 
 
 def test_the_author_sees_the_categories_they_recorded_and_not_the_leads_action(
@@ -273,9 +273,9 @@ def test_a_demoted_lead_loses_a_task_on_a_restricted_incident(school, dsl, deput
         membership_of(dsl), categories=[category(school, "Child protection")]
     )
     add(membership_of(dsl), incident, assigned_to=membership_of(deputy), due_on=TOMORROW)
-    assert open_tasks_for(membership_of(deputy)).count() == 1
+    assert open_assignments_for(membership_of(deputy)).count() == 1
     change_role(membership=membership_of(deputy), changed_by=dsl, role=Role.TEACHER)
-    assert not open_tasks_for(membership_of(deputy)).exists()
+    assert not open_assignments_for(membership_of(deputy)).exists()
 
 
 def test_a_lead_named_on_an_ordinary_incident_keeps_what_a_non_lead_may_see(

@@ -37,7 +37,7 @@ def task(teacher, slt, membership_of):
 def test_the_due_date_is_shown_in_the_one_date_format(client_as, slt, task, page):
     url = {
         "follow-up form": reverse("incidents:action-add", args=[task.incident_id]),
-        "task list": reverse("incidents:task-list"),
+        "task list": reverse("incidents:assignment-list"),
         "incident page": reverse("incidents:incident-detail", args=[task.incident_id]),
     }[page]
     content = client_as(slt).get(url).content.decode()

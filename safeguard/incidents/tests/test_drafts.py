@@ -110,7 +110,7 @@ def test_an_existing_draft_emptied_by_its_author_is_kept_as_it_now_stands(
 
 
 def test_save_draft_button_on_an_empty_form_keeps_nothing_and_says_so(client_as, midday, school):
-    response = client_as(midday).post(ADD, fresh_form(action="save-draft"), follow=True)
+    response = client_as(midday).post(ADD, fresh_form(intent="save-draft"), follow=True)
     assert not Draft.objects.for_school(school).exists()
     assert "Nothing to save yet" in response.content.decode()
 

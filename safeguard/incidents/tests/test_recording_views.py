@@ -51,7 +51,7 @@ def form_data(school, pupil, **changes):
         "spoke_to_dsl": "no",
         "categories": [str(category(school, "Family / home circumstances").pk)],
         "groups": [str(slt_group(school).pk)],
-        "action": "submit",
+        "intent": "submit",
     }
     data.update(changes)
     return data
@@ -262,10 +262,10 @@ def test_archived_pupil_from_a_teacher_is_refused(client_as, teacher, school):
 def test_dsl_may_record_on_an_archived_pupil_with_a_warning(client_as, dsl, school):
     archived = PupilFactory(school=school, is_archived=True)
     client = client_as(dsl)
-    data = form_data(school, archived, action="search-pupil", pupil_query="")
+    data = form_data(school, archived, intent="search-pupil", pupil_query="")
     page = client.post(ADD, data).content.decode()
     assert "This pupil is archived: check this is the right child." in page
-    client.post(ADD, {**data, "action": "submit"})
+    client.post(ADD, {**data, "intent": "submit"})
     assert Incident.objects.for_school(school).get().pupil == archived
 
 
@@ -365,7 +365,7 @@ def test_error_summary_links_to_each_field(client_as, midday, school, sally):
 
 
 def test_pupil_search_button_lists_matches_and_keeps_the_text(client_as, midday, school, sally):
-    data = {**form_data(school, sally, pupil_query="sal", action="search-pupil"), "pupil": ""}
+    data = {**form_data(school, sally, pupil_query="sal", intent="search-pupil"), "pupil": ""}
     response = client_as(midday).post(ADD, data)
     page = response.content.decode()
     assert f'type="radio" name="pupil" value="{sally.pk}"' in page
@@ -375,20 +375,20 @@ def test_pupil_search_button_lists_matches_and_keeps_the_text(client_as, midday,
 
 def test_link_search_button_offers_pupils_to_tick(client_as, midday, school, sally):
     friend = PupilFactory(school=school, legal_first_name="Amira")
-    data = form_data(school, sally, link_query="amira", action="search-links")
+    data = form_data(school, sally, link_query="amira", intent="search-links")
     page = client_as(midday).post(ADD, data).content.decode()
     assert f'type="checkbox" name="link_pupil" value="{friend.pk}"' in page
 
 
 def test_remove_button_unlinks_a_pupil(client_as, midday, school, sally):
     friend = PupilFactory(school=school)
-    data = form_data(school, sally, link_pupil=[str(friend.pk)], action=f"remove-link-{friend.pk}")
+    data = form_data(school, sally, link_pupil=[str(friend.pk)], intent=f"remove-link-{friend.pk}")
     response = client_as(midday).post(ADD, data)
     assert response.context["link_rows"] == []
 
 
 def test_people_search_button_offers_staff_to_tick(client_as, midday, teacher, school, sally):
-    data = form_data(school, sally, people_query="terry", action="search-people")
+    data = form_data(school, sally, people_query="terry", intent="search-people")
     page = client_as(midday).post(ADD, data).content.decode()
     assert f'type="checkbox" name="people" value="{teacher.memberships.get().pk}"' in page
 
@@ -472,7 +472,7 @@ def test_a_resumed_draft_offers_to_discard_it(client_as, midday, school):
 
 
 def test_save_draft_button_works_without_javascript(client_as, midday, school, sally):
-    data = form_data(school, sally, action="save-draft")
+    data = form_data(school, sally, intent="save-draft")
     response = client_as(midday).post(ADD, data)
     assert response.url == reverse("dashboard")
     assert Draft.objects.for_school(school).get().data["text"] == [SALLY_TEXT]

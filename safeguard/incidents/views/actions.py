@@ -1,4 +1,4 @@
-"""Adding an action below an incident, and the tasks assigned to me."""
+"""Adding an action below an incident, and the actions assigned to me ("Your tasks")."""
 
 import uuid
 from collections.abc import Sequence
@@ -18,7 +18,7 @@ from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.actions import ActionForm, now_for_input
 from safeguard.incidents.models import Incident
-from safeguard.incidents.selectors import open_tasks_for
+from safeguard.incidents.selectors import open_assignments_for
 from safeguard.incidents.services import attachments
 from safeguard.incidents.services.actions import submit_action
 
@@ -35,7 +35,7 @@ def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     membership = request.membership
     file_errors: list[str] = []
-    button = request.POST.get("action", "submit")
+    button = request.POST.get("intent", "submit")
     if request.method == "POST" and button != "submit":
         return _after_search_button(request, incident, button)
     if request.method == "POST":
@@ -161,12 +161,13 @@ def action_staff_search(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def task_list(request: HttpRequest) -> HttpResponse:
-    """Actions assigned to me with no follow-up yet, the longest overdue first."""
-    tasks = open_tasks_for(request.membership)
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    """ "Your tasks": the actions assigned to me with no follow-up yet, the longest overdue
+    first."""
+    assignments = open_assignments_for(request.membership)
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "incidents/task_list.html",
+        "incidents/assignment_list.html",
         {"page": page, "today": timezone.localdate()},
     )

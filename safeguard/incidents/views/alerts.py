@@ -7,7 +7,7 @@ doesn't exist, so a forwarded link tells its reader nothing.
 The list and the buttons work per incident: one row per incident,
 and one "Mark as read" or "I have read and understood" covers every alert of the
 person's on it up to the newest the page showed. The list shows the person's alerts
-in every school where they hold an active role (item 10); opening one from another
+in every school where they hold an active role; opening one from another
 school switches to it first, as the school menu does.
 """
 

@@ -20,7 +20,7 @@ from safeguard.incidents.services import drafts
 from safeguard.incidents.views.incident_form import render_incident_form
 
 # Fields a draft never keeps: the CSRF token, which button was pressed, and the key itself.
-NOT_DRAFTED = {"csrfmiddlewaretoken", "action", "submit_key", "files"}
+NOT_DRAFTED = {"csrfmiddlewaretoken", "intent", "submit_key", "files"}
 
 
 def draft_data(data: QueryDict) -> dict[str, list[str]]:

@@ -42,11 +42,12 @@ def incident_add(request: HttpRequest) -> HttpResponse:
         form = IncidentForm(initial=IncidentForm.initial_for(), membership=membership)
         return render_incident_form(request, form)
 
-    action = request.POST.get("action", "submit")
-    if action == "save-draft":
+    # Which button was pressed: the form's buttons all post `intent`.
+    intent = request.POST.get("intent", "submit")
+    if intent == "save-draft":
         return save_draft_and_leave(request)
-    if action != "submit":
-        data, matches = _apply_search_action(request, action)
+    if intent != "submit":
+        data, matches = _apply_search_intent(request, intent)
         form = IncidentForm(data, membership=membership)
         return render_incident_form(request, form, show_errors=False, **matches)
 
@@ -117,18 +118,18 @@ def _apply_service_errors(form: IncidentForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, dict[str, Any]]:
+def _apply_search_intent(request: HttpRequest, intent: str) -> tuple[QueryDict, dict[str, Any]]:
     """The buttons that stand in for type-ahead without JavaScript. Nothing is saved."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
     data = request.POST.copy()
     found: dict[str, Any] = {}
-    if action == "search-pupil":
+    if intent == "search-pupil":
         found["pupil_matches"] = pupils_matching(membership, data.get("pupil_query", ""))
         found["searched"] = "pupil"
-    elif action == "change-pupil":
+    elif intent == "change-pupil":
         data["pupil"] = ""
         data["pupil_query"] = ""
-    elif action == "search-links":
+    elif intent == "search-links":
         chosen = set(data.getlist("link_pupil")) | {data.get("pupil", "")}
         found["link_matches"] = [
             pupil
@@ -136,10 +137,10 @@ def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, 
             if str(pupil.pk) not in chosen
         ]
         found["searched"] = "links"
-    elif action.startswith("remove-link-"):
-        gone = action.removeprefix("remove-link-")
+    elif intent.startswith("remove-link-"):
+        gone = intent.removeprefix("remove-link-")
         data.setlist("link_pupil", [v for v in data.getlist("link_pupil") if v != gone])
-    elif action == "search-people":
+    elif intent == "search-people":
         chosen = set(data.getlist("people"))
         found["people_matches"] = [
             person
@@ -147,8 +148,8 @@ def _apply_search_action(request: HttpRequest, action: str) -> tuple[QueryDict, 
             if str(person.pk) not in chosen
         ]
         found["searched"] = "people"
-    elif action.startswith("remove-person-"):
-        gone = action.removeprefix("remove-person-")
+    elif intent.startswith("remove-person-"):
+        gone = intent.removeprefix("remove-person-")
         data.setlist("people", [v for v in data.getlist("people") if v != gone])
     return data, found
 
