@@ -1,7 +1,15 @@
-import factory
+"""Factories for the incidents app's tests: categories, and incidents and actions made
+through the real submit services (there is no other way to make one)."""
 
+import uuid
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from safeguard.accounts.models import Membership
 from safeguard.accounts.tests.factories import SchoolFactory
-from safeguard.incidents.models import Category
+from safeguard.incidents.models import Action, Category, Incident
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -12,20 +20,20 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Category {n}")
 
 
+def category(school: Any, name: str) -> Category:
+    """The school's category of that name (every school starts with the default list)."""
+    return Category.objects.for_school(school).get(name=name)
+
+
 def record_test_incident(
-    membership,
-    pupil=None,
-    categories=None,
-    submit_key=None,
-    text="Sally said she was sad.",
-    **extra,
-):
-    """An incident recorded through the real service (there is no other way to make one)."""
-    import uuid
-
-    from django.utils import timezone
-
-    from safeguard.incidents.models import Category
+    membership: Membership,
+    pupil: Any = None,
+    categories: Any = None,
+    submit_key: uuid.UUID | None = None,
+    text: str = "Sally said she was sad.",
+    **extra: Any,
+) -> Incident:
+    """An incident recorded through the real service, "Safeguarding concern" unless told."""
     from safeguard.incidents.services import recording
     from safeguard.pupils.tests.factories import PupilFactory
 
@@ -33,8 +41,8 @@ def record_test_incident(
     if pupil is None:
         pupil = PupilFactory(school=school)
     if categories is None:
-        categories = [Category.objects.for_school(school).get(name="Safeguarding concern")]
-    incident = recording.submit_incident(
+        categories = [category(school, "Safeguarding concern")]
+    return recording.submit_incident(
         membership=membership,
         submit_key=submit_key or uuid.uuid4(),
         pupil=pupil,
@@ -44,4 +52,26 @@ def record_test_incident(
         categories=categories,
         **extra,
     ).record
-    return incident
+
+
+def unsealed_action(incident: Incident, text: str) -> Action:
+    """An action written straight to its table, behind the service's back: nothing audits
+    or seals it (for the tests of what the database and verify_audit make of that)."""
+    return Action.objects.create(
+        school=incident.school,
+        incident=incident,
+        author=incident.author,
+        text=text,
+        occurred_at=timezone.now(),
+        submit_key=uuid.uuid4(),
+    )
+
+
+def add_test_action(membership: Membership, incident: Incident, **fields: Any) -> Action:
+    """An action added through the real service, now, under a fresh submit key."""
+    from safeguard.incidents.services.actions import submit_action
+
+    fields.setdefault("text", "Spoke to mum at the gate.")
+    fields.setdefault("submit_key", uuid.uuid4())
+    fields.setdefault("occurred_at", timezone.now())
+    return submit_action(membership=membership, incident=incident, **fields).record

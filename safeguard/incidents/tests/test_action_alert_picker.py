@@ -11,15 +11,11 @@ from django.utils import timezone
 
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
-from safeguard.incidents.models import Action, Alert, Category
+from safeguard.incidents.models import Action, Alert
 from safeguard.incidents.services import corrections
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import category, record_test_incident
 
 pytestmark = pytest.mark.django_db
-
-
-def category(school, name):
-    return Category.objects.for_school(school).get(name=name)
 
 
 @pytest.fixture

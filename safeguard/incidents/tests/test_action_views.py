@@ -230,7 +230,7 @@ def test_the_incident_page_offers_add_action(client_as, slt, incident):
 
 
 @pytest.fixture
-def task(teacher, slt, membership_of, incident):
+def assignment(teacher, slt, membership_of, incident):
     action = submit_action(
         membership=membership_of(teacher),
         incident=incident,
@@ -243,10 +243,10 @@ def task(teacher, slt, membership_of, incident):
     return action
 
 
-def test_my_tasks_lists_a_task_assigned_to_me(client_as, slt, task):
+def test_my_tasks_lists_a_task_assigned_to_me(client_as, slt, assignment):
     response = client_as(slt).get(reverse("incidents:assignment-list"))
-    assert list(response.context["page"]) == [task]
-    assert f"{add_url(task.incident)}?follows_up={task.pk}" in response.content.decode()
+    assert list(response.context["page"]) == [assignment]
+    assert f"{add_url(assignment.incident)}?follows_up={assignment.pk}" in response.content.decode()
 
 
 def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
@@ -266,26 +266,28 @@ def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
     assert "Overdue" in response.content.decode()
 
 
-def test_the_follow_up_link_preselects_the_task(client_as, slt, task):
-    response = client_as(slt).get(f"{add_url(task.incident)}?follows_up={task.pk}")
-    assert str(response.context["form"]["follows_up"].value()) == str(task.pk)
+def test_the_follow_up_link_preselects_the_task(client_as, slt, assignment):
+    response = client_as(slt).get(f"{add_url(assignment.incident)}?follows_up={assignment.pk}")
+    assert str(response.context["form"]["follows_up"].value()) == str(assignment.pk)
 
 
-def test_recording_the_follow_up_clears_the_task(client_as, slt, task):
+def test_recording_the_follow_up_clears_the_task(client_as, slt, assignment):
     client = client_as(slt)
-    client.post(add_url(task.incident), form_data(follows_up=task.pk, text="Met mum."))
+    client.post(add_url(assignment.incident), form_data(follows_up=assignment.pk, text="Met mum."))
     response = client.get(reverse("incidents:assignment-list"))
     assert list(response.context["page"]) == []
     assert b"You have no open tasks." in response.content
 
 
-def test_someone_elses_task_cannot_be_followed_up(client_as, teacher, task):
-    response = client_as(teacher).post(add_url(task.incident), form_data(follows_up=task.pk))
+def test_someone_elses_task_cannot_be_followed_up(client_as, teacher, assignment):
+    response = client_as(teacher).post(
+        add_url(assignment.incident), form_data(follows_up=assignment.pk)
+    )
     assert response.status_code == 400
     assert "follows_up" in response.context["form"].errors
 
 
-def test_the_dashboard_counts_my_open_tasks(client_as, slt, task):
+def test_the_dashboard_counts_my_open_tasks(client_as, slt, assignment):
     response = client_as(slt).get(reverse("dashboard"))
     assert b"1 open task</a>" in response.content
 

@@ -180,43 +180,47 @@ def test_a_task_cannot_be_due_in_the_past(teacher, slt, membership_of, incident)
 
 
 @pytest.fixture
-def slt_task(teacher, slt, membership_of, incident):
-    task, _ = add(membership_of(teacher), incident, assigned_to=membership_of(slt), due_on=TOMORROW)
-    return task
+def slt_assignment(teacher, slt, membership_of, incident):
+    assignment, _ = add(
+        membership_of(teacher), incident, assigned_to=membership_of(slt), due_on=TOMORROW
+    )
+    return assignment
 
 
-def test_the_assignee_records_the_follow_up(slt, membership_of, incident, slt_task):
-    follow_up, _ = add(membership_of(slt), incident, follows_up=slt_task, text="Met mum.")
-    assert follow_up.follows_up == slt_task
+def test_the_assignee_records_the_follow_up(slt, membership_of, incident, slt_assignment):
+    follow_up, _ = add(membership_of(slt), incident, follows_up=slt_assignment, text="Met mum.")
+    assert follow_up.follows_up == slt_assignment
 
 
-def test_only_the_assignee_can_follow_up_a_task(teacher, membership_of, incident, slt_task):
+def test_only_the_assignee_can_follow_up_a_task(teacher, membership_of, incident, slt_assignment):
     with pytest.raises(ValidationError) as excinfo:
-        add(membership_of(teacher), incident, follows_up=slt_task)
+        add(membership_of(teacher), incident, follows_up=slt_assignment)
     assert "follows_up" in errors_of(excinfo)
 
 
-def test_a_task_is_followed_up_on_its_own_incident(slt, teacher, membership_of, slt_task):
+def test_a_task_is_followed_up_on_its_own_incident(slt, teacher, membership_of, slt_assignment):
     other = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
     with pytest.raises(ValidationError) as excinfo:
-        add(membership_of(slt), other, follows_up=slt_task)
+        add(membership_of(slt), other, follows_up=slt_assignment)
     assert "follows_up" in errors_of(excinfo)
 
 
-def test_my_open_tasks_are_those_without_a_follow_up(slt, membership_of, incident, slt_task):
-    assert list(open_assignments_for(membership_of(slt))) == [slt_task]
-    add(membership_of(slt), incident, follows_up=slt_task)
+def test_my_open_tasks_are_those_without_a_follow_up(slt, membership_of, incident, slt_assignment):
+    assert list(open_assignments_for(membership_of(slt))) == [slt_assignment]
+    add(membership_of(slt), incident, follows_up=slt_assignment)
     assert list(open_assignments_for(membership_of(slt))) == []
 
 
-def test_open_tasks_list_the_longest_overdue_first(teacher, slt, membership_of, incident, slt_task):
+def test_open_tasks_list_the_longest_overdue_first(
+    teacher, slt, membership_of, incident, slt_assignment
+):
     later, _ = add(
         membership_of(teacher),
         incident,
         assigned_to=membership_of(slt),
         due_on=TOMORROW + datetime.timedelta(days=7),
     )
-    # A task set last week, now overdue (the service refuses past dates, so made directly).
+    # An assignment set last week, now overdue (the service refuses past dates, so made directly).
     overdue = Action.objects.create(
         school_id=incident.school_id,
         incident=incident,
@@ -228,10 +232,10 @@ def test_open_tasks_list_the_longest_overdue_first(teacher, slt, membership_of, 
         is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
-    assert list(open_assignments_for(membership_of(slt))) == [overdue, slt_task, later]
+    assert list(open_assignments_for(membership_of(slt))) == [overdue, slt_assignment, later]
 
 
-def test_other_peoples_tasks_are_not_mine(teacher, membership_of, slt_task):
+def test_other_peoples_tasks_are_not_mine(teacher, membership_of, slt_assignment):
     assert list(open_assignments_for(membership_of(teacher))) == []
 
 
@@ -239,9 +243,9 @@ def test_other_peoples_tasks_are_not_mine(teacher, membership_of, slt_task):
 
 
 def test_the_incidents_author_is_told_of_an_action_by_someone_else(
-    teacher, slt, membership_of, incident, slt_task
+    teacher, slt, membership_of, incident, slt_assignment
 ):
-    action, _ = add(membership_of(slt), incident, follows_up=slt_task)
+    action, _ = add(membership_of(slt), incident, follows_up=slt_assignment)
     alert = Alert.objects.for_school(incident.school_id).get(action=action)
     assert (alert.recipient, alert.reason, alert.reason_detail) == (
         teacher,

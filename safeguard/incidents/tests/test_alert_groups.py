@@ -1,33 +1,18 @@
 """One read and one acknowledgement per person per incident, a short alert
 log for the DSL (item 6), and alerts from every school a person works in (item 10)."""
 
-import uuid
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Alert, Incident
-from safeguard.incidents.services import actions, alerting
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.services import alerting
+from safeguard.incidents.tests.factories import add_test_action, record_test_incident
 
 pytestmark = pytest.mark.django_db
-
-
-def submit_action(membership, incident, **extra):
-    action = actions.submit_action(
-        membership=membership,
-        incident=incident,
-        submit_key=uuid.uuid4(),
-        text="Spoke to mum at the gate.",
-        occurred_at=timezone.now(),
-        **extra,
-    ).record
-    return action
 
 
 def alerts_of(user, incident: Incident) -> list[Alert]:
@@ -39,12 +24,12 @@ def alerts_of(user, incident: Incident) -> list[Alert]:
 
 
 @pytest.fixture
-def incident(teacher, dsl, membership_of) -> Incident:
+def thrice_alerted(teacher, dsl, membership_of) -> Incident:
     """The teacher records a safeguarding concern (the DSL is told), then adds two actions,
     each telling the DSLs: the DSL has three alerts about one incident."""
     recorded = record_test_incident(membership_of(teacher))
-    submit_action(membership_of(teacher), recorded, tell_leads=True)
-    submit_action(membership_of(teacher), recorded, tell_leads=True)
+    add_test_action(membership_of(teacher), recorded, tell_leads=True)
+    add_test_action(membership_of(teacher), recorded, tell_leads=True)
     assert len(alerts_of(dsl, recorded)) == 3
     return recorded
 
@@ -57,50 +42,58 @@ def newest(user, incident: Incident) -> Alert:
 
 
 def test_one_acknowledgement_covers_every_alert_on_the_incident_so_far(
-    dsl, membership_of, incident
+    dsl, membership_of, thrice_alerted
 ):
-    done = alerting.acknowledge_alerts(membership=membership_of(dsl), alert=newest(dsl, incident))
+    done = alerting.acknowledge_alerts(
+        membership=membership_of(dsl), alert=newest(dsl, thrice_alerted)
+    )
     assert done == 3
-    for alert in alerts_of(dsl, incident):
+    for alert in alerts_of(dsl, thrice_alerted):
         assert alert.acknowledged_at is not None
         assert alert.read_at is not None
     events = AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED, actor=dsl)
-    assert sorted(int(e.target_id) for e in events) == [a.pk for a in alerts_of(dsl, incident)]
+    assert sorted(int(e.target_id) for e in events) == [
+        a.pk for a in alerts_of(dsl, thrice_alerted)
+    ]
 
 
-def test_one_mark_as_read_covers_every_alert_on_the_incident_so_far(dsl, membership_of, incident):
-    done = alerting.mark_alerts_read(membership=membership_of(dsl), alert=newest(dsl, incident))
+def test_one_mark_as_read_covers_every_alert_on_the_incident_so_far(
+    dsl, membership_of, thrice_alerted
+):
+    done = alerting.mark_alerts_read(
+        membership=membership_of(dsl), alert=newest(dsl, thrice_alerted)
+    )
     assert done == 3
-    assert all(alert.read_at for alert in alerts_of(dsl, incident))
-    assert not any(alert.acknowledged_at for alert in alerts_of(dsl, incident))
+    assert all(alert.read_at for alert in alerts_of(dsl, thrice_alerted))
+    assert not any(alert.acknowledged_at for alert in alerts_of(dsl, thrice_alerted))
     assert AuditEvent.objects.filter(action=AuditAction.ALERT_READ, actor=dsl).count() == 3
 
 
 def test_an_alert_that_arrived_after_the_page_was_shown_stays_unread(
-    dsl, teacher, membership_of, incident
+    dsl, teacher, membership_of, thrice_alerted
 ):
-    shown = newest(dsl, incident)  # the newest alert on the page as it was rendered
-    submit_action(membership_of(teacher), incident, tell_leads=True)  # arrives meanwhile
+    shown = newest(dsl, thrice_alerted)  # the newest alert on the page as it was rendered
+    add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)  # arrives meanwhile
     alerting.acknowledge_alerts(membership=membership_of(dsl), alert=shown)
-    later = newest(dsl, incident)
+    later = newest(dsl, thrice_alerted)
     assert later.pk != shown.pk
     assert later.read_at is None and later.acknowledged_at is None
     assert AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED).count() == 3
 
 
 def test_acknowledging_leaves_other_incidents_and_other_people_alone(
-    dsl, slt, teacher, membership_of, incident
+    dsl, slt, teacher, membership_of, thrice_alerted
 ):
     other = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    alerting.acknowledge_alerts(membership=membership_of(dsl), alert=newest(dsl, incident))
+    alerting.acknowledge_alerts(membership=membership_of(dsl), alert=newest(dsl, thrice_alerted))
     assert alerts_of(dsl, other)[0].read_at is None
     assert alerts_of(slt, other)[0].read_at is None
 
 
-def test_two_acknowledgements_at_once_audit_each_alert_once(dsl, membership_of, incident):
+def test_two_acknowledgements_at_once_audit_each_alert_once(dsl, membership_of, thrice_alerted):
     """Two tabs, or a double click: both requests read the alert before either wrote."""
     membership = membership_of(dsl)
-    stale = newest(dsl, incident)
+    stale = newest(dsl, thrice_alerted)
     first = alerting.acknowledge_alerts(membership=membership, alert=stale)
     second = alerting.acknowledge_alerts(membership=membership, alert=stale)
     assert (first, second) == (3, 0)
@@ -108,20 +101,20 @@ def test_two_acknowledgements_at_once_audit_each_alert_once(dsl, membership_of, 
 
 
 def test_reading_then_acknowledging_says_which_alerts_it_marked_read(
-    dsl, teacher, membership_of, incident
+    dsl, teacher, membership_of, thrice_alerted
 ):
     membership = membership_of(dsl)
-    alerting.mark_alerts_read(membership=membership, alert=newest(dsl, incident))
-    submit_action(membership_of(teacher), incident, tell_leads=True)
-    alerting.acknowledge_alerts(membership=membership, alert=newest(dsl, incident))
+    alerting.mark_alerts_read(membership=membership, alert=newest(dsl, thrice_alerted))
+    add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)
+    alerting.acknowledge_alerts(membership=membership, alert=newest(dsl, thrice_alerted))
     events = AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED).order_by("id")
     assert [e.detail["marked_read"] for e in events] == [False, False, False, True]
 
 
-def test_a_read_racing_an_acknowledgement_is_audited_once_each(dsl, membership_of, incident):
+def test_a_read_racing_an_acknowledgement_is_audited_once_each(dsl, membership_of, thrice_alerted):
     """Mark as read lands between the acknowledgement's read of the rows and its write."""
     membership = membership_of(dsl)
-    stale = newest(dsl, incident)
+    stale = newest(dsl, thrice_alerted)
     alerting.mark_alerts_read(membership=membership, alert=stale)
     alerting.acknowledge_alerts(membership=membership, alert=stale)
     alerting.mark_alerts_read(membership=membership, alert=stale)
@@ -129,70 +122,80 @@ def test_a_read_racing_an_acknowledgement_is_audited_once_each(dsl, membership_o
     assert AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED).count() == 3
 
 
-def test_someone_else_cannot_mark_my_alerts(slt, dsl, membership_of, incident):
+def test_someone_else_cannot_mark_my_alerts(slt, dsl, membership_of, thrice_alerted):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        alerting.acknowledge_alerts(membership=membership_of(slt), alert=newest(dsl, incident))
-    assert not any(alert.read_at for alert in alerts_of(dsl, incident))
+        alerting.acknowledge_alerts(
+            membership=membership_of(slt), alert=newest(dsl, thrice_alerted)
+        )
+    assert not any(alert.read_at for alert in alerts_of(dsl, thrice_alerted))
 
 
 # Item 5: what the person sees
 
 
 def test_the_unread_count_counts_incidents_not_alerts(
-    client_as, dsl, teacher, membership_of, incident
+    client_as, dsl, teacher, membership_of, thrice_alerted
 ):
     record_test_incident(membership_of(teacher))
     response = client_as(dsl).get(reverse("dashboard"))
     assert response.context["unread_alerts"] == 2
 
 
-def test_the_incident_page_offers_one_read_and_one_acknowledge(client_as, dsl, incident):
-    response = client_as(dsl).get(reverse("incidents:incident-detail", args=[incident.pk]))
+def test_the_incident_page_offers_one_read_and_one_acknowledge(client_as, dsl, thrice_alerted):
+    response = client_as(dsl).get(reverse("incidents:incident-detail", args=[thrice_alerted.pk]))
     content = response.content.decode()
     assert content.count("I have read and understood") == 1
     assert content.count(">Mark as read<") == 1
-    newest_alert = newest(dsl, incident)
+    newest_alert = newest(dsl, thrice_alerted)
     assert reverse("incidents:alert-acknowledge", args=[newest_alert.pk]) in content
 
 
-def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, incident):
+def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, thrice_alerted):
     client = client_as(dsl)
-    response = client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]))
+    response = client.post(
+        reverse("incidents:alert-acknowledge", args=[newest(dsl, thrice_alerted).pk])
+    )
     assert response.status_code == 302
-    assert all(alert.acknowledged_at for alert in alerts_of(dsl, incident))
-    page = client.get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert all(alert.acknowledged_at for alert in alerts_of(dsl, thrice_alerted))
+    page = client.get(reverse("incidents:incident-detail", args=[thrice_alerted.pk]))
     assert b"I have read and understood</button>" not in page.content
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 0
 
 
-def test_a_later_action_raises_a_new_unread_item(client_as, dsl, teacher, membership_of, incident):
+def test_a_later_action_raises_a_new_unread_item(
+    client_as, dsl, teacher, membership_of, thrice_alerted
+):
     client = client_as(dsl)
-    client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]))
-    submit_action(membership_of(teacher), incident, tell_leads=True)
+    client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, thrice_alerted).pk]))
+    add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 1
-    page = client.get(reverse("incidents:incident-detail", args=[incident.pk])).content.decode()
+    page = client.get(
+        reverse("incidents:incident-detail", args=[thrice_alerted.pk])
+    ).content.decode()
     assert page.count("I have read and understood") == 1
-    assert reverse("incidents:alert-acknowledge", args=[newest(dsl, incident).pk]) in page
+    assert reverse("incidents:alert-acknowledge", args=[newest(dsl, thrice_alerted).pk]) in page
 
 
 def test_the_alert_list_shows_one_row_per_incident(
-    client_as, dsl, teacher, membership_of, incident
+    client_as, dsl, teacher, membership_of, thrice_alerted
 ):
     other = record_test_incident(membership_of(teacher))
     response = client_as(dsl).get(reverse("incidents:alert-list"))
     rows = list(response.context["page"])
-    assert [row.incident_id for row in rows] == [other.pk, incident.pk]
+    assert [row.incident_id for row in rows] == [other.pk, thrice_alerted.pk]
     assert "3 new" in response.content.decode()
 
 
-def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(client_as, dsl, incident):
-    first = alerts_of(dsl, incident)[0]
+def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(
+    client_as, dsl, thrice_alerted
+):
+    first = alerts_of(dsl, thrice_alerted)[0]
     response = client_as(dsl).get(reverse("incidents:alert-open", args=[first.key]))
     assert response.status_code == 302
-    assert all(alert.read_at for alert in alerts_of(dsl, incident))
-    assert not any(alert.acknowledged_at for alert in alerts_of(dsl, incident))
+    assert all(alert.read_at for alert in alerts_of(dsl, thrice_alerted))
+    assert not any(alert.acknowledged_at for alert in alerts_of(dsl, thrice_alerted))
     assert AuditEvent.objects.filter(action=AuditAction.ALERT_READ, actor=dsl).count() == 3
 
 
@@ -202,7 +205,7 @@ def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(client_as
 def test_the_alert_log_summarises_each_entry(client_as, dsl, slt, teacher, membership_of):
     recorded = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
     client_as(slt).post(reverse("incidents:alert-acknowledge", args=[newest(slt, recorded).pk]))
-    submit_action(membership_of(teacher), recorded, people=[membership_of(slt)])
+    add_test_action(membership_of(teacher), recorded, people=[membership_of(slt)])
     content = (
         client_as(dsl)
         .get(reverse("incidents:incident-detail", args=[recorded.pk]))
@@ -215,11 +218,11 @@ def test_the_alert_log_summarises_each_entry(client_as, dsl, slt, teacher, membe
 
 
 def test_the_alert_log_comes_after_the_record_actions_and_corrections(
-    client_as, dsl, teacher, membership_of, incident
+    client_as, dsl, teacher, membership_of, thrice_alerted
 ):
     content = (
         client_as(dsl)
-        .get(reverse("incidents:incident-detail", args=[incident.pk]))
+        .get(reverse("incidents:incident-detail", args=[thrice_alerted.pk]))
         .content.decode()
     )
     assert content.index('id="alert-log"') > content.index('id="actions-title"')
@@ -302,7 +305,9 @@ def test_the_alert_list_shows_every_school_and_names_it(
     assert "Fernhill Academy" in content and "Larkspur Primary" in content
 
 
-def test_the_alert_list_has_no_school_column_for_someone_in_one_school(client_as, dsl, incident):
+def test_the_alert_list_has_no_school_column_for_someone_in_one_school(
+    client_as, dsl, thrice_alerted
+):
     response = client_as(dsl).get(reverse("incidents:alert-list"))
     assert b">School</th>" not in response.content
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import change_role
-from safeguard.incidents.models import Action, Alert, Attachment, Category
+from safeguard.incidents.models import Alert, Attachment
 from safeguard.incidents.selectors import (
     alerts_for,
     incidents_visible_to,
@@ -26,30 +26,13 @@ from safeguard.incidents.selectors import (
     unread_alert_count,
 )
 from safeguard.incidents.services import corrections
-from safeguard.incidents.services.actions import submit_action
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import add_test_action, category, record_test_incident
 
 pytestmark = pytest.mark.django_db
 
 NON_LEADS = [Role.SLT, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.OFFICE, Role.MIDDAY, Role.OTHER]
 HUB_CALL = "Phoned the Safeguarding Hub, reference SH-1234"
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
-
-
-def category(school, name: str) -> Category:
-    return Category.objects.for_school(school).get(name=name)
-
-
-def add(membership, incident, **fields) -> Action:
-    fields.setdefault("text", "Spoke to mum at the gate.")
-    action = submit_action(
-        membership=membership,
-        incident=incident,
-        submit_key=uuid.uuid4(),
-        occurred_at=timezone.now(),
-        **fields,
-    ).record
-    return action
 
 
 def url(name: str, *args) -> str:
@@ -78,7 +61,7 @@ def recategorised(school, midday, dsl, membership_of, persona):
             reason="Disclosure to the class teacher.",
         )
         files = [SimpleUploadedFile("hub-referral.txt", b"SH-1234")]
-        add(membership_of(dsl), incident, text=HUB_CALL, files=files)
+        add_test_action(membership_of(dsl), incident, text=HUB_CALL, files=files)
         return incident, viewer
 
     return make
@@ -151,7 +134,7 @@ def test_a_lead_shares_an_action_with_the_staff_alerted(
     recategorised, dsl, membership_of, client_as
 ):
     incident, viewer = recategorised(Role.TEACHER)
-    add(
+    add_test_action(
         membership_of(dsl),
         incident,
         text="Mum is coming in on Monday.",
@@ -164,15 +147,15 @@ def test_a_lead_shares_an_action_with_the_staff_alerted(
 
 def test_a_leads_action_is_leads_only_unless_shared(dsl, teacher, school, membership_of):
     incident = record_test_incident(membership_of(teacher))
-    kept = add(membership_of(dsl), incident)
-    shared = add(membership_of(dsl), incident, is_shared_with_alerted=True)
+    kept = add_test_action(membership_of(dsl), incident)
+    shared = add_test_action(membership_of(dsl), incident, is_shared_with_alerted=True)
     assert kept.is_shared_with_alerted is False
     assert shared.is_shared_with_alerted is True
 
 
 def test_a_non_leads_action_is_always_shared(teacher, membership_of):
     incident = record_test_incident(membership_of(teacher))
-    action = add(membership_of(teacher), incident, is_shared_with_alerted=False)
+    action = add_test_action(membership_of(teacher), incident, is_shared_with_alerted=False)
     assert action.is_shared_with_alerted is True
 
 
@@ -183,9 +166,9 @@ def test_alerts_about_a_leads_only_action_go_to_leads_only(
         membership_of(teacher), categories=[category(school, "Behaviour")]
     )
     with pytest.raises(ValidationError) as refused:
-        add(membership_of(dsl), incident, people=[membership_of(slt)])
+        add_test_action(membership_of(dsl), incident, people=[membership_of(slt)])
     assert "people" in refused.value.message_dict
-    action = add(membership_of(dsl), incident, tell_leads=True)
+    action = add_test_action(membership_of(dsl), incident, tell_leads=True)
     # The incident's author is told about a shared action, never about a leads-only one.
     assert [a.recipient for a in action.alerts.all()] == [deputy]
 
@@ -272,7 +255,9 @@ def test_a_demoted_lead_loses_a_task_on_a_restricted_incident(school, dsl, deput
     incident = record_test_incident(
         membership_of(dsl), categories=[category(school, "Child protection")]
     )
-    add(membership_of(dsl), incident, assigned_to=membership_of(deputy), due_on=TOMORROW)
+    add_test_action(
+        membership_of(dsl), incident, assigned_to=membership_of(deputy), due_on=TOMORROW
+    )
     assert open_assignments_for(membership_of(deputy)).count() == 1
     change_role(membership=membership_of(deputy), changed_by=dsl, role=Role.TEACHER)
     assert not open_assignments_for(membership_of(deputy)).exists()
@@ -293,49 +278,27 @@ def test_a_lead_named_on_an_ordinary_incident_keeps_what_a_non_lead_may_see(
 # Issue 7 finding 7: restricted incidents are passed on to leads only ------------------------
 
 
-@pytest.fixture
-def restricted_task(school, dsl, slt, teacher, membership_of):
-    """A teacher's incident alerting SLT, who is given a task; the DSL then adds Child
-    protection. Returns the incident."""
-    incident = record_test_incident(
-        membership_of(teacher),
-        categories=[category(school, "Behaviour")],
-        people=[membership_of(slt)],
-    )
-    add(
-        membership_of(teacher),
-        incident,
-        assigned_to=membership_of(slt),
-        due_on=TOMORROW,
-    )
-    corrections.recategorise(
-        membership=membership_of(dsl),
-        incident=incident,
-        categories=[category(school, "Child protection")],
-        reason="Disclosure.",
-    )
-    return incident
-
-
 def test_on_a_restricted_incident_a_non_lead_cannot_alert_a_non_lead(
-    restricted_task, slt, persona, membership_of
+    restricted_assignment, slt, persona, membership_of
 ):
     site_manager = persona(Role.OTHER)
     with pytest.raises(ValidationError) as refused:
-        add(membership_of(slt), restricted_task, people=[membership_of(site_manager)])
+        add_test_action(
+            membership_of(slt), restricted_assignment, people=[membership_of(site_manager)]
+        )
     assert "people" in refused.value.message_dict
     assert "DSLs and deputies" in " ".join(refused.value.message_dict["people"])
     assert not incidents_visible_to(membership_of(site_manager)).exists()
 
 
 def test_on_a_restricted_incident_a_non_lead_cannot_assign_a_non_lead(
-    restricted_task, slt, persona, membership_of
+    restricted_assignment, slt, persona, membership_of
 ):
     site_manager = persona(Role.OTHER)
     with pytest.raises(ValidationError) as refused:
-        add(
+        add_test_action(
             membership_of(slt),
-            restricted_task,
+            restricted_assignment,
             assigned_to=membership_of(site_manager),
             due_on=TOMORROW,
         )
@@ -343,11 +306,11 @@ def test_on_a_restricted_incident_a_non_lead_cannot_assign_a_non_lead(
 
 
 def test_on_a_restricted_incident_a_non_lead_may_alert_and_assign_leads(
-    restricted_task, slt, deputy, membership_of
+    restricted_assignment, slt, deputy, membership_of
 ):
-    action = add(
+    action = add_test_action(
         membership_of(slt),
-        restricted_task,
+        restricted_assignment,
         assigned_to=membership_of(deputy),
         due_on=TOMORROW,
     )
@@ -355,20 +318,20 @@ def test_on_a_restricted_incident_a_non_lead_may_alert_and_assign_leads(
 
 
 def test_on_a_restricted_incident_a_group_alerts_only_its_leads(
-    restricted_task, slt, deputy, persona, school, membership_of
+    restricted_assignment, slt, deputy, persona, school, membership_of
 ):
     site_manager = persona(Role.OTHER)
     group = StaffGroup.objects.for_school(school).create(school=school, name="Site and pastoral")
     group.members.add(membership_of(site_manager), membership_of(deputy))
-    action = add(membership_of(slt), restricted_task, groups=[group])
+    action = add_test_action(membership_of(slt), restricted_assignment, groups=[group])
     assert [a.recipient for a in action.alerts.all()] == [deputy]
 
 
 def test_the_action_form_on_a_restricted_incident_offers_only_leads_and_says_so(
-    restricted_task, slt, deputy, persona, client_as
+    restricted_assignment, slt, deputy, persona, client_as
 ):
     site_manager = persona(Role.OTHER, first_name="Sid", last_name="Manager")
-    response = client_as(slt).get(url("incidents:action-add", restricted_task.pk))
+    response = client_as(slt).get(url("incidents:action-add", restricted_assignment.pk))
     html = response.content.decode()
     assert "only the school's DSLs and deputies can be alerted or given a task" in html
     assert "restricted" not in html.lower()  # staff are not told a restricted category was added

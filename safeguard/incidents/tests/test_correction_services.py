@@ -8,7 +8,6 @@ from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import (
     Alert,
     AlertReason,
-    Category,
     CorrectionKind,
     Incident,
     IncidentCategory,
@@ -17,12 +16,8 @@ from safeguard.incidents.models import (
 )
 from safeguard.incidents.services import corrections
 from safeguard.incidents.tasks import alert_email
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import category, record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
-
-
-def category(school, name: str) -> Category:
-    return Category.objects.for_school(school).get(name=name)
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import (
     Alert,
     AlertReason,
-    Category,
     CorrectionKind,
     Incident,
     IncidentCorrection,
     IncidentReview,
 )
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import category, record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
 CORRECTIONS = ["incident-recategorise", "incident-move", "incident-withdraw", "incident-status"]
@@ -35,10 +34,6 @@ def detail(incident) -> str:
 
 def review_of(incident) -> IncidentReview:
     return IncidentReview.objects.for_school(incident.school).get(incident=incident)
-
-
-def category(school, name: str) -> Category:
-    return Category.objects.for_school(school).get(name=name)
 
 
 # Who may correct -------------------------------------------------------------------------

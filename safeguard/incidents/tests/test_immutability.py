@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from safeguard.incidents.models import Incident
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import record_test_incident, unsealed_action
 from safeguard.lib.immutable import allow_purge
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +48,10 @@ def test_orm_save_of_a_submitted_incident_is_refused(teacher, membership_of):
 
 @pytest.fixture
 def one_row_in_every_record_table(teacher, membership_of, school):
-    import uuid
 
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
 
-    from safeguard.incidents.models import Action, Attachment, IncidentCorrection
+    from safeguard.incidents.models import Attachment, IncidentCorrection
     from safeguard.incidents.services import bodymap, recording
     from safeguard.pupils.tests.factories import PupilFactory
 
@@ -63,14 +61,7 @@ def one_row_in_every_record_table(teacher, membership_of, school):
         marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise")],
         files=[SimpleUploadedFile("note.txt", b"abc", "text/plain")],
     )
-    Action.objects.create(
-        school=school,
-        incident=incident,
-        author=teacher,
-        text="Phoned mum.",
-        occurred_at=timezone.now(),
-        submit_key=uuid.uuid4(),
-    )
+    unsealed_action(incident, "Phoned mum.")
     IncidentCorrection.objects.create(
         school=school, incident=incident, kind="mistake_reported", made_by=teacher
     )

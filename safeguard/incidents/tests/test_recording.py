@@ -7,16 +7,12 @@ from django.utils import timezone
 
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.models import Alert, Category, Draft, Incident, IncidentReview
+from safeguard.incidents.models import Alert, Draft, Incident, IncidentReview
 from safeguard.incidents.services import drafts, recording
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import category, record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def category(school, name):
-    return Category.objects.for_school(school).get(name=name)
 
 
 def test_recording_keeps_author_times_and_review(midday, membership_of, school):

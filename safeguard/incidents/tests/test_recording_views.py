@@ -10,7 +10,8 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import MembershipFactory, StaffGroupFactory, member
-from safeguard.incidents.models import Alert, Category, Draft, Incident, LinkedPupil
+from safeguard.incidents.models import Alert, Draft, Incident, LinkedPupil
+from safeguard.incidents.tests.factories import category
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +21,6 @@ SALLY_TEXT = (
     "During lunchtime play, Sally approached me and was crying. She said "
     "'I don't like my life anymore'. I told her I would tell the DSL."
 )
-
-
-def category(school, name):
-    return Category.objects.for_school(school).get(name=name)
 
 
 def slt_group(school):

@@ -15,7 +15,7 @@ from safeguard.audit import sealing
 from safeguard.audit.models import AuditAction, AuditEvent, Seal
 from safeguard.incidents.models import Action
 from safeguard.incidents.services import actions, bodymap, corrections, recording
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import record_test_incident, unsealed_action
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,14 +121,7 @@ def test_a_record_written_without_its_service_is_reported_as_never_sealed(
     teacher, membership_of, school
 ):
     incident = record_test_incident(membership_of(teacher))
-    action = Action.objects.create(
-        school=school,
-        incident=incident,
-        author=teacher,
-        text="Added by a script.",
-        occurred_at=timezone.now(),
-        submit_key=uuid.uuid4(),
-    )
+    action = unsealed_action(incident, "Added by a script.")
     with pytest.raises(CommandError, match=f"incidents.action {action.pk}: present but never"):
         verify()
 
@@ -137,14 +130,7 @@ def test_records_written_before_sealing_existed_are_sealed_once_by_the_upgrade(
     teacher, membership_of, school
 ):
     incident = record_test_incident(membership_of(teacher))
-    Action.objects.create(
-        school=school,
-        incident=incident,
-        author=teacher,
-        text="Written before this version.",
-        occurred_at=timezone.now(),
-        submit_key=uuid.uuid4(),
-    )
+    unsealed_action(incident, "Written before this version.")
     sealed = sealing.seal_existing(apps, labels=sealing.registered_labels())
     assert sealed == 1
     event = AuditEvent.objects.order_by("-id").first()
@@ -157,14 +143,7 @@ def test_records_written_before_sealing_existed_are_sealed_once_by_the_upgrade(
 def test_the_upgrade_seals_in_chunks_each_with_its_own_event(teacher, membership_of, school):
     incident = record_test_incident(membership_of(teacher))
     for n in range(5):
-        Action.objects.create(
-            school=school,
-            incident=incident,
-            author=teacher,
-            text=f"Old action {n}.",
-            occurred_at=timezone.now(),
-            submit_key=uuid.uuid4(),
-        )
+        unsealed_action(incident, f"Old action {n}.")
     assert sealing.seal_existing(apps, labels=["incidents.action"], chunk_size=2) == 5
     assert AuditEvent.objects.filter(action=AuditAction.RECORDS_SEALED).count() == 3
     assert "Sealed records intact" in verify()
@@ -206,14 +185,7 @@ def test_a_column_added_after_a_record_was_sealed_leaves_its_seal_valid(
     from safeguard.audit.services import append_event
 
     incident = record_test_incident(membership_of(teacher))
-    action = Action.objects.create(
-        school=school,
-        incident=incident,
-        author=teacher,
-        text="Sealed by an older version.",
-        occurred_at=timezone.now(),
-        submit_key=uuid.uuid4(),
-    )
+    action = unsealed_action(incident, "Sealed by an older version.")
     older = [name for name in sealing.field_names(Action) if name != "due_on"]
     row = Action.objects.for_school(school).filter(pk=action.pk).values(*older).get()
     digest = sealing.Digest(
