@@ -5,9 +5,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import Role
+from safeguard.accounts.tests.factories import member
 from safeguard.incidents.models import Incident
 from safeguard.incidents.services import corrections
-from safeguard.incidents.tests.factories import add_test_action, category, record_test_incident
+from safeguard.incidents.tests.factories import (
+    add_test_action,
+    alerts_of,
+    category,
+    record_test_incident,
+)
 
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
@@ -34,3 +42,22 @@ def restricted_assignment(school, dsl, slt, teacher, membership_of) -> Incident:
         reason="Disclosure.",
     )
     return incident
+
+
+@pytest.fixture
+def thrice_alerted(teacher, dsl, membership_of) -> Incident:
+    """The teacher records a safeguarding concern (the DSL is told), then adds two actions,
+    each telling the DSLs: the DSL has three alerts about one incident."""
+    recorded = record_test_incident(membership_of(teacher))
+    add_test_action(membership_of(teacher), recorded, tell_leads=True)
+    add_test_action(membership_of(teacher), recorded, tell_leads=True)
+    assert len(alerts_of(dsl, recorded)) == 3
+    return recorded
+
+
+@pytest.fixture
+def trust_lead(school, other_school):
+    """A DSL at Larkspur who also teaches at Fernhill."""
+    lead = member(school, Role.DSL, email="lead@larkspur.example", first_name="Tess")
+    Membership.objects.create(school=other_school, user=lead, role=Role.TEACHER)
+    return lead

@@ -5,11 +5,12 @@ import uuid
 from typing import Any
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.tests.factories import SchoolFactory
-from safeguard.incidents.models import Action, Category, Incident
+from safeguard.incidents.models import Action, Alert, Category, Incident
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -75,3 +76,25 @@ def add_test_action(membership: Membership, incident: Incident, **fields: Any) -
     fields.setdefault("submit_key", uuid.uuid4())
     fields.setdefault("occurred_at", timezone.now())
     return submit_action(membership=membership, incident=incident, **fields).record
+
+
+def alert_of(user: Any, incident: Incident) -> Alert:
+    """The one alert `user` has about the incident."""
+    return Alert.objects.for_school(incident.school_id).get(incident=incident, recipient=user)
+
+
+def alerts_of(user, incident: Incident) -> list[Alert]:
+    return list(
+        Alert.objects.for_school(incident.school_id)
+        .filter(incident=incident, recipient=user)
+        .order_by("id")
+    )
+
+
+def newest_alert_of(user, incident: Incident) -> Alert:
+    return alerts_of(user, incident)[-1]
+
+
+def work_in(client: Any, school: Any) -> None:
+    """Switch the signed-in client's session to `school`, as the school menu does."""
+    client.post(reverse("accounts:switch-school"), {"school": school.pk})

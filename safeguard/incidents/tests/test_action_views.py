@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.incidents.models import Action, Alert, Attachment, Category, EmailState
-from safeguard.incidents.services.actions import submit_action
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import add_test_action, record_test_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -231,16 +230,13 @@ def test_the_incident_page_offers_add_action(client_as, slt, incident):
 
 @pytest.fixture
 def assignment(teacher, slt, membership_of, incident):
-    action = submit_action(
-        membership=membership_of(teacher),
-        incident=incident,
-        submit_key=uuid.uuid4(),
+    return add_test_action(
+        membership_of(teacher),
+        incident,
         text="Please meet mum.",
-        occurred_at=timezone.now(),
         assigned_to=membership_of(slt),
         due_on=TOMORROW,
-    ).record
-    return action
+    )
 
 
 def test_my_tasks_lists_a_task_assigned_to_me(client_as, slt, assignment):

@@ -8,34 +8,16 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.models import Alert, Incident
 from safeguard.incidents.services import alerting
-from safeguard.incidents.tests.factories import add_test_action, record_test_incident
+from safeguard.incidents.tests.factories import (
+    add_test_action,
+    alerts_of,
+    newest_alert_of,
+    record_test_incident,
+    work_in,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def alerts_of(user, incident: Incident) -> list[Alert]:
-    return list(
-        Alert.objects.for_school(incident.school_id)
-        .filter(incident=incident, recipient=user)
-        .order_by("id")
-    )
-
-
-@pytest.fixture
-def thrice_alerted(teacher, dsl, membership_of) -> Incident:
-    """The teacher records a safeguarding concern (the DSL is told), then adds two actions,
-    each telling the DSLs: the DSL has three alerts about one incident."""
-    recorded = record_test_incident(membership_of(teacher))
-    add_test_action(membership_of(teacher), recorded, tell_leads=True)
-    add_test_action(membership_of(teacher), recorded, tell_leads=True)
-    assert len(alerts_of(dsl, recorded)) == 3
-    return recorded
-
-
-def newest(user, incident: Incident) -> Alert:
-    return alerts_of(user, incident)[-1]
 
 
 # Item 5: the services
@@ -45,7 +27,7 @@ def test_one_acknowledgement_covers_every_alert_on_the_incident_so_far(
     dsl, membership_of, thrice_alerted
 ):
     done = alerting.acknowledge_alerts(
-        membership=membership_of(dsl), alert=newest(dsl, thrice_alerted)
+        membership=membership_of(dsl), alert=newest_alert_of(dsl, thrice_alerted)
     )
     assert done == 3
     for alert in alerts_of(dsl, thrice_alerted):
@@ -61,7 +43,7 @@ def test_one_mark_as_read_covers_every_alert_on_the_incident_so_far(
     dsl, membership_of, thrice_alerted
 ):
     done = alerting.mark_alerts_read(
-        membership=membership_of(dsl), alert=newest(dsl, thrice_alerted)
+        membership=membership_of(dsl), alert=newest_alert_of(dsl, thrice_alerted)
     )
     assert done == 3
     assert all(alert.read_at for alert in alerts_of(dsl, thrice_alerted))
@@ -72,10 +54,10 @@ def test_one_mark_as_read_covers_every_alert_on_the_incident_so_far(
 def test_an_alert_that_arrived_after_the_page_was_shown_stays_unread(
     dsl, teacher, membership_of, thrice_alerted
 ):
-    shown = newest(dsl, thrice_alerted)  # the newest alert on the page as it was rendered
+    shown = newest_alert_of(dsl, thrice_alerted)  # the newest alert on the page as it was rendered
     add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)  # arrives meanwhile
     alerting.acknowledge_alerts(membership=membership_of(dsl), alert=shown)
-    later = newest(dsl, thrice_alerted)
+    later = newest_alert_of(dsl, thrice_alerted)
     assert later.pk != shown.pk
     assert later.read_at is None and later.acknowledged_at is None
     assert AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED).count() == 3
@@ -85,7 +67,9 @@ def test_acknowledging_leaves_other_incidents_and_other_people_alone(
     dsl, slt, teacher, membership_of, thrice_alerted
 ):
     other = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    alerting.acknowledge_alerts(membership=membership_of(dsl), alert=newest(dsl, thrice_alerted))
+    alerting.acknowledge_alerts(
+        membership=membership_of(dsl), alert=newest_alert_of(dsl, thrice_alerted)
+    )
     assert alerts_of(dsl, other)[0].read_at is None
     assert alerts_of(slt, other)[0].read_at is None
 
@@ -93,7 +77,7 @@ def test_acknowledging_leaves_other_incidents_and_other_people_alone(
 def test_two_acknowledgements_at_once_audit_each_alert_once(dsl, membership_of, thrice_alerted):
     """Two tabs, or a double click: both requests read the alert before either wrote."""
     membership = membership_of(dsl)
-    stale = newest(dsl, thrice_alerted)
+    stale = newest_alert_of(dsl, thrice_alerted)
     first = alerting.acknowledge_alerts(membership=membership, alert=stale)
     second = alerting.acknowledge_alerts(membership=membership, alert=stale)
     assert (first, second) == (3, 0)
@@ -104,9 +88,9 @@ def test_reading_then_acknowledging_says_which_alerts_it_marked_read(
     dsl, teacher, membership_of, thrice_alerted
 ):
     membership = membership_of(dsl)
-    alerting.mark_alerts_read(membership=membership, alert=newest(dsl, thrice_alerted))
+    alerting.mark_alerts_read(membership=membership, alert=newest_alert_of(dsl, thrice_alerted))
     add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)
-    alerting.acknowledge_alerts(membership=membership, alert=newest(dsl, thrice_alerted))
+    alerting.acknowledge_alerts(membership=membership, alert=newest_alert_of(dsl, thrice_alerted))
     events = AuditEvent.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED).order_by("id")
     assert [e.detail["marked_read"] for e in events] == [False, False, False, True]
 
@@ -114,7 +98,7 @@ def test_reading_then_acknowledging_says_which_alerts_it_marked_read(
 def test_a_read_racing_an_acknowledgement_is_audited_once_each(dsl, membership_of, thrice_alerted):
     """Mark as read lands between the acknowledgement's read of the rows and its write."""
     membership = membership_of(dsl)
-    stale = newest(dsl, thrice_alerted)
+    stale = newest_alert_of(dsl, thrice_alerted)
     alerting.mark_alerts_read(membership=membership, alert=stale)
     alerting.acknowledge_alerts(membership=membership, alert=stale)
     alerting.mark_alerts_read(membership=membership, alert=stale)
@@ -127,7 +111,7 @@ def test_someone_else_cannot_mark_my_alerts(slt, dsl, membership_of, thrice_aler
 
     with pytest.raises(PermissionDenied):
         alerting.acknowledge_alerts(
-            membership=membership_of(slt), alert=newest(dsl, thrice_alerted)
+            membership=membership_of(slt), alert=newest_alert_of(dsl, thrice_alerted)
         )
     assert not any(alert.read_at for alert in alerts_of(dsl, thrice_alerted))
 
@@ -148,14 +132,14 @@ def test_the_incident_page_offers_one_read_and_one_acknowledge(client_as, dsl, t
     content = response.content.decode()
     assert content.count("I have read and understood") == 1
     assert content.count(">Mark as read<") == 1
-    newest_alert = newest(dsl, thrice_alerted)
+    newest_alert = newest_alert_of(dsl, thrice_alerted)
     assert reverse("incidents:alert-acknowledge", args=[newest_alert.pk]) in content
 
 
 def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, thrice_alerted):
     client = client_as(dsl)
     response = client.post(
-        reverse("incidents:alert-acknowledge", args=[newest(dsl, thrice_alerted).pk])
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).pk])
     )
     assert response.status_code == 302
     assert all(alert.acknowledged_at for alert in alerts_of(dsl, thrice_alerted))
@@ -168,14 +152,19 @@ def test_a_later_action_raises_a_new_unread_item(
     client_as, dsl, teacher, membership_of, thrice_alerted
 ):
     client = client_as(dsl)
-    client.post(reverse("incidents:alert-acknowledge", args=[newest(dsl, thrice_alerted).pk]))
+    client.post(
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).pk])
+    )
     add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 1
     page = client.get(
         reverse("incidents:incident-detail", args=[thrice_alerted.pk])
     ).content.decode()
     assert page.count("I have read and understood") == 1
-    assert reverse("incidents:alert-acknowledge", args=[newest(dsl, thrice_alerted).pk]) in page
+    assert (
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).pk])
+        in page
+    )
 
 
 def test_the_alert_list_shows_one_row_per_incident(
@@ -204,7 +193,9 @@ def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(
 
 def test_the_alert_log_summarises_each_entry(client_as, dsl, slt, teacher, membership_of):
     recorded = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    client_as(slt).post(reverse("incidents:alert-acknowledge", args=[newest(slt, recorded).pk]))
+    client_as(slt).post(
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(slt, recorded).pk])
+    )
     add_test_action(membership_of(teacher), recorded, people=[membership_of(slt)])
     content = (
         client_as(dsl)
@@ -230,18 +221,6 @@ def test_the_alert_log_comes_after_the_record_actions_and_corrections(
 
 
 # Item 10: a person in two schools
-
-
-@pytest.fixture
-def trust_lead(school, other_school):
-    """A DSL at Larkspur who also teaches at Fernhill."""
-    lead = member(school, Role.DSL, email="lead@larkspur.example", first_name="Tess")
-    Membership.objects.create(school=other_school, user=lead, role=Role.TEACHER)
-    return lead
-
-
-def work_in(client, school) -> None:
-    client.post(reverse("accounts:switch-school"), {"school": school.pk})
 
 
 def test_the_header_counts_unread_alerts_in_every_school(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Alert, Category, EmailState, Incident
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import alert_of, record_test_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +17,6 @@ pytestmark = pytest.mark.django_db
 def incident(teacher, slt, dsl, membership_of) -> Incident:
     """The teacher records a safeguarding concern and names the SLT member; the DSL is told too."""
     return record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-
-
-def alert_of(user, incident: Incident) -> Alert:
-    return Alert.objects.for_school(incident.school_id).get(incident=incident, recipient=user)
 
 
 def read_url(alert: Alert) -> str:

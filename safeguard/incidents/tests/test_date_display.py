@@ -1,14 +1,11 @@
 """A task's due date reads the same in the follow-up form, "Your tasks" and the incident page."""
 
 import datetime
-import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from safeguard.incidents.services.actions import submit_action
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import add_test_action, record_test_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -16,29 +13,28 @@ DUE_ON = datetime.date(2030, 12, 3)
 
 
 @pytest.fixture
-def task(teacher, slt, membership_of):
+def due_3_december_2030(teacher, slt, membership_of):
+    """An assignment for the SLT member, due on a date every format writes differently."""
     incident = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
-    action = submit_action(
-        membership=membership_of(teacher),
-        incident=incident,
-        submit_key=uuid.uuid4(),
+    return add_test_action(
+        membership_of(teacher),
+        incident,
         text="Please meet mum.",
-        occurred_at=timezone.now(),
         assigned_to=membership_of(slt),
         due_on=DUE_ON,
-    ).record
-    return action
+    )
 
 
 @pytest.mark.parametrize(
     "page",
     ["follow-up form", "task list", "incident page"],
 )
-def test_the_due_date_is_shown_in_the_one_date_format(client_as, slt, task, page):
+def test_the_due_date_is_shown_in_the_one_date_format(client_as, slt, due_3_december_2030, page):
+    assignment = due_3_december_2030
     url = {
-        "follow-up form": reverse("incidents:action-add", args=[task.incident_id]),
+        "follow-up form": reverse("incidents:action-add", args=[assignment.incident_id]),
         "task list": reverse("incidents:assignment-list"),
-        "incident page": reverse("incidents:incident-detail", args=[task.incident_id]),
+        "incident page": reverse("incidents:incident-detail", args=[assignment.incident_id]),
     }[page]
     content = client_as(slt).get(url).content.decode()
     assert "3 Dec 2030" in content
