@@ -33,8 +33,11 @@ def switch_school(request: HttpRequest) -> HttpResponse:
     school_id = int(wanted) if wanted.isascii() and wanted.isdigit() else None
     if school_id is not None and str(school_id) != wanted:
         school_id = None
-    if school_id is None or work_in_school(request, school_id) is None:
+    working = work_in_school(request, school_id) if school_id is not None else None
+    if working is None:
         messages.error(request, "You don't have a role in that school.")
+    else:
+        working.say(request)
     return redirect("dashboard")
 
 

@@ -1,8 +1,9 @@
 """Hostile: passing a restricted record on, and reaching it after losing the lead role.
 
-Issue 7 findings 2 and 7, issue 8 item 1. Each crafted request is refused with a
-specific message (or the same 404 as for something that doesn't exist), keeps
-what was typed, and stores nothing.
+A restricted incident is passed on to the leads only, access that came from being a
+lead ends with the role, and what a lead added behind alerted staff stays hidden from
+them. Each crafted request is refused with a specific message (or the same 404 as for
+something that doesn't exist), keeps what was typed, and stores nothing.
 """
 
 import datetime

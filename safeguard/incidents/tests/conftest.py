@@ -3,17 +3,18 @@
 import datetime
 
 import pytest
+from django.tasks import default_task_backend
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
 from safeguard.incidents.models import Incident
-from safeguard.incidents.services import corrections
 from safeguard.incidents.tests.factories import (
     add_test_action,
     alerts_of,
     category,
+    make_restricted,
     record_test_incident,
 )
 
@@ -35,13 +36,7 @@ def restricted_assignment(school, dsl, slt, teacher, membership_of) -> Incident:
         assigned_to=membership_of(slt),
         due_on=TOMORROW,
     )
-    corrections.recategorise(
-        membership=membership_of(dsl),
-        incident=incident,
-        categories=[category(school, "Child protection")],
-        reason="Disclosure.",
-    )
-    return incident
+    return make_restricted(incident, by=membership_of(dsl))
 
 
 @pytest.fixture
@@ -61,3 +56,13 @@ def trust_lead(school, other_school):
     lead = member(school, Role.DSL, email="lead@larkspur.example", first_name="Tess")
     Membership.objects.create(school=other_school, user=lead, role=Role.TEACHER)
     return lead
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """The worker's queue, as a task backend that keeps what is queued (and can defer),
+    running nothing."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    yield default_task_backend
+    default_task_backend.clear()

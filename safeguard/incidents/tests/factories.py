@@ -1,6 +1,7 @@
 """Factories for the incidents app's tests: categories, and incidents and actions made
 through the real submit services (there is no other way to make one)."""
 
+import datetime
 import uuid
 from typing import Any
 
@@ -64,6 +65,35 @@ def unsealed_action(incident: Incident, text: str) -> Action:
         author=incident.author,
         text=text,
         occurred_at=timezone.now(),
+        submit_key=uuid.uuid4(),
+    )
+
+
+def make_restricted(incident: Incident, *, by: Membership) -> Incident:
+    """A DSL re-categorises the incident as Child protection, a restricted category."""
+    from safeguard.incidents.services import corrections
+
+    corrections.recategorise(
+        membership=by,
+        incident=incident,
+        categories=[category(incident.school, "Child protection")],
+        reason="Disclosure.",
+    )
+    return incident
+
+
+def overdue_assignment(incident: Incident, *, to: Any, text: str, days: int) -> Action:
+    """An assignment for `to`, due `days` ago: written straight to its table, as the service
+    refuses a due date in the past."""
+    return Action.objects.create(
+        school_id=incident.school_id,
+        incident=incident,
+        author=incident.author,
+        text=text,
+        occurred_at=incident.occurred_at,
+        assigned_to=to,
+        due_on=timezone.localdate() - datetime.timedelta(days=days),
+        is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
         submit_key=uuid.uuid4(),
     )
 

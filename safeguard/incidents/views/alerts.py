@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.switching import work_in_school
 from safeguard.incidents.access import (
@@ -51,6 +52,16 @@ def _alert_on_incident_url(alert: Alert) -> str:
     return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
 
 
+def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
+    """Work in the alert's school (its recipient holds a role there: `access` made sure)."""
+    working = work_in_school(request, alert.school_id)
+    if working is None:
+        raise Http404
+    if working.switched:
+        working.say(request, messages.INFO)
+    return working.membership
+
+
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def alert_list(request: HttpRequest) -> HttpResponse:
@@ -79,7 +90,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
     """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
     alert = get_own_alert_anywhere_for(request, alert_id)
-    work_in_school(request, alert.school_id, level=messages.INFO)
+    _work_in_school_of(request, alert)
     return redirect(_alert_on_incident_url(alert))
 
 
@@ -93,9 +104,9 @@ def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """
     # An alert sent to someone as a lead opens nothing once they aren't one.
     alert = get_alert_by_key_for(request, key)
-    membership = work_in_school(request, alert.school_id, level=messages.INFO)
-    newest = newest_alert_on(membership, alert.incident) if membership is not None else None
-    if membership is not None and newest is not None:
+    membership = _work_in_school_of(request, alert)
+    newest = newest_alert_on(membership, alert.incident)
+    if newest is not None:
         alerting.mark_alerts_read(membership=membership, alert=newest)
     # The top of the incident: read it first; the acknowledge button follows it.
     return redirect("incidents:incident-detail", incident_id=alert.incident_id)

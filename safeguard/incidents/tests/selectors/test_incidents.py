@@ -1,10 +1,16 @@
+"""Which incidents a member may open (`selectors/incidents.py`)."""
+
 import pytest
 from django.utils import timezone
 
 from safeguard.accounts.permissions import Role
+from safeguard.accounts.services import change_role
 from safeguard.incidents.models import Alert, Category
-from safeguard.incidents.selectors import categories_offered_to, incidents_visible_to
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.selectors import (
+    categories_offered_to,
+    incidents_visible_to,
+)
+from safeguard.incidents.tests.factories import category, record_test_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +76,15 @@ def test_dsl_of_another_school_sees_nothing(dsl_other_school, behaviour_incident
 def test_restricted_categories_are_offered_to_dsls_only(dsl, teacher, membership_of):
     assert categories_offered_to(membership_of(dsl)).filter(is_restricted=True).count() == 2
     assert not categories_offered_to(membership_of(teacher)).filter(is_restricted=True).exists()
+
+
+def test_a_lead_named_on_an_ordinary_incident_keeps_what_a_non_lead_may_see(
+    school, teacher, dsl, deputy, membership_of
+):
+    incident = record_test_incident(
+        membership_of(teacher),
+        categories=[category(school, "Behaviour")],
+        people=[membership_of(deputy)],
+    )
+    change_role(membership=membership_of(deputy), changed_by=dsl, role=Role.TEACHER)
+    assert list(incidents_visible_to(membership_of(deputy))) == [incident]

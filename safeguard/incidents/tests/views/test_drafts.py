@@ -1,20 +1,27 @@
-"""Drafts: one is kept only once the form holds something worth keeping, its start and
-its discarding are audited, and the author can discard it from the dashboard."""
+"""Drafts as the author meets them (`views/drafts.py`): the autosave, the buttons, the
+dashboard, and a form kept as a draft when the session ends as it is submitted."""
 
+import datetime
 import uuid
 
 import pytest
+import time_machine
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.models import Category, Draft
+from safeguard.incidents.models import Category, Draft, Incident
 from safeguard.incidents.services import drafts
+from safeguard.incidents.tests.views.test_recording import SALLY_TEXT, form_data
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
+
 SAVE = reverse("incidents:draft-save")
+
+
 ADD = reverse("incidents:incident-add")
 
 
@@ -34,9 +41,6 @@ def fresh_form(**typed) -> dict:
         "people_query": "",
         **typed,
     }
-
-
-# What is worth keeping ----------------------------------------------------------------------
 
 
 def test_typing_in_the_pupil_search_alone_keeps_no_draft(client_as, midday, school):
@@ -115,17 +119,6 @@ def test_save_draft_button_on_an_empty_form_keeps_nothing_and_says_so(client_as,
     assert "Nothing to save yet" in response.content.decode()
 
 
-def test_the_service_keeps_nothing_for_an_empty_form(midday, membership_of, school):
-    kept = drafts.save_draft(
-        membership=membership_of(midday), submit_key=uuid.uuid4(), data={"pupil_query": ["Sal"]}
-    )
-    assert kept is None
-    assert not Draft.objects.for_school(school).exists()
-
-
-# Audited: started and discarded; autosaves are not -----------------------------------------
-
-
 def test_starting_a_draft_is_audited_once_without_its_text(client_as, midday, school):
     client = client_as(midday)
     form = fresh_form(text="Sally said a secret thing")
@@ -147,9 +140,6 @@ def test_discarding_a_draft_is_audited(client_as, midday, school):
     assert not Draft.objects.for_school(school).exists()
 
 
-# The dashboard -------------------------------------------------------------------------------
-
-
 def test_the_dashboard_offers_to_discard_each_draft(client_as, midday, school):
     first = Draft.objects.create(school=school, author=midday, data={"text": ["a"]})
     second = Draft.objects.create(school=school, author=midday, data={"text": ["b"]})
@@ -157,3 +147,38 @@ def test_the_dashboard_offers_to_discard_each_draft(client_as, midday, school):
     for draft in (first, second):
         assert reverse("incidents:draft-discard", args=[draft.pk]) in page
     assert page.count(">Discard draft<") == 2
+
+
+@pytest.fixture
+def sally(school):
+    return PupilFactory(school=school, legal_first_name="Sally", legal_last_name="Jones")
+
+
+def test_a_submit_after_the_idle_limit_is_kept_as_the_authors_draft(
+    client_as, midday, school, sally
+):
+    client = client_as(midday)
+    client.get(reverse("incidents:incident-add"))
+    data = form_data(school, sally)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=25)):
+        response = client.post(reverse("incidents:incident-add"), data)
+    assert response["Location"].startswith(reverse("account_login"))
+    assert not Incident.objects.for_school(school).exists()
+    draft = Draft.objects.for_school(school).get(author=midday)
+    assert str(draft.submit_key) == data["submit_key"]
+    assert draft.data["text"] == [SALLY_TEXT]
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "kept as a draft" in said
+
+
+def test_an_idle_timeout_on_another_page_keeps_nothing_and_says_so_honestly(
+    client_as, midday, school
+):
+    client = client_as(midday)
+    client.get(reverse("dashboard"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=25)):
+        response = client.get(reverse("incidents:incident-list"))
+    assert not Draft.objects.for_school(school).exists()
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "20 minutes without activity" in said
+    assert "kept as a draft" not in said

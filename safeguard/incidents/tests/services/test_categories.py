@@ -1,3 +1,6 @@
+"""The school's categories as the DSL manages them (`services/categories.py`): added, renamed,
+retired and reordered, each change audited."""
+
 import pytest
 from django.core.exceptions import ValidationError
 

@@ -1,4 +1,6 @@
-"""Every record is sealed into the audit trail by the service that writes it."""
+"""Every record is sealed into the audit trail by the service that writes it: the app
+registers each table the database protects for sealing (`apps.py`), and `verify_audit`
+names any record changed, removed or added behind the services' back."""
 
 import io
 import uuid

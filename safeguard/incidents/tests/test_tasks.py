@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.tasks import default_task_backend
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
@@ -23,15 +22,6 @@ SECRET_TEXT = "Sally Smith said her uncle hit her with a belt."
 @pytest.fixture
 def mail_refused(settings):
     settings.MAILERS = closed_port_mailer()
-
-
-@pytest.fixture
-def queued_tasks(settings):
-    """A task backend that keeps what is queued (and can defer), running nothing."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    default_task_backend.clear()
-    yield default_task_backend
-    default_task_backend.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Checking and storing uploaded files: every hostile file in the issue is refused by name."""
+"""Checking and storing uploaded files (`services/attachments.py`, with the checks of
+`filechecks.py` and `filekinds.py`): every hostile kind of file is refused by name."""
 
 import datetime
 import hashlib

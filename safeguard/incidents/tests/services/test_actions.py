@@ -1,4 +1,5 @@
-"""Adding actions below an incident: the rules `submit_action` keeps, and the tasks it makes."""
+"""Adding actions below an incident: the rules `submit_action` keeps and the assignments it
+makes (`services/actions.py`)."""
 
 import datetime
 import uuid
@@ -8,13 +9,24 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from safeguard.accounts.models import StaffGroup
+from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Action, Alert, AlertReason, Category
-from safeguard.incidents.selectors import open_assignments_for
+from safeguard.incidents.selectors import (
+    incidents_visible_to,
+    open_assignments_for,
+)
 from safeguard.incidents.services.actions import submit_action
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import (
+    add_test_action,
+    category,
+    overdue_assignment,
+    record_test_incident,
+)
 
 pytestmark = pytest.mark.django_db
+
 
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
@@ -109,9 +121,6 @@ def test_the_database_refuses_to_change_an_action(teacher, membership_of, incide
     action, _ = add(membership_of(teacher), incident)
     with pytest.raises(DatabaseError), transaction.atomic():
         Action.objects.for_school(incident.school_id).filter(pk=action.pk).update(text="Changed")
-
-
-# Tasks
 
 
 def test_an_action_can_be_assigned_with_a_due_date(teacher, slt, membership_of, incident):
@@ -221,25 +230,12 @@ def test_open_tasks_list_the_longest_overdue_first(
         due_on=TOMORROW + datetime.timedelta(days=7),
     )
     # An assignment set last week, now overdue (the service refuses past dates, so made directly).
-    overdue = Action.objects.create(
-        school_id=incident.school_id,
-        incident=incident,
-        author=teacher,
-        text="Check in with Sally.",
-        occurred_at=incident.occurred_at,
-        assigned_to=slt,
-        due_on=timezone.localdate() - datetime.timedelta(days=2),
-        is_shared_with_alerted=True,  # as submit_action stores a non-lead's action
-        submit_key=uuid.uuid4(),
-    )
+    overdue = overdue_assignment(incident, to=slt, text="Check in with Sally.", days=2)
     assert list(open_assignments_for(membership_of(slt))) == [overdue, slt_assignment, later]
 
 
 def test_other_peoples_tasks_are_not_mine(teacher, membership_of, slt_assignment):
     assert list(open_assignments_for(membership_of(teacher))) == []
-
-
-# Who is alerted
 
 
 def test_the_incidents_author_is_told_of_an_action_by_someone_else(
@@ -310,3 +306,80 @@ def test_an_action_key_used_in_another_school_gets_a_message_not_an_error(
     add(membership_of(teacher, other_school), elsewhere, submit_key=key)
     with pytest.raises(ValidationError, match="already used"):
         add(membership_of(teacher, incident.school), incident, submit_key=key)
+
+
+def test_a_leads_action_is_leads_only_unless_shared(dsl, teacher, school, membership_of):
+    incident = record_test_incident(membership_of(teacher))
+    kept = add_test_action(membership_of(dsl), incident)
+    shared = add_test_action(membership_of(dsl), incident, is_shared_with_alerted=True)
+    assert kept.is_shared_with_alerted is False
+    assert shared.is_shared_with_alerted is True
+
+
+def test_a_non_leads_action_is_always_shared(teacher, membership_of):
+    incident = record_test_incident(membership_of(teacher))
+    action = add_test_action(membership_of(teacher), incident, is_shared_with_alerted=False)
+    assert action.is_shared_with_alerted is True
+
+
+def test_alerts_about_a_leads_only_action_go_to_leads_only(
+    dsl, deputy, teacher, slt, school, membership_of
+):
+    incident = record_test_incident(
+        membership_of(teacher), categories=[category(school, "Behaviour")]
+    )
+    with pytest.raises(ValidationError) as refused:
+        add_test_action(membership_of(dsl), incident, people=[membership_of(slt)])
+    assert "people" in refused.value.message_dict
+    action = add_test_action(membership_of(dsl), incident, tell_leads=True)
+    # The incident's author is told about a shared action, never about a leads-only one.
+    assert [a.recipient for a in action.alerts.all()] == [deputy]
+
+
+def test_on_a_restricted_incident_a_non_lead_cannot_alert_a_non_lead(
+    restricted_assignment, slt, persona, membership_of
+):
+    site_manager = persona(Role.OTHER)
+    with pytest.raises(ValidationError) as refused:
+        add_test_action(
+            membership_of(slt), restricted_assignment, people=[membership_of(site_manager)]
+        )
+    assert "people" in refused.value.message_dict
+    assert "DSLs and deputies" in " ".join(refused.value.message_dict["people"])
+    assert not incidents_visible_to(membership_of(site_manager)).exists()
+
+
+def test_on_a_restricted_incident_a_non_lead_cannot_assign_a_non_lead(
+    restricted_assignment, slt, persona, membership_of
+):
+    site_manager = persona(Role.OTHER)
+    with pytest.raises(ValidationError) as refused:
+        add_test_action(
+            membership_of(slt),
+            restricted_assignment,
+            assigned_to=membership_of(site_manager),
+            due_on=TOMORROW,
+        )
+    assert "assigned_to" in refused.value.message_dict
+
+
+def test_on_a_restricted_incident_a_non_lead_may_alert_and_assign_leads(
+    restricted_assignment, slt, deputy, membership_of
+):
+    action = add_test_action(
+        membership_of(slt),
+        restricted_assignment,
+        assigned_to=membership_of(deputy),
+        due_on=TOMORROW,
+    )
+    assert [a.recipient for a in action.alerts.all()] == [deputy]
+
+
+def test_on_a_restricted_incident_a_group_alerts_only_its_leads(
+    restricted_assignment, slt, deputy, persona, school, membership_of
+):
+    site_manager = persona(Role.OTHER)
+    group = StaffGroup.objects.for_school(school).create(school=school, name="Site and pastoral")
+    group.members.add(membership_of(site_manager), membership_of(deputy))
+    action = add_test_action(membership_of(slt), restricted_assignment, groups=[group])
+    assert [a.recipient for a in action.alerts.all()] == [deputy]

@@ -1,4 +1,5 @@
-"""The Add Incident page: submitting, bad input, drafts and the type-ahead searches."""
+"""The Add Incident page (`views/recording.py`): submitting, bad input (body-map marks
+included), and the type-ahead searches."""
 
 import uuid
 
@@ -10,13 +11,16 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import MembershipFactory, StaffGroupFactory, member
-from safeguard.incidents.models import Alert, Draft, Incident, LinkedPupil
+from safeguard.incidents.models import Alert, BodyMapMark, Draft, Incident, LinkedPupil
 from safeguard.incidents.tests.factories import category
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
+
 ADD = reverse("incidents:incident-add")
+
+
 SALLY_TEXT = (
     "During lunchtime play, Sally approached me and was crying. She said "
     "'I don't like my life anymore'. I told her I would tell the DSL."
@@ -58,9 +62,6 @@ def errors_of(response) -> list[str]:
     return [message for _, message in response.context["error_summary"]]
 
 
-# The page --------------------------------------------------------------------------------
-
-
 def test_add_incident_page_carries_a_fresh_submit_key(client_as, midday):
     client = client_as(midday)
     first = client.get(ADD).context["form"].initial["submit_key"]
@@ -98,9 +99,6 @@ def test_groups_are_offered_slt_first_with_their_member_counts(client_as, midday
     page = client_as(midday).get(ADD).content.decode()
     assert page.index("SLT") < page.index("Aardvarks")
     assert "1 person" in page
-
-
-# Submitting ------------------------------------------------------------------------------
 
 
 def test_midday_supervisor_records_the_sally_example(client_as, midday, school, sally, slt, dsl):
@@ -172,9 +170,6 @@ def test_submitting_deletes_the_draft(client_as, midday, school, sally):
     assert Draft.objects.for_school(school).count() == 1
     client.post(ADD, data)
     assert not Draft.objects.for_school(school).exists()
-
-
-# Bad input: a specific message, and everything typed kept ----------------------------------
 
 
 def test_empty_text_is_refused_and_the_rest_is_kept(client_as, midday, school, sally):
@@ -358,9 +353,6 @@ def test_error_summary_links_to_each_field(client_as, midday, school, sally):
     assert anchors == ["id_kind_0", "id_text", "categories-fieldset"]
 
 
-# Without JavaScript: searches are buttons that show the form again ------------------------
-
-
 def test_pupil_search_button_lists_matches_and_keeps_the_text(client_as, midday, school, sally):
     data = {**form_data(school, sally, pupil_query="sal", intent="search-pupil"), "pupil": ""}
     response = client_as(midday).post(ADD, data)
@@ -388,9 +380,6 @@ def test_people_search_button_offers_staff_to_tick(client_as, midday, teacher, s
     data = form_data(school, sally, people_query="terry", intent="search-people")
     page = client_as(midday).post(ADD, data).content.decode()
     assert f'type="checkbox" name="people" value="{teacher.memberships.get().pk}"' in page
-
-
-# Drafts ------------------------------------------------------------------------------------
 
 
 def test_draft_is_saved_as_the_author_types(client_as, midday, school, sally):
@@ -489,9 +478,6 @@ def test_dashboard_does_not_list_other_peoples_drafts(client_as, midday, teacher
     assert "Carry on writing" not in client_as(midday).get(reverse("dashboard")).content.decode()
 
 
-# Type-ahead searches -------------------------------------------------------------------------
-
-
 def test_pupil_search_finds_only_this_schools_pupils(
     client_as, midday, school, other_school, sally
 ):
@@ -577,3 +563,64 @@ def test_discard_refuses_get(client_as, midday, school):
 )
 def test_governor_is_refused_every_recording_url(client_as, governor, name):
     assert client_as(governor).post(reverse(f"incidents:{name}"), {}).status_code == 403
+
+
+def post_mark(client, school, pupil, **mark):
+    data = form_data(school, pupil, **{f"mark-1-{k}": v for k, v in mark.items()})
+    return client.post(ADD, data)
+
+
+def test_a_front_part_chosen_for_the_back_is_explained_next_to_the_mark(
+    client_as, midday, school, sally
+):
+    response = post_mark(
+        client_as(midday), school, sally, side="back", region="front-right-ear", type="bruise"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Right ear” is on the front of the body" in page
+    assert 'id="mark-1-region-error"' in page
+    # Everything typed is kept: the account, the pupil, the categories and the mark itself.
+    assert SALLY_TEXT.split("'")[0] in page and "Chosen: <strong>Sally Jones</strong>" in page
+    assert response.context["form"]["categories"].value() == form_data(school, sally)["categories"]
+    assert response.context["form"]["groups"].value() == form_data(school, sally)["groups"]
+    assert '<option value="front-right-ear" selected>' in page
+    assert '<option value="bruise" selected>' in page
+    assert not Incident.objects.for_school(school).exists()
+    assert not BodyMapMark.objects.for_school(school).exists()
+
+
+@pytest.mark.parametrize(
+    ("mark", "message"),
+    [
+        ({"side": "back", "x": "abc", "y": "1", "type": "cut"}, "place on the drawing"),
+        ({"side": "front", "x": "2000", "y": "5", "type": "cut"}, "place on the drawing"),
+        ({"side": "front", "region": "front-elbow-of-doom", "type": "cut"}, "from the list"),
+        ({"region": "nowhere", "type": "cut"}, "from the list"),
+        ({"side": "sideways", "region": "back-left-calf", "type": "cut"}, "front or the back"),
+        ({"side": "", "x": "500", "y": "500", "type": "cut"}, "front or the back"),
+        ({"side": "front", "type": "burn", "colour": "red"}, "choose the part of the body"),
+        ({"side": "front", "region": "front-face", "type": "punch"}, "what kind of mark"),
+        ({"side": "front", "region": "front-face", "type": "cut", "note": "x" * 501}, "500"),
+    ],
+)
+def test_every_kind_of_mistake_in_a_mark_is_shown_not_a_crash(
+    client_as, midday, school, sally, mark, message
+):
+    response = post_mark(client_as(midday), school, sally, **mark)
+    assert response.status_code == 200
+    assert any(message in text for _, text in response.context["error_summary"])
+    assert message in response.content.decode()
+    assert not Incident.objects.for_school(school).exists()
+
+
+def test_a_draft_holding_a_wrong_part_of_the_body_opens_with_its_message(
+    client_as, midday, school, sally
+):
+    data = form_data(school, sally, **{"mark-1-side": "back", "mark-1-region": "front-right-ear"})
+    client = client_as(midday)
+    client.post(reverse("incidents:draft-save"), data)
+    draft = Draft.objects.for_school(school).get()
+    response = client.get(reverse("incidents:draft-resume", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "is on the front of the body" in response.content.decode()

@@ -1,3 +1,5 @@
+"""The DSL's category pages (`views/categories.py`): who may come in, and each change."""
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse

@@ -1,15 +1,31 @@
+"""Recording an incident: the rules `submit_incident` keeps, what it writes and whom it
+alerts (`services/recording.py`)."""
+
 import datetime
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents.models import Alert, Draft, Incident, IncidentReview
-from safeguard.incidents.services import drafts, recording
+from safeguard.incidents.models import (
+    Alert,
+    Category,
+    Draft,
+    Incident,
+    IncidentCorrection,
+    IncidentReview,
+    ReviewStatus,
+)
+from safeguard.incidents.selectors import (
+    incidents_visible_to,
+)
+from safeguard.incidents.services import actions, alerting, corrections, drafts, recording
 from safeguard.incidents.tests.factories import category, record_test_incident
+from safeguard.lib import clock
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,13 +197,6 @@ def test_a_linked_pupil_cannot_be_the_main_pupil(teacher, membership_of, school)
         record_test_incident(membership_of(teacher), pupil=pupil, links=[recording.Link(pupil)])
 
 
-def test_draft_is_private_to_its_author(teacher, midday, membership_of):
-    key = uuid.uuid4()
-    drafts.save_draft(membership=membership_of(teacher), submit_key=key, data={"text": "x"})
-    with pytest.raises(ValidationError, match="someone else"):
-        drafts.save_draft(membership=membership_of(midday), submit_key=key, data={"text": "y"})
-
-
 def test_a_form_key_used_in_another_school_gets_a_message_not_an_error(
     teacher, membership_of, school, other_school
 ):
@@ -214,3 +223,65 @@ def test_each_alert_is_audited_with_ids_only(teacher, dsl, deputy, membership_of
             "action": None,
             "recipient": alert.recipient_id,
         }
+
+
+def test_a_dsl_recording_a_restricted_incident_cannot_alert_a_non_lead(
+    school, dsl, teacher, membership_of
+):
+    with pytest.raises(ValidationError) as refused:
+        record_test_incident(
+            membership_of(dsl),
+            categories=[category(school, "Child protection")],
+            people=[membership_of(teacher)],
+        )
+    assert "people" in refused.value.message_dict
+    assert not incidents_visible_to(membership_of(teacher)).exists()
+
+
+def test_records_alerts_and_audit_events_made_under_a_frozen_clock_carry_its_time(
+    teacher, dsl, membership_of, school
+):
+    recorded = timezone.now() - datetime.timedelta(days=60)
+    with clock.frozen_at(recorded):
+        incident = recording.submit_incident(
+            membership=membership_of(teacher),
+            submit_key=uuid.uuid4(),
+            pupil=PupilFactory(school=school),
+            kind="conversation",
+            text="Sally said she was sad.",
+            occurred_at=recorded - datetime.timedelta(hours=2),
+            categories=[Category.objects.for_school(school).get(name="Safeguarding concern")],
+        ).record
+    assert incident.recorded_at == recorded
+    assert incident.review.updated_at == recorded
+    assert set(Alert.objects.for_school(school).values_list("created_at", flat=True)) == {recorded}
+    event = AuditEvent.objects.get(action=AuditAction.INCIDENT_RECORDED)
+    assert event.created_at == recorded
+
+    acted = recorded + datetime.timedelta(days=1)
+    with clock.frozen_at(acted):
+        action = actions.submit_action(
+            membership=membership_of(dsl),
+            incident=incident,
+            submit_key=uuid.uuid4(),
+            text="Spoke to mum at the gate.",
+            occurred_at=acted,
+            assigned_to=membership_of(teacher),
+            due_on=acted.date() + datetime.timedelta(days=7),  # past by now: due then
+            is_shared_with_alerted=True,
+        ).record
+        corrections.set_status(
+            membership=membership_of(dsl),
+            incident=incident,
+            status=ReviewStatus.MONITORING,
+            reason="Watching for a week.",
+        )
+        alert = Alert.objects.for_school(school).get(recipient=teacher, action=action)
+        alerting.mark_alerts_read(membership=membership_of(teacher), alert=alert)
+    assert action.recorded_at == acted
+    assert IncidentCorrection.objects.for_school(school).get().made_at == acted
+    alert.refresh_from_db()
+    assert alert.created_at == alert.read_at == acted
+    # The action, the alert it sent its assignee (ALERT_SENT), the status change, the read.
+    assert AuditEvent.objects.filter(created_at=acted).count() == 4
+    call_command("verify_audit")
