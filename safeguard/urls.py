@@ -13,9 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("school/", include("safeguard.accounts.school_urls")),
     path("pupils/", include("safeguard.pupils.urls")),
-    path("incidents/", include("safeguard.incidents.urls")),
-    path("alerts/", include("safeguard.incidents.alert_urls")),
-    path("school/categories/", include("safeguard.incidents.category_urls")),
+    # /incidents/, /alerts/ and /school/categories/, all in the "incidents" namespace.
+    path("", include("safeguard.incidents.urls")),
     path("audit/", include("safeguard.oversight.urls")),
 ]
 

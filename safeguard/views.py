@@ -7,14 +7,24 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
-from safeguard.incidents.selectors import incidents_awaiting_review
+from safeguard.incidents.selectors import (
+    drafts_shown_to,
+    incidents_awaiting_review,
+    open_assignments_for,
+)
 
 
 @require_GET
 @requires(Capability.USE_APP)
 def dashboard(request: SchoolRequest) -> HttpResponse:
-    awaiting = incidents_awaiting_review(request.membership)
-    context = {"awaiting_review": awaiting[:10], "awaiting_review_count": awaiting.count()}
+    membership = request.membership
+    awaiting = incidents_awaiting_review(membership)
+    context = {
+        "awaiting_review": awaiting[:10],
+        "awaiting_review_count": awaiting.count(),
+        "open_assignment_count": open_assignments_for(membership).count(),
+        "drafts": drafts_shown_to(membership),
+    }
     return render(request, "dashboard.html", context)
 
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
+from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
 from safeguard.pupils.models import PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
@@ -41,7 +41,7 @@ PLACEHOLDER_KWARGS: dict[str, str | int] = {"pk": 1, "key": "abc", "uidb36": "1"
 
 @dataclass(frozen=True)
 class Route:
-    name: str  # "categories:category-edit"; "" if the pattern has no name
+    name: str  # "incidents:category-edit"; "" if the pattern has no name
     pattern: str  # "school/categories/<int:category_id>/edit/"
     kwargs: tuple[str, ...]
     callback: Callable[..., Any]

@@ -58,7 +58,7 @@ def test_the_sign_in_page_is_never_stored(client):
 
 
 def test_a_refused_page_is_never_stored(client_as, teacher):
-    response = client_as(teacher).get(reverse("categories:category-list"))
+    response = client_as(teacher).get(reverse("incidents:category-list"))
     assert response.status_code == 403
     assert "no-store" in response["Cache-Control"]
 
@@ -101,7 +101,7 @@ def test_each_response_gets_a_fresh_nonce(client):
 
 @pytest.mark.parametrize("status", [403, 404])
 def test_error_pages_carry_the_policy_and_nonce(client_as, teacher, status):
-    url = reverse("categories:category-list") if status == 403 else "/no-such-page/"
+    url = reverse("incidents:category-list") if status == 403 else "/no-such-page/"
     response = client_as(teacher).get(url)
     assert response.status_code == status
     assert_csp_forbids_framing(response)

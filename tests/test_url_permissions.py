@@ -38,7 +38,7 @@ def cases(*, has_capability: bool, with_kwargs: bool = False) -> list:
 
 def test_the_url_walk_finds_our_views():
     names = {route.name for route in OURS}
-    assert {"dashboard", "accounts:switch-school", "categories:category-edit"} <= names
+    assert {"dashboard", "accounts:switch-school", "incidents:category-edit"} <= names
 
 
 def test_every_view_declares_a_capability():

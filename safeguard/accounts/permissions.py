@@ -11,11 +11,14 @@ governors see aggregate reports only (DOMAIN.md).
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
+
+if TYPE_CHECKING:
+    from safeguard.accounts.models import Membership
 
 
 class Role(models.TextChoices):
@@ -34,7 +37,15 @@ class Capability(StrEnum):
     # Any active member of the school: dashboard, own account, switching school.
     USE_APP = "use_app"
     RECORD_INCIDENT = "record_incident"
+    # Be alerted to an incident or an action (by name, in a group or by a category).
+    RECEIVE_ALERTS = "receive_alerts"
+    # Be given an assignment: an action assigned to them, due by a date.
+    BE_ASSIGNED = "be_assigned"
     VIEW_ALL_INCIDENTS = "view_all_incidents"
+    # See what is for the safeguarding leads only: restricted categories, actions a lead
+    # kept for the leads, and the alerts sent to someone as a lead. Holding it is what
+    # makes someone a lead (`is_lead`).
+    SEE_RESTRICTED = "see_restricted"
     ALLOCATE_RESTRICTED_CATEGORIES = "allocate_restricted_categories"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
@@ -47,7 +58,14 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
 
 
-_RECORDER = frozenset({Capability.USE_APP, Capability.RECORD_INCIDENT})
+_RECORDER = frozenset(
+    {
+        Capability.USE_APP,
+        Capability.RECORD_INCIDENT,
+        Capability.RECEIVE_ALERTS,
+        Capability.BE_ASSIGNED,
+    }
+)
 _LEAD = frozenset(Capability)
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -64,12 +82,50 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 
 # Roles whose holders must use a second factor (DOMAIN.md; school policy section 3).
 ROLES_REQUIRING_MFA = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SLT})
-# Roles that make up the school's safeguarding team.
-SAFEGUARDING_LEADS = frozenset({Role.DSL, Role.DEPUTY_DSL})
 
 
 def capabilities_of(role: str) -> frozenset[Capability]:
     return ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def roles_with(*capabilities: Capability) -> frozenset[str]:
+    """The roles that grant every one of `capabilities` (for queries by role)."""
+    return frozenset(
+        role for role, granted in ROLE_CAPABILITIES.items() if set(capabilities) <= granted
+    )
+
+
+# The school's safeguarding leads: its DSLs and deputy DSLs, the roles that see restricted
+# parts. "Lead" means this and nothing else, in every rule below and in every app.
+SAFEGUARDING_LEADS = roles_with(Capability.SEE_RESTRICTED)
+
+
+def is_lead(membership: "Membership") -> bool:
+    """Whether the member is a safeguarding lead (DSL or deputy) in their school.
+
+    The leads see restricted categories, the actions kept for the leads and the alerts
+    sent to them as leads; where something is for the leads only, only they are alerted
+    or assigned, and their alerts are marked as sent to a lead.
+    """
+    return Capability.SEE_RESTRICTED in membership.capabilities
+
+
+def may_be_alerted(membership: "Membership", *, leads_only: bool = False) -> bool:
+    """Whether this member may be alerted; with `leads_only`, only if they are a lead.
+
+    Only an active role in the school counts; governors are never alerted (they see no
+    incidents).
+    """
+    if not membership.is_active or Capability.RECEIVE_ALERTS not in membership.capabilities:
+        return False
+    return not leads_only or is_lead(membership)
+
+
+def may_be_assigned(membership: "Membership", *, leads_only: bool = False) -> bool:
+    """Whether this member may be given an assignment; with `leads_only`, only a lead."""
+    if not membership.is_active or Capability.BE_ASSIGNED not in membership.capabilities:
+        return False
+    return not leads_only or is_lead(membership)
 
 
 def has_capability(request: HttpRequest, capability: Capability) -> bool:

@@ -18,6 +18,7 @@ from safeguard.accounts.forms import SetPasswordForm
 from safeguard.accounts.models import User
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
+from safeguard.accounts.switching import work_in_school
 
 # The link's token lives here between the emailed URL and the set-password page, so it
 # never sits in the address bar or a Referer header of the page with the form.
@@ -29,12 +30,15 @@ SESSION_INVITATION_KEY = "safeguard_invitation"
 def switch_school(request: SchoolRequest) -> HttpResponse:
     """Work in another school the person belongs to; anything else is refused."""
     wanted = request.POST.get("school", "")
-    target = next((m for m in request.memberships if str(m.school_id) == wanted), None)
-    if target is None:
+    # Exactly a school's id as the menu posts it ("7", never "07" or " 7").
+    school_id = int(wanted) if wanted.isascii() and wanted.isdigit() else None
+    if school_id is not None and str(school_id) != wanted:
+        school_id = None
+    working = work_in_school(request, school_id) if school_id is not None else None
+    if working is None:
         messages.error(request, "You don't have a role in that school.")
     else:
-        services.switch_school(session=request.session, membership=target)
-        messages.success(request, f"You are now working in {target.school.name}.")
+        working.say(request)
     return redirect("dashboard")
 
 

@@ -1,6 +1,6 @@
 """Small files for the demo's records, made in memory: one-page PDF letters and pictures.
 
-They go through the same checks and store as an upload (`attachments.store_uploads`).
+They go through the same checks and store as an upload (`incidents/services/attachments.py`).
 """
 
 import io

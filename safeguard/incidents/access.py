@@ -4,10 +4,10 @@
 whether an incident exists by guessing ids.
 """
 
-from django.http import Http404
+import uuid
 
-from safeguard.accounts.models import Membership
-from safeguard.accounts.requests import SchoolRequest
+from django.http import Http404, HttpRequest
+
 from safeguard.incidents.models import Action, Alert, Attachment, Category, Draft, Incident
 from safeguard.incidents.selectors import (
     actions_visible_to,
@@ -18,30 +18,28 @@ from safeguard.incidents.selectors import (
 )
 
 
-def _membership(request: SchoolRequest) -> Membership:
+def _membership(request: HttpRequest):
     membership = getattr(request, "membership", None)
     if membership is None:
         raise Http404
     return membership
 
 
-def get_incident_for(request: SchoolRequest, incident_id: int) -> Incident:
+def get_incident_for(request: HttpRequest, incident_id: int) -> Incident:
     try:
         return incidents_visible_to(_membership(request)).get(pk=incident_id)
     except Incident.DoesNotExist:
         raise Http404 from None
 
 
-def get_action_for(request: SchoolRequest, incident: Incident, action_id: int) -> Action:
+def get_action_for(request: HttpRequest, incident: Incident, action_id: int) -> Action:
     try:
         return actions_visible_to(_membership(request), incident).get(pk=action_id)
     except Action.DoesNotExist:
         raise Http404 from None
 
 
-def get_attachment_for(
-    request: SchoolRequest, incident: Incident, attachment_id: int
-) -> Attachment:
+def get_attachment_for(request: HttpRequest, incident: Incident, attachment_id: int) -> Attachment:
     """A file of the incident, or of an action on it the person may read."""
     try:
         return attachments_visible_to(_membership(request), incident).get(pk=attachment_id)
@@ -49,7 +47,7 @@ def get_attachment_for(
         raise Http404 from None
 
 
-def get_alert_for(request: SchoolRequest, alert_id: int) -> Alert:
+def get_alert_for(request: HttpRequest, alert_id: int) -> Alert:
     """Only the recipient opens their own alert."""
     try:
         return alerts_for(_membership(request)).get(pk=alert_id)
@@ -57,16 +55,27 @@ def get_alert_for(request: SchoolRequest, alert_id: int) -> Alert:
         raise Http404 from None
 
 
-def get_own_alert_anywhere_for(request: SchoolRequest, **lookup: object) -> Alert:
-    """The person's own alert in any school where they may still see it (the alert list and
-    emailed links span every school of theirs), or 404."""
-    alert = alerts_in_every_school(request.memberships).filter(**lookup).first()
+def _own_alert_anywhere(request: HttpRequest, **lookup: object) -> Alert:
+    memberships = getattr(request, "memberships", [])
+    alert = alerts_in_every_school(memberships).filter(**lookup).first()
     if alert is None:
         raise Http404
     return alert
 
 
-def get_category_for(request: SchoolRequest, category_id: int) -> Category:
+def get_own_alert_anywhere_for(request: HttpRequest, alert_id: int) -> Alert:
+    """The person's own alert in any school where they may still see it (the alert list
+    spans every school of theirs), or 404."""
+    return _own_alert_anywhere(request, pk=alert_id)
+
+
+def get_alert_by_key_for(request: HttpRequest, key: uuid.UUID) -> Alert:
+    """The alert an emailed link names by its key: the person's own, in any school where they
+    may still see it, or 404. Someone else's key looks exactly like a made-up one."""
+    return _own_alert_anywhere(request, key=key)
+
+
+def get_category_for(request: HttpRequest, category_id: int) -> Category:
     """A category of the current school; another school's looks exactly like a missing one."""
     try:
         return Category.objects.for_school(_membership(request).school).get(pk=category_id)
@@ -74,7 +83,7 @@ def get_category_for(request: SchoolRequest, category_id: int) -> Category:
         raise Http404 from None
 
 
-def get_draft_for(request: SchoolRequest, draft_id: int) -> Draft:
+def get_draft_for(request: HttpRequest, draft_id: int) -> Draft:
     """The author's own draft in the current school; anyone else's is "not found"."""
     membership = _membership(request)
     try:

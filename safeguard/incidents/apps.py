@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 def give_new_school_default_categories(sender: Any, school: "School", **kwargs: Any) -> None:
     """accounts.signals.school_created: a new school starts with the default categories."""
-    from safeguard.incidents.services import seed_default_categories
+    from safeguard.incidents.services.categories import seed_default_categories
 
     seed_default_categories(school=school)
 
@@ -17,7 +17,7 @@ def give_new_school_default_categories(sender: Any, school: "School", **kwargs: 
 def keep_incident_being_sent(sender: Any, request: HttpRequest, **kwargs: Any) -> bool:
     """accounts.signals.session_expired: an incident posted as the session ended is kept as
     its author's draft; True if one was kept."""
-    from safeguard.incidents.recording_views import keep_as_draft
+    from safeguard.incidents.views.drafts import keep_as_draft
 
     return keep_as_draft(request)
 
@@ -44,7 +44,6 @@ class IncidentsConfig(AppConfig):
         register_converter(IncidentKeyConverter, "incident")
 
         from safeguard.audit import sealing
-        from safeguard.incidents import attachments
         from safeguard.incidents.models import (
             Action,
             Attachment,
@@ -55,6 +54,7 @@ class IncidentsConfig(AppConfig):
             IncidentReference,
             LinkedPupil,
         )
+        from safeguard.incidents.services import attachments
 
         # Every table the migrations make immutable is sealed into the audit trail
         # when written, so verify_audit notices a change behind the app's back.

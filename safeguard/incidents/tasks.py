@@ -7,7 +7,8 @@ carries only the alert's opaque key and leads through sign-in.
 Delivery never holds up or endangers a submission: emails are queued after the
 commit and sent by the worker. A failed send is kept and tried again after 1,
 5, 15, 60 and 240 minutes; after the sixth failure the alert's email is marked
-failed and audited, and the DSL sees it in the incident's alert log. Each try
+failed and audited, and the DSL sees it in the incident's alert log; a sent email is
+audited too. Each try
 first claims the alert (a short lease on `email_next_attempt_at`), so the
 worker and `manage.py retry_alert_emails` never send the same email twice, and
 an alert whose worker died mid-send is picked up again once the lease ends.
@@ -25,8 +26,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents.models import Alert
-from safeguard.incidents.records import EmailState
+from safeguard.incidents.models import Alert, EmailState
 from safeguard.lib.text import reveal_direction_controls
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,12 @@ def due_alerts(now: datetime.datetime | None = None) -> Q:
 
 
 def _claim(alert_id: int, school_id: int, now: datetime.datetime) -> Alert | None:
-    """Take the alert for one attempt, or None if it is sent, failed, not due or taken."""
+    """Take the alert for one attempt, or None if it is sent, failed, not due or taken.
+
+    Not audited, nor is a retry scheduled: they are the email's progress, kept on the alert
+    and shown in the alert log. What the trail keeps is the outcome: sent (ALERT_EMAILED)
+    or failed for good (ALERT_EMAIL_FAILED).
+    """
     alerts: QuerySet[Alert] = Alert.objects.for_school(school_id)
     claimed = (
         alerts.filter(pk=alert_id, email_state__in=UNSENT)
@@ -89,13 +94,21 @@ def deliver_alert_email(*, alert_id: int, school_id: int) -> str:
         alert_email(alert).send()
     except Exception as error:  # SMTP down, refused, timed out: keep the alert, record why
         return _record_failure(alert, error)
-    alert.email_state = EmailState.SENT
-    alert.email_sent_at = timezone.now()
-    alert.email_error = ""
-    alert.email_next_attempt_at = None
-    alert.save(
-        update_fields=["email_state", "email_sent_at", "email_error", "email_next_attempt_at"]
-    )
+    with transaction.atomic():
+        alert.email_state = EmailState.SENT
+        alert.email_sent_at = timezone.now()
+        alert.email_error = ""
+        alert.email_next_attempt_at = None
+        alert.save(
+            update_fields=["email_state", "email_sent_at", "email_error", "email_next_attempt_at"]
+        )
+        record(
+            actor=None,
+            action=AuditAction.ALERT_EMAILED,
+            school=alert.school,
+            target=alert,
+            detail={"incident": alert.incident_id, "attempts": alert.email_attempts},
+        )
     return "sent"
 
 

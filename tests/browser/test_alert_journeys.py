@@ -25,8 +25,8 @@ from playwright.sync_api import Page, expect
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
-from safeguard.incidents import actions, corrections
 from safeguard.incidents.models import Incident
+from safeguard.incidents.services import actions, corrections
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import DESKTOP, PHONE
@@ -51,8 +51,8 @@ PAGE_BOUND = {"desktop": 3200, "phone": 4600}
 ALERT_PARTS_BOUND = {"desktop": 600, "phone": 1000}
 
 
-def add_action(membership: Membership, incident: Incident, **extra) -> None:
-    actions.add_action(
+def submit_action(membership: Membership, incident: Incident, **extra) -> None:
+    actions.submit_action(
         membership=membership,
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -88,8 +88,8 @@ def test_one_acknowledgement_covers_four_alerts_on_one_incident(
     school, teacher, dsl = larkspur["school"], larkspur["teacher"], larkspur["dsl"]
     author = membership(teacher, school)
     incident = record_test_incident(author, pupil=larkspur["pupil"])  # the DSL is told
-    add_action(author, incident, tell_leads=True)
-    add_action(author, incident, tell_leads=True)
+    submit_action(author, incident, tell_leads=True)
+    submit_action(author, incident, tell_leads=True)
     corrections.report_mistake(membership=author, incident=incident, note="Wrong year group.")
 
     page.set_viewport_size(viewport)
@@ -115,13 +115,13 @@ def test_one_acknowledgement_covers_four_alerts_on_one_incident(
     check_page(page)
 
     # A later action is new: one unread item again, one press again.
-    add_action(author, incident, tell_leads=True)
+    submit_action(author, incident, tell_leads=True)
     page.reload()
     expect(alerts_link(page, 1).first).to_be_attached()
     expect(bar).to_contain_text("1 new")
     expect(page.get_by_role("button", name="I have read and understood")).to_have_count(1)
     check_page(page)
-    page.goto(site(reverse("alerts:alert-list")))
+    page.goto(site(reverse("incidents:alert-list")))
     expect(page.locator("table.alert-list tbody tr")).to_contain_text("1 new")
     check_page(page)
 
@@ -138,7 +138,7 @@ def test_the_dsls_incident_page_stays_short_after_four_actions(
     author = membership(teacher, school)
     incident = record_test_incident(author, pupil=larkspur["pupil"], people=staff)
     for _ in range(4):
-        add_action(author, incident, tell_leads=True, people=staff)
+        submit_action(author, incident, tell_leads=True, people=staff)
 
     page.set_viewport_size(viewport)
     sign_in(context, live_server, dsl)

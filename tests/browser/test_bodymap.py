@@ -17,9 +17,9 @@ from playwright.sync_api import Page, expect
 
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
-from safeguard.incidents import bodymap
 from safeguard.incidents.models import BodyMapMark
-from safeguard.incidents.recording import Mark
+from safeguard.incidents.services import bodymap
+from safeguard.incidents.services.bodymap import Mark
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import PHONE

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
-from safeguard.incidents.actions import add_action
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 from tests.browser.conftest import DESKTOP, PHONE
 
@@ -35,7 +35,7 @@ def test_the_follow_up_form_and_the_task_list_show_the_due_date_the_same_way(
         user=member(school, Role.TEACHER, email="ta@larkspur.example", first_name="Tam")
     )
     incident = record_test_incident(author, people=[assignee])
-    add_action(
+    submit_action(
         membership=author,
         incident=incident,
         submit_key=uuid.uuid4(),

@@ -24,8 +24,8 @@ from playwright.sync_api import Page, ViewportSize, expect
 from safeguard.accounts.models import Membership, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
-from safeguard.incidents import actions, corrections
 from safeguard.incidents.models import Category
+from safeguard.incidents.services import actions, corrections
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import DESKTOP, PHONE
@@ -68,7 +68,7 @@ def test_alerted_staff_see_neither_the_added_restricted_category_nor_the_dsls_ac
         categories=[categories.get(name="Behaviour"), categories.get(name="Child protection")],
         reason="Disclosure made later to the DSL.",
     )
-    actions.add_action(
+    actions.submit_action(
         membership=membership(dsl, school),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -82,7 +82,7 @@ def test_alerted_staff_see_neither_the_added_restricted_category_nor_the_dsls_ac
     for path in [
         detail,
         reverse("incidents:incident-print", args=[incident.pk]),
-        reverse("alerts:alert-list"),
+        reverse("incidents:alert-list"),
         reverse("incidents:my-incidents"),
     ]:
         page.goto(live_server.url + path)

@@ -24,8 +24,7 @@ from playwright.sync_api import Browser, FileChooser, Locator, Page, ViewportSiz
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import slt_group_of
 from safeguard.accounts.tests.factories import DEFAULT_PASSWORD, TOTP_SECRET, SchoolFactory, member
-from safeguard.incidents.models import Action, Alert, Incident
-from safeguard.incidents.records import EmailState
+from safeguard.incidents.models import Action, Alert, EmailState, Incident
 from safeguard.pupils.models import YearGroup
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import DESKTOP, PHONE

@@ -49,7 +49,7 @@ def incident_data(school, pupil, /, **changes) -> dict:
         "location": "Playground",
         "spoke_to_dsl": "no",
         "categories": [str(category(school, "Family / home circumstances").pk)],
-        "action": "submit",
+        "intent": "submit",
     }
     data.update(changes)
     return data
@@ -68,10 +68,10 @@ def action_data(**changes) -> dict:
 
 def recorded(author_membership, pupil=None, **extra) -> Incident:
     """An incident recorded through the service, an hour ago (so actions can follow it)."""
-    from safeguard.incidents import recording
+    from safeguard.incidents.services import recording
 
     school = author_membership.school
-    incident, _ = recording.record_incident(
+    incident = recording.submit_incident(
         membership=author_membership,
         submit_key=uuid.uuid4(),
         pupil=pupil or PupilFactory(school=school),
@@ -80,7 +80,7 @@ def recorded(author_membership, pupil=None, **extra) -> Incident:
         occurred_at=timezone.now() - datetime.timedelta(hours=1),
         categories=[category(school, "Safeguarding concern")],
         **extra,
-    )
+    ).record
     return incident
 
 

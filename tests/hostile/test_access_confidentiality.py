@@ -1,8 +1,9 @@
 """Hostile: passing a restricted record on, and reaching it after losing the lead role.
 
-Issue 7 findings 2 and 7, issue 8 item 1. Each crafted request is refused with a
-specific message (or the same 404 as for something that doesn't exist), keeps
-what was typed, and stores nothing.
+A restricted incident is passed on to the leads only, access that came from being a
+lead ends with the role, and what a lead added behind alerted staff stays hidden from
+them. Each crafted request is refused with a specific message (or the same 404 as for
+something that doesn't exist), keeps what was typed, and stores nothing.
 """
 
 import datetime
@@ -16,10 +17,9 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import change_role
-from safeguard.incidents import corrections
-from safeguard.incidents.actions import add_action
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Alert, Attachment, Category
+from safeguard.incidents.services import corrections
+from safeguard.incidents.services.actions import submit_action
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.hostile.state import changes, comparable, snapshot
@@ -57,7 +57,7 @@ def restricted_incident(school, dsl, slt, teacher, membership_of):
         categories=[category(school, "Behaviour")],
         people=[membership_of(slt)],
     )
-    add_action(
+    submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -153,7 +153,7 @@ def test_a_dsl_recording_a_restricted_incident_cannot_name_a_non_lead(
         "spoke_to_dsl": "no",
         "categories": [str(category(school, "Child protection").pk)],
         "people": [str(membership_of(teacher).pk)],
-        "action": "submit",
+        "intent": "submit",
     }
     before = snapshot()
     response = client_as(dsl).post(reverse("incidents:incident-add"), data)
@@ -169,8 +169,7 @@ def test_a_dsl_recording_a_restricted_incident_cannot_name_a_non_lead(
 def demoted(school, dsl, deputy, membership_of):
     """A Child protection incident the DSL recorded (the deputy alerted, a file attached);
     the deputy has since become a teacher. Returns (incident, alert, file)."""
-    files, problems = store_uploads([SimpleUploadedFile("notes.txt", b"notes")], school=school)
-    assert problems == []
+    files = [SimpleUploadedFile("notes.txt", b"notes")]
     incident = record_test_incident(
         membership_of(dsl), categories=[category(school, "Child protection")], files=files
     )
@@ -199,7 +198,7 @@ def test_a_demoted_deputy_gets_the_same_404_as_for_a_missing_record(
             (incident.pk + 999, file.pk),
         ),
         "add-action": ("incidents:action-add", (incident.pk,), (incident.pk + 999,)),
-        "alert-open": ("alerts:alert-open", (alert.key,), (uuid.uuid4(),)),
+        "alert-open": ("incidents:alert-open", (alert.key,), (uuid.uuid4(),)),
     }
     name, real, fake = addresses[where]
     refused, missing = _missing(client, name, *real), _missing(client, name, *fake)
@@ -211,7 +210,7 @@ def test_a_demoted_deputy_gets_the_same_404_as_for_a_missing_record(
 def test_a_demoted_deputy_cannot_mark_a_lead_alert(verb, demoted, deputy, client_as):
     _, alert, _ = demoted
     before = snapshot()
-    response = client_as(deputy).post(reverse(f"alerts:{verb}", args=[alert.pk]))
+    response = client_as(deputy).post(reverse(f"incidents:{verb}", args=[alert.pk]))
     assert response.status_code == 404
     assert changes(before, snapshot()) == {}
 
@@ -232,8 +231,8 @@ def test_a_crafted_download_of_a_leads_only_file_is_a_404_for_the_author(
     school, dsl, teacher, membership_of, client_as
 ):
     incident = record_test_incident(membership_of(teacher))
-    files, _ = store_uploads([SimpleUploadedFile("strategy.txt", b"minutes")], school=school)
-    add_action(
+    files = [SimpleUploadedFile("strategy.txt", b"minutes")]
+    submit_action(
         membership=membership_of(dsl),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -256,7 +255,7 @@ def test_a_crafted_follow_up_of_a_leads_only_task_is_refused_after_demotion(
         categories=[category(school, "Behaviour")],
         people=[membership_of(deputy)],
     )
-    task, _ = add_action(
+    task = submit_action(
         membership=membership_of(dsl),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -264,7 +263,7 @@ def test_a_crafted_follow_up_of_a_leads_only_task_is_refused_after_demotion(
         occurred_at=timezone.now(),
         assigned_to=membership_of(deputy),
         due_on=TOMORROW,
-    )
+    ).record
     change_role(membership=membership_of(deputy), changed_by=dsl, role=Role.TEACHER)
     before = snapshot()
     response = client_as(deputy).post(

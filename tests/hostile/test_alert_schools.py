@@ -18,8 +18,8 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.incidents import actions
 from safeguard.incidents.models import Alert
+from safeguard.incidents.services import actions
 from safeguard.incidents.tests.factories import record_test_incident
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_someone_elses_alert_from_another_school_opens_nothing(
 ):
     client = client_as(dsl)
     in_larkspur(client, school)
-    response = client.get(reverse("alerts:alert-incident", args=[fernhill_alert.pk]))
+    response = client.get(reverse("incidents:alert-incident", args=[fernhill_alert.pk]))
     refused(response, client, school)
 
 
@@ -72,8 +72,8 @@ def test_an_alert_where_the_role_has_ended_opens_nothing(
     client = client_as(tess)
     in_larkspur(client, school)
     for url in (
-        reverse("alerts:alert-incident", args=[fernhill_alert.pk]),
-        reverse("alerts:alert-open", args=[fernhill_alert.key]),
+        reverse("incidents:alert-incident", args=[fernhill_alert.pk]),
+        reverse("incidents:alert-open", args=[fernhill_alert.key]),
     ):
         refused(client.get(url), client, school)
     fernhill_alert.refresh_from_db()
@@ -94,10 +94,10 @@ def test_an_alert_sent_as_a_lead_where_no_longer_one_opens_nothing(
     assert alert.is_lead_only
     client = client_as(tess)
     in_larkspur(client, school)
-    refused(client.get(reverse("alerts:alert-incident", args=[alert.pk])), client, school)
+    refused(client.get(reverse("incidents:alert-incident", args=[alert.pk])), client, school)
 
 
-@pytest.mark.parametrize("button", ["alerts:alert-read", "alerts:alert-acknowledge"])
+@pytest.mark.parametrize("button", ["incidents:alert-read", "incidents:alert-acknowledge"])
 def test_a_button_cannot_mark_an_alert_of_a_school_not_worked_in(
     client_as, tess, school, fernhill_alert, button
 ):
@@ -113,7 +113,7 @@ def test_a_button_cannot_mark_an_alert_of_a_school_not_worked_in(
 def test_opening_from_the_list_refuses_post(client_as, tess, school, fernhill_alert):
     client = client_as(tess)
     in_larkspur(client, school)
-    response = client.post(reverse("alerts:alert-incident", args=[fernhill_alert.pk]))
+    response = client.post(reverse("incidents:alert-incident", args=[fernhill_alert.pk]))
     assert response.status_code == 405
     assert client.session[SESSION_SCHOOL_KEY] == school.pk
 
@@ -124,7 +124,7 @@ def test_an_older_alert_id_does_not_reach_past_the_newest_shown(
     """Acknowledging through an older alert's id covers only up to that one."""
     incident = record_test_incident(membership_of(teacher))
     record_test_incident(membership_of(teacher))  # another incident: untouched
-    actions.add_action(
+    actions.submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
@@ -137,7 +137,7 @@ def test_an_older_alert_id_does_not_reach_past_the_newest_shown(
         .filter(incident=incident, recipient=dsl)
         .order_by("id")
     )
-    client_as(dsl).post(reverse("alerts:alert-acknowledge", args=[first.pk]))
+    client_as(dsl).post(reverse("incidents:alert-acknowledge", args=[first.pk]))
     second.refresh_from_db()
     assert second.acknowledged_at is None
     assert (

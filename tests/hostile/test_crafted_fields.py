@@ -180,7 +180,7 @@ def test_a_non_dsl_cannot_change_their_own_role(role, persona, client_as, school
             id="pupil",
         ),
         pytest.param(
-            "categories:category-add",
+            "incidents:category-add",
             {"name": "Bullying online", "is_retired": "on", "position": "0"},
             id="category",
         ),
@@ -201,7 +201,7 @@ def test_a_crafted_school_field_still_creates_in_the_dsls_own_school(
         assert count_in(label, elsewhere["school"]) == number
     if url_name == "pupils:pupil-add":
         assert not Pupil.objects.for_school(school).get(legal_last_name="Stone").is_archived
-    elif url_name == "categories:category-add":
+    elif url_name == "incidents:category-add":
         assert not category(school, "Bullying online").is_retired
     else:
         assert not StaffGroup.objects.for_school(school).get(name="Sports team").is_slt

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.models import Incident, IncidentReview
 from safeguard.incidents.tests.factories import record_test_incident
-from safeguard.incidents.tests.test_immutability import (
+from safeguard.incidents.tests.test_migrations import (
     RECORD_TABLES,
     one_row_in_every_record_table,  # noqa: F401 (a fixture)
 )

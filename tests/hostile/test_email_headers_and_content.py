@@ -70,7 +70,7 @@ def test_a_line_break_in_an_invited_persons_name_is_refused(field, client_as, ds
             "school:group-create", {"name": INJECTED, "description": ""}, "name", id="group"
         ),
         pytest.param(
-            "categories:category-add", {"name": INJECTED, "description": ""}, "name", id="category"
+            "incidents:category-add", {"name": INJECTED, "description": ""}, "name", id="category"
         ),
         pytest.param(
             "school:school-settings",

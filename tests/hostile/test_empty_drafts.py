@@ -30,7 +30,7 @@ SAVE = reverse("incidents:draft-save")
         {"mark-1-side": " ", "mark-1-note": ""},
         {"mark-1": "front", "marks": "1", "mark-1-2-note": "x"},
         {"kind": "conversation", "spoke_to_dsl": "yes", "occurred_on": "2026-01-01"},
-        {"unknown_field": "Sally said", "action": "submit", "csrfmiddlewaretoken": "x"},
+        {"unknown_field": "Sally said", "intent": "submit", "csrfmiddlewaretoken": "x"},
     ],
     ids=[
         "nothing",
@@ -90,7 +90,7 @@ def test_an_empty_form_arriving_after_the_session_ended_keeps_no_draft(client_as
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=25)):
         response = client.post(
             reverse("incidents:incident-add"),
-            {"submit_key": str(uuid.uuid4()), "pupil_query": "Sal", "action": "submit"},
+            {"submit_key": str(uuid.uuid4()), "pupil_query": "Sal", "intent": "submit"},
         )
     assert response["Location"].startswith(reverse("account_login"))
     assert not Draft.objects.for_school(school).exists()

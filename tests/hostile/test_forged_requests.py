@@ -158,8 +158,8 @@ POST_ONLY = [
     "incidents:recipients-preview",
     "incidents:draft-save",
     "incidents:draft-discard",
-    "alerts:alert-read",
-    "alerts:alert-acknowledge",
+    "incidents:alert-read",
+    "incidents:alert-acknowledge",
     "accounts:switch-school",
     "accounts:session-keep-alive",
     "school:staff-change-role",
@@ -167,10 +167,10 @@ POST_ONLY = [
     "school:staff-deactivate",
     "school:staff-reactivate",
     "pupils:pupil-restore",
-    "categories:category-retire",
-    "categories:category-reinstate",
-    "categories:category-move-up",
-    "categories:category-move-down",
+    "incidents:category-retire",
+    "incidents:category-reinstate",
+    "incidents:category-move-up",
+    "incidents:category-move-down",
 ]
 
 

@@ -84,7 +84,7 @@ class World:
             (self.staff, detail),
             (self.lead, printed),
             (self.lead, reverse("incidents:incident-list")),
-            (self.lead, reverse("alerts:alert-list")),
+            (self.lead, reverse("incidents:alert-list")),
             (self.lead, reverse("dashboard")),
         ]
 
@@ -137,7 +137,7 @@ def xss_action_text(w: World, p: str):
         ),
     )
     assert incident.actions.get().text == p
-    return [*w.incident_pages(incident), (w.lead, reverse("incidents:task-list"))]
+    return [*w.incident_pages(incident), (w.lead, reverse("incidents:assignment-list"))]
 
 
 def xss_file_name(w: World, p: str):
@@ -170,7 +170,7 @@ def xss_pupil_name(w: World, p: str):
         (w.lead, reverse("pupils:pupil-detail", args=[pupil.pk])),
         (w.lead, reverse("audit:pupil-access", args=[pupil.pk])),
         (w.staff, ("POST", reverse("incidents:pupil-search"), {"term": "Quillfeather"})),
-        (w.staff, ("POST", ADD, {"action": "search-pupil", "pupil_query": "Quillfeather"})),
+        (w.staff, ("POST", ADD, {"intent": "search-pupil", "pupil_query": "Quillfeather"})),
     ]
 
 
@@ -215,14 +215,14 @@ def xss_group(w: World, p: str):
 
 
 def xss_category(w: World, p: str):
-    _post_ok(w.lead, reverse("categories:category-add"), {"name": p, "description": p})
+    _post_ok(w.lead, reverse("incidents:category-add"), {"name": p, "description": p})
     made = Category.objects.for_school(w.school).get(description=p)
     assert made.name == p
     incident = w.record(categories=[str(made.pk)])
     return [
         *w.incident_pages(incident),
-        (w.lead, reverse("categories:category-list")),
-        (w.lead, reverse("categories:category-edit", args=[made.pk])),
+        (w.lead, reverse("incidents:category-list")),
+        (w.lead, reverse("incidents:category-edit", args=[made.pk])),
         (w.staff, ADD),
     ]
 
@@ -342,7 +342,7 @@ REFLECTED = {
     "pupil-suggestions": lambda c: c.post(reverse("incidents:pupil-search"), {"term": XSS_IMG}),
     "staff-suggestions": lambda c: c.post(reverse("incidents:staff-search"), {"term": XSS_IMG}),
     "add-incident-pupil-search": lambda c: c.post(
-        ADD, {"action": "search-pupil", "pupil_query": XSS_IMG}
+        ADD, {"intent": "search-pupil", "pupil_query": XSS_IMG}
     ),
     "pupil-list-filters": lambda c: c.get(reverse("pupils:pupil-list"), {"group": XSS_IMG}),
     "audit-trail-filters": lambda c: c.get(

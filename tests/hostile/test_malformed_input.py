@@ -233,7 +233,7 @@ def test_a_malformed_id_in_a_url_is_a_404(path, client_as, dsl):
 @pytest.mark.parametrize("page", ["0", "-1", "999999999999999999999", "1e3", "%00", "last"])
 @pytest.mark.parametrize(
     "url_name",
-    ["incidents:incident-list", "alerts:alert-list", "incidents:task-list", "pupils:pupil-list"],
+    ["incidents:incident-list", "incidents:alert-list", "incidents:assignment-list", "pupils:pupil-list"],
 )
 def test_an_odd_page_number_on_a_list_is_never_an_error(url_name, page, client_as, dsl):
     response = client_as(dsl).get(reverse(url_name), {"page": page})
@@ -279,12 +279,12 @@ def test_a_huge_staff_search_term_is_answered_without_error(client_as, teacher):
         pytest.param("incidents:staff-search", {"term": "Ter\x00ry"}, id="staff-suggestions"),
         pytest.param(
             "incidents:incident-add",
-            {"action": "search-pupil", "pupil_query": "Sa\x00l"},
+            {"intent": "search-pupil", "pupil_query": "Sa\x00l"},
             id="add-incident-pupil-search",
         ),
         pytest.param(
             "incidents:incident-add",
-            {"action": "search-people", "people_query": "Te\x00r"},
+            {"intent": "search-people", "people_query": "Te\x00r"},
             id="add-incident-people-search",
         ),
     ],

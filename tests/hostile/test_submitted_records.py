@@ -100,22 +100,19 @@ def test_a_submit_that_loses_the_race_returns_the_winners_incident(
 ):
     """Two requests with one key at the same moment: both pass the "already recorded?"
     check; the database's unique key lets one insert win and the other returns it."""
-    from safeguard.incidents import recording
+    from safeguard.incidents.services import submitting
 
     data = incident_data(school, pupil)
     client = client_as(teacher)
     assert client.post(ADD, data).status_code == 302
-    real = recording._already_recorded
+    real = submitting.submitted_before
     calls = []
 
-    def first_look_misses(membership_, key):
-        calls.append(key)
-        return None if len(calls) == 1 else real(membership_, key)
+    def first_look_misses(model, **lookup):
+        calls.append(lookup["submit_key"])
+        return None if len(calls) == 1 else real(model, **lookup)
 
-    monkeypatch.setattr(recording, "_already_recorded", first_look_misses)
-    monkeypatch.setattr(
-        "safeguard.incidents.recording_views._recorded_with", lambda membership_, key: None
-    )
+    monkeypatch.setattr(submitting, "submitted_before", first_look_misses)
     before = snapshot()
     response = client.post(ADD, data)
     assert response.status_code == 302

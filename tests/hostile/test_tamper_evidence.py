@@ -26,8 +26,8 @@ from django.db import connection
 from django.utils import timezone
 
 from safeguard.audit.models import Seal
-from safeguard.incidents import actions, attachments, corrections, recording
 from safeguard.incidents.models import Category
+from safeguard.incidents.services import actions, bodymap, corrections, recording
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.immutable import protect_tables
 from safeguard.lib.tests.app_role import database_owner
@@ -90,27 +90,20 @@ def sealed_at(label: str, pk: int) -> int:
 @pytest.fixture
 def records(school, teacher, dsl, membership_of):
     """One of every kind of protected record, each written through its service."""
-    stored, problems = attachments.store_uploads(
-        [upload("bruise.png", png_bytes(), "image/png")], school=school
-    )
-    assert problems == []
     incident = record_test_incident(
         membership_of(teacher),
         links=[recording.Link(PupilFactory(school=school))],
-        marks=[recording.Mark(side="front", x=500, y=300, mark_type="bruise", note="left arm")],
-        files=stored,
+        marks=[bodymap.Mark(side="front", x=500, y=300, mark_type="bruise", note="left arm")],
+        files=[upload("bruise.png", png_bytes(), "image/png")],
     )
-    note, _ = attachments.store_uploads(
-        [upload("call.txt", b"Mum called back.", "text/plain")], school=school
-    )
-    action, _ = actions.add_action(
+    action = actions.submit_action(
         membership=membership_of(teacher),
         incident=incident,
         submit_key=uuid.uuid4(),
         text="Phoned mum.",
         occurred_at=timezone.now(),
-        files=note,
-    )
+        files=[upload("call.txt", b"Mum called back.", "text/plain")],
+    ).record
     correction = corrections.report_mistake(
         membership=membership_of(teacher), incident=incident, note="Wrong day."
     )

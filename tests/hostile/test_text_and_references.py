@@ -18,9 +18,9 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, StaffGroup, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
-from safeguard.incidents import actions
 from safeguard.incidents import models as incident_models
 from safeguard.incidents.models import Category, Incident
+from safeguard.incidents.services import actions
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.immutable import allow_purge
 from safeguard.lib.tests.app_role import database_owner
@@ -106,7 +106,7 @@ def test_a_school_name_with_an_override_is_refused(client_as, dsl, school):
 def test_a_category_name_with_an_override_is_refused(client_as, dsl, school):
     count = Category.objects.for_school(school).count()
     response = client_as(dsl).post(
-        reverse("categories:category-add"), {"name": "Bull\u202eying", "description": ""}
+        reverse("incidents:category-add"), {"name": "Bull\u202eying", "description": ""}
     )
     assert NAMES_MESSAGE in page(response)
     assert Category.objects.for_school(school).count() == count
@@ -151,7 +151,7 @@ def test_incident_text_keeps_a_control_but_the_pages_show_it_as_a_marker(
 
 def test_action_text_is_shown_with_the_override_visible(client_as, dsl, teacher, school):
     incident = record_test_incident(membership(teacher, school))
-    actions.add_action(
+    actions.submit_action(
         membership=membership(dsl, school),
         incident=incident,
         submit_key=uuid.uuid4(),

@@ -126,7 +126,7 @@ def test_a_file_name_cannot_break_out_of_the_download_header(
     """(Browsers escape quotes in the upload itself; the stored name here is as a careless
     client might send it.)"""
 
-    from safeguard.incidents.attachments import store_uploads
+    from safeguard.incidents.services.attachments import store_uploads
 
     client = client_as(teacher)
     incident = recorded(membership(teacher, school), pupil=pupil)

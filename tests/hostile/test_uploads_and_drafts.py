@@ -20,8 +20,8 @@ from PIL import Image
 
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.incidents.attachments import store_uploads
 from safeguard.incidents.models import Category, Draft, Incident
+from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.lib.clamd import Scanner
 from safeguard.pupils.tests.factories import PupilFactory
@@ -274,7 +274,7 @@ def incident_form(school, pupil, **changes) -> dict:
         "location": "Classroom",
         "spoke_to_dsl": "no",
         "categories": [str(family.pk)],
-        "action": "submit",
+        "intent": "submit",
     }
     data.update(changes)
     return data
@@ -426,7 +426,7 @@ def test_save_draft_button_after_switching_school_keeps_the_text_and_says_where(
     in_two_schools, midday, school, other_school, sally
 ):
     client = in_two_schools
-    data = incident_form(school, sally, text="First words.", action="save-draft")
+    data = incident_form(school, sally, text="First words.", intent="save-draft")
     client.post(ADD, data)
     switch(client, other_school)
     response = client.post(ADD, {**data, "text": TEXT})

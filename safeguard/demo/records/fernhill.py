@@ -11,7 +11,7 @@ from safeguard.demo.records.story import (
     Correct,
     Story,
 )
-from safeguard.incidents.records import LinkRole, RecordKind, ReviewStatus
+from safeguard.incidents.models import LinkRole, RecordKind, ReviewStatus
 
 FERNHILL_STORIES = (
     Story(

@@ -20,7 +20,7 @@ from safeguard.demo.records.story import (
     File,
     Story,
 )
-from safeguard.incidents.records import LinkRole, RecordKind, ReviewStatus
+from safeguard.incidents.models import LinkRole, RecordKind, ReviewStatus
 
 LARKSPUR_SECOND_HALF = (
     Story(

@@ -15,9 +15,15 @@ from safeguard.demo.records.fernhill import FERNHILL_STORIES
 from safeguard.demo.records.larkspur_first_half import LARKSPUR_FIRST_HALF
 from safeguard.demo.records.larkspur_second_half import LARKSPUR_SECOND_HALF
 from safeguard.demo.records.story import DAY, EVERYONE, HOUR, Act, Correct, File, Story
-from safeguard.incidents import actions, alerting, attachments, bodymap, corrections, recording
-from safeguard.incidents.models import Action, Alert, Category, Incident, IncidentCorrection
-from safeguard.incidents.records import CorrectionKind
+from safeguard.incidents.models import (
+    Action,
+    Alert,
+    Category,
+    CorrectionKind,
+    Incident,
+    IncidentCorrection,
+)
+from safeguard.incidents.services import actions, alerting, bodymap, corrections, recording
 from safeguard.lib import clock
 from safeguard.pupils.models import Pupil, Sex
 
@@ -159,12 +165,9 @@ def _key(*parts: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(parts))
 
 
-def _stored(school: School, wanted: tuple[File, ...]) -> list[recording.StoredFile]:
-    uploads = [SimpleUploadedFile(f.name, f.make()) for f in wanted]
-    stored, problems = attachments.store_uploads(uploads, school=school)
-    if problems:
-        raise ValidationError(problems)
-    return stored
+def _uploads(wanted: tuple[File, ...]) -> list[SimpleUploadedFile]:
+    """The story's files as uploads: the submit services check and store them."""
+    return [SimpleUploadedFile(f.name, f.make()) for f in wanted]
 
 
 def _record(context: _Context, story: Story, occurred: datetime.datetime) -> None:
@@ -185,7 +188,7 @@ def _record(context: _Context, story: Story, occurred: datetime.datetime) -> Non
     )
     if problems:
         raise ValidationError(problems)
-    incident, created = recording.record_incident(
+    submitted = recording.submit_incident(
         membership=author,
         submit_key=key,
         pupil=context.pupil(story, story.pupil),
@@ -200,7 +203,7 @@ def _record(context: _Context, story: Story, occurred: datetime.datetime) -> Non
         else None,
         links=[recording.Link(context.pupil(story, p), role) for p, role in story.links],
         marks=marks,
-        files=_stored(school, story.files),
+        files=_uploads(story.files),
         groups=[
             StaffGroup.objects.for_school(school).get(is_slt=True)
             if name == "SLT"
@@ -209,6 +212,7 @@ def _record(context: _Context, story: Story, occurred: datetime.datetime) -> Non
         ],
         people=[context.member(school, email) for email in story.people],
     )
+    incident, created = submitted.record, submitted.is_new
     context.incidents[story.name] = incident
     context.created += created
 
@@ -218,12 +222,12 @@ def _act(context: _Context, story: Story, act: Act, moment: datetime.datetime) -
     incident = context.incidents[story.name]
     author = context.member(school, act.author)
     key = _key(story.name, act.name)
-    existing = actions.already_added(author, key)
+    existing = Action.objects.for_school(school).filter(submit_key=key, author=author.user).first()
     if existing is not None:
         context.actions[f"{story.name}/{act.name}"] = existing
         return
     names = _names(context, story)
-    action, created = actions.add_action(
+    submitted = actions.submit_action(
         membership=author,
         incident=incident,
         submit_key=key,
@@ -236,9 +240,10 @@ def _act(context: _Context, story: Story, act: Act, moment: datetime.datetime) -
         follows_up=context.actions[f"{story.name}/{act.follows}"] if act.follows else None,
         tell_leads=act.tell_leads,
         people=[context.member(school, email) for email in act.people],
-        files=_stored(school, act.files),
+        files=_uploads(act.files),
         is_shared_with_alerted=act.shared,
     )
+    action, created = submitted.record, submitted.is_new
     context.actions[f"{story.name}/{act.name}"] = action
     context.created += created
 

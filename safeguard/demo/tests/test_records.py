@@ -13,22 +13,22 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, School, User
 from safeguard.audit.models import AuditEvent
 from safeguard.demo.people import FERNHILL, LARKSPUR
-from safeguard.incidents.actions import open_tasks_for
 from safeguard.incidents.models import (
     Action,
     Alert,
     Attachment,
     BodyMapMark,
+    CorrectionKind,
     Incident,
     IncidentCorrection,
     LinkedPupil,
 )
-from safeguard.incidents.records import CorrectionKind
 from safeguard.incidents.selectors import (
     actions_visible_to,
     categories_shown_to,
     incidents_awaiting_review,
     incidents_visible_to,
+    open_assignments_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_the_alerted_ta_sees_the_teachers_incident_without_child_protection_or_t
 def test_the_teacher_has_an_overdue_task_and_a_completed_one(demo):
     teacher = member("teacher@larkspur.example")
     today = timezone.localdate()
-    assert any(task.due_on < today for task in open_tasks_for(teacher))
+    assert any(task.due_on < today for task in open_assignments_for(teacher))
     done = Action.objects.for_school(teacher.school).filter(
         follows_up__assigned_to=teacher.user, author=teacher.user
     )

@@ -1,5 +1,5 @@
 """A submitted incident and what was recorded with it can never be changed or deleted,
-by the app or by a stray query (issue: recording; SECURITY.md R3)."""
+by the app or by a stray query (docs/security.md, R3)."""
 
 from django.db import migrations
 

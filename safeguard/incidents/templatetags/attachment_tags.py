@@ -3,13 +3,13 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
 
-from safeguard.incidents import attachments
+from safeguard.incidents.services import filekinds
 
 register = template.Library()
 
 _KIND_NAMES = {
     kind.content_type: kind.label.removeprefix("a ").removeprefix("an ")
-    for kind in attachments.KINDS.values()
+    for kind in filekinds.KINDS.values()
 }
 
 
@@ -24,9 +24,9 @@ def file_kind(content_type: str) -> str:
 def attachment_limits() -> dict[str, object]:
     """What the file input's hint promises (the same numbers `store_uploads` enforces)."""
     return {
-        "each": filesizeformat(attachments.max_file_bytes()),
-        "count": attachments.max_files(),
-        "total": filesizeformat(attachments.max_total_bytes()),
-        "accept": attachments.ACCEPT,
-        "kinds": attachments.ACCEPTED_SUMMARY,
+        "each": filesizeformat(filekinds.max_file_bytes()),
+        "count": filekinds.max_files(),
+        "total": filesizeformat(filekinds.max_total_bytes()),
+        "accept": filekinds.ACCEPT,
+        "kinds": filekinds.ACCEPTED_SUMMARY,
     }

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import template
 
-from safeguard.incidents import bodymap
-from safeguard.incidents.records import BodySide, MarkType
+from safeguard.incidents.models import BodySide, MarkType
+from safeguard.incidents.services import bodymap
 
 register = template.Library()
 

@@ -1,9 +1,13 @@
-"""Template helpers for the corrections history: what each correction changed, in words."""
+"""Template helpers for the corrections history: what each correction changed, in words.
+
+They format what the view gives them and query nothing.
+"""
+
+from collections.abc import Mapping
 
 from django import template
 
-from safeguard.incidents.models import IncidentCorrection
-from safeguard.incidents.records import CorrectionKind, ReviewStatus
+from safeguard.incidents.models import CorrectionKind, IncidentCorrection, ReviewStatus
 from safeguard.pupils.models import Pupil
 
 register = template.Library()
@@ -13,8 +17,8 @@ def _names(categories: list[dict]) -> str:
     return ", ".join(str(c.get("name", "")) for c in categories) or "none"
 
 
-def _pupil(school_id: int, pupil_id: object) -> str:
-    pupil = Pupil.objects.for_school(school_id).filter(pk=pupil_id).first()
+def _pupil(pupils: Mapping[int, Pupil], pupil_id: object) -> str:
+    pupil = pupils.get(pupil_id) if isinstance(pupil_id, int) else None
     return f"{pupil.first_name} {pupil.last_name}" if pupil else "a pupil no longer listed"
 
 
@@ -23,15 +27,17 @@ def _status(value: object) -> str:
 
 
 @register.simple_tag
-def correction_change(correction: IncidentCorrection) -> str:
-    """'Bullying → Child protection, Bullying' and the like (before and after hold ids)."""
+def correction_change(correction: IncidentCorrection, pupils: Mapping[int, Pupil]) -> str:
+    """'Bullying → Child protection, Bullying' and the like (before and after hold ids).
+
+    `pupils` names the pupils a move refers to by id (`selectors.pupils_named_in`).
+    """
     before, after = correction.before or {}, correction.after or {}
     match correction.kind:
         case CorrectionKind.RECATEGORISE:
             return f"{_names(before.get('categories', []))} → {_names(after.get('categories', []))}"
         case CorrectionKind.MOVE_PUPIL:
-            school = correction.school_id
-            return f"{_pupil(school, before.get('pupil'))} → {_pupil(school, after.get('pupil'))}"
+            return f"{_pupil(pupils, before.get('pupil'))} → {_pupil(pupils, after.get('pupil'))}"
         case CorrectionKind.STATUS:
             return f"{_status(before.get('status'))} → {_status(after.get('status'))}"
         case CorrectionKind.WITHDRAW:

@@ -384,7 +384,7 @@
   var draftTimer = null;
   var unsaved = false;
   // A draft is started only once the form holds something worth keeping (the server
-  // checks the same: recording.is_worth_keeping); after that every change is saved.
+  // checks the same: drafts.is_worth_keeping); after that every change is saved.
   var draftKept = form.hasAttribute("data-draft-kept");
   var WRITTEN = ["text", "location"];
   var CHOSEN = ["pupil", "link_pupil", "categories", "people", "dsl_spoken_to"];
@@ -406,7 +406,7 @@
   function draftBody() {
     var body = new FormData(form);
     body.delete("files");
-    body.delete("action");
+    body.delete("intent");
     return body;
   }
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safeguard.incidents.attachments import sweep_orphan_files
+from safeguard.incidents.services.attachments import sweep_orphan_files
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""The incidents app's forms, one module per feature."""

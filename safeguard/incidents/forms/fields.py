@@ -1,0 +1,43 @@
+"""Fields the incident and action forms share: the submit key and choices posted by id."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Model
+
+
+def submit_key_field(*, expired: str) -> forms.UUIDField:
+    """The hidden key that makes submitting a form twice record it once (`submitting.py`);
+    a missing or mangled key means the form has expired."""
+    return forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": expired, "invalid": expired}
+    )
+
+
+def chosen_by_id(
+    model: type[Model],
+    *,
+    widget: type[forms.Widget],
+    not_in_list: str,
+    required: bool = False,
+    **kwargs: Any,
+) -> forms.ModelMultipleChoiceField:
+    """Rows chosen by id; the form's `__init__` narrows the queryset to the member's school,
+    so another school's row, or any id not offered, is `not_in_list`."""
+    messages = {"invalid_choice": not_in_list, "invalid_pk_value": not_in_list}
+    return forms.ModelMultipleChoiceField(
+        queryset=model._default_manager.none(),
+        required=required,
+        widget=widget,
+        error_messages=messages | kwargs.pop("error_messages", {}),
+        **kwargs,
+    )
+
+
+def parse_id(value: object) -> int | None:
+    """A positive database id from posted text, or None."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None

@@ -1,0 +1,113 @@
+"""Every read of incidents that carries a rule: each rule lives here and nowhere else.
+
+DOMAIN.md: DSLs and deputies (the leads) see every incident in their school,
+and all of it. Everyone else sees the incidents they recorded or were alerted
+to (on the incident or on an action below it), and of those only what a
+non-lead may see:
+
+- an alert sent to someone as a lead (`Alert.is_lead_only`: the automatic DSL
+  alert, a mistake report, an incident with a restricted category, a
+  leads-only action) opens nothing once they are no longer a lead;
+- the categories as the author recorded them, without restricted ones, and no
+  hint that a lead added one;
+- the actions shared with the staff alerted (every non-lead's action, and a
+  lead's only when they ticked "Share"), and only the files of those.
+
+Governors see no incidents at all. What "lead" means, and who may be alerted or
+assigned, is decided in `accounts/permissions.py`; the staff lists here apply it.
+
+One module per feature (incidents, actions, alerts, staff, drafts); every selector is
+importable from here.
+"""
+
+from safeguard.incidents.selectors.actions import (
+    actions_on,
+    actions_visible_to,
+    attachments_visible_to,
+    open_assignments_for,
+    shared_with_non_leads,
+)
+from safeguard.incidents.selectors.alerts import (
+    alert_log_shown_to,
+    alerted_about,
+    alerts_by_id,
+    alerts_by_incident,
+    alerts_for,
+    alerts_in_every_school,
+    my_alerts_on,
+    newest_alert_on,
+    unread_alert_count,
+    unread_alerts_shown_to,
+    unread_incident_count,
+)
+from safeguard.incidents.selectors.drafts import (
+    DRAFTS_SHOWN,
+    DraftRow,
+    drafts_shown_to,
+)
+from safeguard.incidents.selectors.incidents import (
+    as_listed,
+    can_see_every_incident,
+    categories_as_recorded,
+    categories_of,
+    categories_offered_to,
+    categories_seen_by_non_leads,
+    categories_shown_to,
+    corrections_shown_to,
+    has_restricted_categories,
+    has_restricted_category,
+    incidents_awaiting_review,
+    incidents_visible_to,
+    linked_pupils_of,
+    marks_of,
+    my_incidents,
+    pupils_named_in,
+    pupils_to_move_to,
+)
+from safeguard.incidents.selectors.staff import (
+    alertable_staff,
+    assignable_staff,
+    leads_of,
+)
+
+__all__ = [
+    "DRAFTS_SHOWN",
+    "DraftRow",
+    "actions_on",
+    "actions_visible_to",
+    "alert_log_shown_to",
+    "alertable_staff",
+    "alerted_about",
+    "alerts_by_id",
+    "alerts_by_incident",
+    "alerts_for",
+    "alerts_in_every_school",
+    "as_listed",
+    "assignable_staff",
+    "attachments_visible_to",
+    "can_see_every_incident",
+    "categories_as_recorded",
+    "categories_of",
+    "categories_offered_to",
+    "categories_seen_by_non_leads",
+    "categories_shown_to",
+    "corrections_shown_to",
+    "drafts_shown_to",
+    "has_restricted_categories",
+    "has_restricted_category",
+    "incidents_awaiting_review",
+    "incidents_visible_to",
+    "leads_of",
+    "linked_pupils_of",
+    "marks_of",
+    "my_alerts_on",
+    "my_incidents",
+    "newest_alert_on",
+    "open_assignments_for",
+    "pupils_named_in",
+    "pupils_to_move_to",
+    "shared_with_non_leads",
+    "unread_alert_count",
+    "unread_alerts_shown_to",
+    "unread_incident_count",
+]

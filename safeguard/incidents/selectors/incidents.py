@@ -1,0 +1,171 @@
+"""Which incidents a member may open, and what of each: its categories, links, marks and
+corrections."""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from safeguard.accounts.models import Membership, School
+from safeguard.accounts.permissions import Capability, is_lead
+from safeguard.incidents.models import (
+    Alert,
+    BodyMapMark,
+    Category,
+    Incident,
+    IncidentCategory,
+    IncidentCorrection,
+    LinkedPupil,
+    ReviewStatus,
+)
+from safeguard.incidents.selectors.alerts import alerts_for
+from safeguard.pupils.models import Pupil
+
+
+def can_see_every_incident(membership: Membership) -> bool:
+    """The leads' view of the school: every incident, not only their own (DOMAIN.md)."""
+    return Capability.VIEW_ALL_INCIDENTS in membership.capabilities
+
+
+def _in_order(categories: Iterable[Category]) -> list[Category]:
+    return sorted(categories, key=lambda category: (category.position, category.name))
+
+
+def has_restricted_category(incident: Incident) -> bool:
+    """Whether the incident, as its categories stand now, carries a restricted category.
+
+    Then only leads are alerted about it or given assignments on it.
+    """
+    return incident.review.categories.filter(is_restricted=True).exists()
+
+
+def categories_seen_by_non_leads(incident: Incident) -> list[Category]:
+    """The categories as the author recorded them, without any restricted one."""
+    return _in_order(c for c in incident.categories.all() if not c.is_restricted)
+
+
+def categories_shown_to(membership: Membership, incident: Incident) -> list[Category]:
+    """Leads: the categories as they stand now. Others: as recorded, never a restricted one."""
+    if is_lead(membership):
+        return _in_order(incident.review.categories.all())
+    return categories_seen_by_non_leads(incident)
+
+
+def categories_as_recorded(incident: Incident) -> list[Category]:
+    """Every category the author chose, restricted ones included (shown to leads only)."""
+    rows = IncidentCategory.objects.for_school(incident.school_id).filter(incident=incident)
+    return _in_order(row.category for row in rows.select_related("category"))
+
+
+def categories_offered_to(membership: Membership) -> QuerySet[Category]:
+    """Categories a member may choose: restricted ones for DSLs only (policy step 4)."""
+    categories = Category.objects.for_school(membership.school).filter(is_retired=False)
+    if Capability.ALLOCATE_RESTRICTED_CATEGORIES not in membership.capabilities:
+        categories = categories.filter(is_restricted=False)
+    return categories.order_by("position", "name")
+
+
+def categories_of(school: School) -> QuerySet[Category]:
+    """The school's whole list, retired ones included, in its order (for the DSL to manage)."""
+    return Category.objects.for_school(school).order_by("position", "name")
+
+
+def has_restricted_categories(school: School) -> bool:
+    return categories_of(school).filter(is_restricted=True).exists()
+
+
+def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
+    """Incidents in the member's current school that they may open."""
+    incidents = Incident.objects.for_school(membership.school).select_related(
+        "pupil", "author", "review", "review__pupil", "reference"
+    )
+    if can_see_every_incident(membership):
+        return incidents
+    if Capability.RECORD_INCIDENT not in membership.capabilities:
+        return incidents.none()
+    alerted = Alert.objects.for_school(membership.school).filter(
+        incident=OuterRef("pk"), recipient=membership.user, is_lead_only=False
+    )
+    return incidents.filter(Q(author=membership.user) | Exists(alerted))
+
+
+def my_incidents(membership: Membership, *, only: str = "") -> QuerySet[Incident]:
+    """The member's own incidents: those they recorded and those they were alerted to
+    (`only="recorded"` or `"alerted"`: one kind).
+
+    For staff this is every incident they may open; for a lead it leaves out the rest
+    of the school. Each carries `is_mine` (recorded it) and `was_alerted` for the list.
+    """
+    if Capability.RECORD_INCIDENT not in membership.capabilities:
+        return Incident.objects.for_school(membership.school).none()
+    alerted = alerts_for(membership).filter(incident=OuterRef("pk"))
+    mine = (
+        incidents_visible_to(membership)
+        .annotate(is_mine=Q(author=membership.user), was_alerted=Exists(alerted))
+        .filter(Q(author=membership.user) | Exists(alerted))
+    )
+    if only == "recorded":
+        return mine.filter(is_mine=True)
+    return mine.filter(was_alerted=True) if only == "alerted" else mine
+
+
+def as_listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Incidents as the lists show them: the newest recorded first, categories fetched."""
+    return incidents.prefetch_related("review__categories", "categories").order_by(
+        "-recorded_at", "-id"
+    )
+
+
+def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
+    """New incidents no DSL has reviewed yet, oldest first (DOMAIN.md: the DSL's dashboard)."""
+    if not can_see_every_incident(membership):
+        return Incident.objects.for_school(membership.school).none()
+    return (
+        incidents_visible_to(membership)
+        .filter(review__status=ReviewStatus.NEW, review__is_withdrawn=False)
+        .order_by("recorded_at", "id")
+    )
+
+
+def pupils_to_move_to(incident: Incident) -> QuerySet[Pupil]:
+    """Every other pupil of the school, archived ones too: a DSL may file it under any."""
+    return Pupil.objects.for_school(incident.school_id).exclude(pk=incident.review.pupil_id)
+
+
+def linked_pupils_of(incident: Incident) -> QuerySet[LinkedPupil]:
+    return (
+        LinkedPupil.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("pupil")
+    )
+
+
+def marks_of(incident: Incident) -> QuerySet[BodyMapMark]:
+    return BodyMapMark.objects.for_school(incident.school_id).filter(incident=incident)
+
+
+def corrections_shown_to(membership: Membership, incident: Incident) -> list[IncidentCorrection]:
+    """The corrections and mistake reports on the incident: for the leads only."""
+    if not is_lead(membership):
+        return []
+    return list(
+        IncidentCorrection.objects.for_school(incident.school_id)
+        .filter(incident=incident)
+        .select_related("made_by")
+    )
+
+
+def pupils_named_in(corrections: Iterable[IncidentCorrection]) -> dict[int, Pupil]:
+    """The pupils a correction moved an incident from or to, by id, to name them."""
+    ids = {
+        pupil_id
+        for correction in corrections
+        for pupil_id in (
+            (correction.before or {}).get("pupil"),
+            (correction.after or {}).get("pupil"),
+        )
+        if isinstance(pupil_id, int)
+    }
+    school_ids = {correction.school_id for correction in corrections}
+    if not ids or len(school_ids) != 1:
+        return {}
+    return Pupil.objects.for_school(school_ids.pop()).in_bulk(ids)

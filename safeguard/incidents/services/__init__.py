@@ -1,0 +1,1 @@
+"""Every write in the incidents app, one module per feature."""

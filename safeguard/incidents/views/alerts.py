@@ -1,0 +1,133 @@
+"""The signed-in person's alerts: the list, the emailed link, mark as read and acknowledge.
+
+An alert belongs to its recipient alone. Anyone else asking for it, by id or
+by the key in the emailed link, gets the same 404 as for an alert that
+doesn't exist, so a forwarded link tells its reader nothing.
+
+The list and the buttons work per incident: one row per incident,
+and one "Mark as read" or "I have read and understood" covers every alert of the
+person's on it up to the newest the page showed. The list shows the person's alerts
+in every school where they hold an active role; opening one from another
+school switches to it first, as the school menu does.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.switching import work_in_school
+from safeguard.incidents.access import (
+    get_alert_by_key_for,
+    get_alert_for,
+    get_own_alert_anywhere_for,
+)
+from safeguard.incidents.models import Alert
+from safeguard.incidents.selectors import alerts_by_id, alerts_by_incident, newest_alert_on
+from safeguard.incidents.services import alerting
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One incident in the person's alert list: its newest alert and what is new."""
+
+    alert: Alert
+    total: int
+    unread: int
+    unacknowledged: int
+
+    @property
+    def incident_id(self) -> int:
+        return self.alert.incident_id
+
+
+def _alert_on_incident_url(alert: Alert) -> str:
+    return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
+
+
+def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
+    """Work in the alert's school (its recipient holds a role there: `access` made sure)."""
+    working = work_in_school(request, alert.school_id)
+    if working is None:
+        raise Http404
+    if working.switched:
+        working.say(request, messages.INFO)
+    return working.membership
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """My alerts in every school I work in, one row per incident, newest first."""
+    page = Paginator(alerts_by_incident(request.memberships), 50).get_page(request.GET.get("page"))
+    newest = alerts_by_id(request.memberships, [row["newest_id"] for row in page.object_list])
+    page.object_list = [
+        AlertRow(
+            alert=newest[row["newest_id"]],
+            total=row["total"],
+            unread=row["unread"],
+            unacknowledged=row["unacknowledged"],
+        )
+        for row in page.object_list
+    ]
+    schools = {m.school_id for m in request.memberships}
+    return render(
+        request,
+        "incidents/alert_list.html",
+        {"page": page, "shows_school": len(schools) > 1},
+    )
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
+    alert = get_own_alert_anywhere_for(request, alert_id)
+    _work_in_school_of(request, alert)
+    return redirect(_alert_on_incident_url(alert))
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    """The emailed link: take the recipient to the incident, in the alert's school.
+
+    Following it marks the person's alerts on the incident read (each audited), up to
+    the newest there is now: the page they land on shows every one of them.
+    """
+    # An alert sent to someone as a lead opens nothing once they aren't one.
+    alert = get_alert_by_key_for(request, key)
+    membership = _work_in_school_of(request, alert)
+    newest = newest_alert_on(membership, alert.incident)
+    if newest is not None:
+        alerting.mark_alerts_read(membership=membership, alert=newest)
+    # The top of the incident: read it first; the acknowledge button follows it.
+    return redirect("incidents:incident-detail", incident_id=alert.incident_id)
+
+
+@require_POST
+@requires(Capability.RECORD_INCIDENT)
+def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Mark read the person's alerts on the incident, up to this one (the newest shown)."""
+    alert = get_alert_for(request, alert_id)
+    if alerting.mark_alerts_read(membership=request.membership, alert=alert):
+        messages.success(request, "Marked as read.")
+    return redirect(_alert_on_incident_url(alert))
+
+
+@require_POST
+@requires(Capability.RECORD_INCIDENT)
+def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Acknowledge ("I have read and understood") the person's alerts on the incident, up
+    to this one (the newest shown), which also marks them read."""
+    alert = get_alert_for(request, alert_id)
+    if alerting.acknowledge_alerts(membership=request.membership, alert=alert):
+        messages.success(request, "Acknowledged: you have read and understood this alert.")
+    return redirect(_alert_on_incident_url(alert))

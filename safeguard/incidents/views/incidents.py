@@ -1,0 +1,152 @@
+"""Reading incidents: the lists of those you may see, one incident with all it carries, and
+its printable copy. Opening or printing an incident is audited: each is a disclosure."""
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from safeguard.accounts.permissions import Capability, is_lead, requires
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
+from safeguard.incidents.access import get_incident_for
+from safeguard.incidents.forms.lists import IncidentFilterForm
+from safeguard.incidents.models import Incident
+from safeguard.incidents.selectors import (
+    actions_visible_to,
+    alert_log_shown_to,
+    as_listed,
+    attachments_visible_to,
+    can_see_every_incident,
+    categories_as_recorded,
+    categories_shown_to,
+    corrections_shown_to,
+    incidents_visible_to,
+    linked_pupils_of,
+    marks_of,
+    my_alerts_on,
+    pupils_named_in,
+)
+from safeguard.incidents.selectors import my_incidents as my_incidents_of
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """ "Incidents": every incident in the school, for the leads, with filters.
+
+    Anyone else who records is sent to "My incidents", the incidents they may open.
+    """
+    if not can_see_every_incident(request.membership):
+        return redirect("incidents:my-incidents")
+    filters = IncidentFilterForm(request.GET, membership=request.membership)
+    incidents = filters.apply(incidents_visible_to(request.membership))
+    return _render_list(
+        request, incidents, {"filters": filters, "filter_query": filters.query, "sees_all": True}
+    )
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def my_incidents(request: HttpRequest) -> HttpResponse:
+    """ "My incidents": those I recorded and those I was alerted to (or only one kind)."""
+    show = request.GET.get("show", "")
+    if show not in ("recorded", "alerted"):
+        show = ""
+    return _render_list(
+        request,
+        my_incidents_of(request.membership, only=show),
+        {
+            "show": show,
+            "filter_query": f"{urlencode({'show': show})}&" if show else "",
+            "is_my_list": True,
+        },
+    )
+
+
+def _render_list(request: HttpRequest, incidents: QuerySet, context: dict) -> HttpResponse:
+    page = Paginator(as_listed(incidents), 50).get_page(request.GET.get("page"))
+    for incident in page.object_list:
+        incident.shown_categories = categories_shown_to(request.membership, incident)  # type: ignore[attr-defined]
+    return render(request, "incidents/incident_list.html", {"page": page, **context})
+
+
+def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """Everything the incident page and its printable copy show, as the person may see it."""
+    membership = request.membership  # type: ignore[attr-defined]
+    corrections = corrections_shown_to(membership, incident)
+    return {
+        "incident": incident,
+        "review": incident.review,
+        "is_lead": is_lead(membership),
+        "current_categories": categories_shown_to(membership, incident),
+        "original_categories": categories_as_recorded(incident),
+        "links": linked_pupils_of(incident),
+        "marks": marks_of(incident),
+        "actions": actions_visible_to(membership, incident),
+        "attachments": attachments_visible_to(membership, incident),
+        "corrections": corrections,
+        "correction_pupils": pupils_named_in(corrections),
+        "my_alerts": list(my_alerts_on(membership, incident)),
+        "alert_log": alert_log_shown_to(membership, incident),
+    }
+
+
+def _audit_disclosure(request: HttpRequest, incident: Incident, action: AuditAction) -> None:
+    record(
+        actor=request.user,
+        action=action,
+        school=request.school,  # type: ignore[attr-defined]
+        target=incident,
+        detail={"pupil": incident.pupil_id},
+    )
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_incident_for(request, incident_id)
+    context = incident_page_context(request, incident)
+    _audit_disclosure(request, incident, AuditAction.INCIDENT_VIEWED)
+    return render(request, "incidents/incident_detail.html", context)
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Printing is a disclosure on paper, so it is audited like a view (school policy section 5)."""
+    incident = get_incident_for(request, incident_id)
+    context = incident_page_context(request, incident) | {"printed_at": timezone.now()}
+    _audit_disclosure(request, incident, AuditAction.INCIDENT_PRINTED)
+    return render(request, "incidents/incident_print.html", context)
+
+
+@requires(Capability.RECORD_INCIDENT)
+def incident_old_link(request: HttpRequest, incident_id: str) -> HttpResponse:
+    """An address by number from before incidents had opaque keys (`/incidents/41/print/`).
+
+    Checked exactly as the incident page is (someone who may not see the incident gets
+    the same 404 as for a missing one), then sent on to the same page under its key.
+    """
+    if request.method not in ("GET", "HEAD") or int(incident_id) >= 2**63:
+        raise Http404  # forms post to the keyed addresses; nothing is changed by number
+    incident = get_incident_for(request, int(incident_id))
+    old_prefix = reverse("incidents:incident-old-link", kwargs={"incident_id": incident_id})
+    if not request.path.startswith(old_prefix):
+        raise Http404
+    target = reverse("incidents:incident-detail", args=[incident.pk])
+    target += escape_uri_path(request.path.removeprefix(old_prefix))
+    try:
+        resolve(target)
+    except Resolver404:
+        # "/incidents/41/x.css", "/incidents/41/edit/": no such page, so no redirect either.
+        raise Http404 from None
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
