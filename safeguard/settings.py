@@ -27,11 +27,12 @@ from safeguard.lib.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = env_secret(
+_secret_key = env_secret(
     "SECRET_KEY", default="dev-insecure-key-for-local-use-only" if DEBUG else None
 )
-if SECRET_KEY is None:
+if _secret_key is None:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required when DEBUG is off")
+SECRET_KEY: str = _secret_key
 # Rotation (docs/security.md): the old key(s), comma-separated, still check sessions and
 # links signed before the change; only SECRET_KEY signs anything new.
 SECRET_KEY_FALLBACKS = env_secret_list("SECRET_KEY_FALLBACKS")
