@@ -5,7 +5,7 @@ Every view declares the one capability it needs with `@requires(...)`; a test
 walks the URL configuration and fails on any view that declares none.
 School policy section 3: full access and administration for the DSL and
 deputies only; "write only" (record and see their own) for everyone else;
-governors see aggregate reports only (DOMAIN.md).
+governors see aggregate reports only.
 """
 
 from collections.abc import Callable
@@ -80,7 +80,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.GOVERNOR: frozenset({Capability.USE_APP, Capability.VIEW_REPORTS}),
 }
 
-# Roles whose holders must use a second factor (DOMAIN.md; school policy section 3).
+# Roles whose holders must use a second factor: the school policy asks it of everyone who
+# sees every record, and of SLT.
 ROLES_REQUIRING_MFA = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SLT})
 
 

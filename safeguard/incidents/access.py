@@ -1,6 +1,6 @@
 """Fetch an incident, action, file or alert for the person asking, or 404.
 
-"Not found" and "not yours" look identical (DOMAIN.md), so nobody can learn
+"Not found" and "not yours" look identical, so nobody can learn
 whether an incident exists by guessing ids.
 """
 
@@ -8,6 +8,7 @@ import uuid
 
 from django.http import Http404, HttpRequest
 
+from safeguard.accounts.models import Membership
 from safeguard.incidents.models import Action, Alert, Attachment, Category, Draft, Incident
 from safeguard.incidents.selectors import (
     actions_visible_to,
@@ -18,8 +19,8 @@ from safeguard.incidents.selectors import (
 )
 
 
-def _membership(request: HttpRequest):
-    membership = getattr(request, "membership", None)
+def _membership(request: HttpRequest) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
     if membership is None:
         raise Http404
     return membership

@@ -1,7 +1,7 @@
 """Background work for incidents: alert emails, sent by `manage.py db_worker`.
 
 An alert email names who created the alert and the category, and nothing else:
-no pupil, no text (school policy section 5 step 11; SECURITY.md D7). The link
+no pupil, no text (the school policy asks that alerts carry no details; docs/security.md D7). The link
 carries only the alert's opaque key and leads through sign-in.
 
 Delivery never holds up or endangers a submission: emails are queued after the

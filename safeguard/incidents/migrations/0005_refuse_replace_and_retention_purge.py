@@ -5,7 +5,7 @@ the DELETE trigger: a trigger now refuses any insert that meets an existing row.
 
 On PostgreSQL, `safeguard_purge_pupil_records(pupil)` destroys the incidents filed
 under one pupil, with what was recorded with them, only once the pupil's date of
-birth + 25 years has passed (DOMAIN.md, Retention), and refuses otherwise. It runs
+birth + 25 years has passed, and refuses otherwise. It runs
 with the rights of its owner, the role that runs migrations, so the application's
 role needs EXECUTE on it and no DELETE on any record table (`lib/db_roles.py`).
 """

@@ -1,6 +1,6 @@
 """Every read of incidents that carries a rule: each rule lives here and nowhere else.
 
-DOMAIN.md: DSLs and deputies (the leads) see every incident in their school,
+DSLs and deputies (the leads) see every incident in their school,
 and all of it. Everyone else sees the incidents they recorded or were alerted
 to (on the incident or on an action below it), and of those only what a
 non-lead may see:

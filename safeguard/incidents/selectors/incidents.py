@@ -22,7 +22,7 @@ from safeguard.pupils.models import Pupil
 
 
 def can_see_every_incident(membership: Membership) -> bool:
-    """The leads' view of the school: every incident, not only their own (DOMAIN.md)."""
+    """The leads' view of the school: every incident, not only their own."""
     return Capability.VIEW_ALL_INCIDENTS in membership.capabilities
 
 
@@ -116,7 +116,7 @@ def as_listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
-    """New incidents no DSL has reviewed yet, oldest first (DOMAIN.md: the DSL's dashboard)."""
+    """New incidents no DSL has reviewed yet, oldest first, for the DSL's dashboard."""
     if not can_see_every_incident(membership):
         return Incident.objects.for_school(membership.school).none()
     return (

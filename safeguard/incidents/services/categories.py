@@ -18,7 +18,7 @@ EDITABLE_FIELDS = ("name", "description", "is_restricted", "is_safeguarding")
 
 @transaction.atomic
 def seed_default_categories(*, school: School) -> list[Category]:
-    """Give a new school the default category list (DOMAIN.md).
+    """Give a new school the default category list.
 
     Not audited category by category: the school's creation is (SCHOOL_CREATED), and the
     list is the same for every school. A DSL's later changes to it are audited.

@@ -1,7 +1,7 @@
 """Destroying a pupil's safeguarding records once the retention period is over.
 
 Child protection records are kept until the pupil's date of birth + 25 years,
-then reviewed, and their destruction is recorded (DOMAIN.md, Retention; IRMS
+then reviewed, and their destruction is recorded (the IRMS
 toolkit for schools). This is the one way the application destroys a submitted
 record. Nothing calls it on a timer yet: the review is a person's decision.
 

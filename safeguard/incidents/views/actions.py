@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.actions import ActionForm, now_for_input
@@ -30,7 +31,7 @@ def _incident_url(incident: Incident, anchor: str = "") -> str:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.RECORD_INCIDENT)
-def action_add(request: HttpRequest, incident_id: int) -> HttpResponse:
+def action_add(request: SchoolRequest, incident_id: int) -> HttpResponse:
     """Anyone who can see the incident adds an action below it (policy section 5 step 10)."""
     incident = get_incident_for(request, incident_id)
     membership = request.membership
@@ -85,7 +86,7 @@ def _added_message(told: int) -> str:
 
 
 def _render_form(
-    request: HttpRequest,
+    request: SchoolRequest,
     incident: Incident,
     form: ActionForm,
     *,
@@ -110,7 +111,7 @@ def _render_form(
     )
 
 
-def _after_search_button(request: HttpRequest, incident: Incident, button: str) -> HttpResponse:
+def _after_search_button(request: SchoolRequest, incident: Incident, button: str) -> HttpResponse:
     """The buttons that stand in for the type-ahead without JavaScript. Nothing is saved,
     no problem is shown yet, and everything typed is kept (files must be chosen again)."""
     data = request.POST.copy()
@@ -139,13 +140,13 @@ def _after_search_button(request: HttpRequest, incident: Incident, button: str) 
     return _render_form(request, incident, form, **extra)
 
 
-def _is_shared(request: HttpRequest) -> bool:
+def _is_shared(request: SchoolRequest) -> bool:
     return bool(request.POST.get("is_shared_with_alerted"))
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def action_staff_search(request: HttpRequest, incident_id: int) -> HttpResponse:
+def action_staff_search(request: SchoolRequest, incident_id: int) -> HttpResponse:
     """Suggestions for "alert someone by name" on the add action form: only whom this
     action may alert (leads only about a restricted incident or for a lead's own action
     that isn't shared). POSTed, so the letters typed never reach an address or a log."""
@@ -161,7 +162,7 @@ def action_staff_search(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def assignment_list(request: HttpRequest) -> HttpResponse:
+def assignment_list(request: SchoolRequest) -> HttpResponse:
     """ "Your tasks": the actions assigned to me with no follow-up yet, the longest overdue
     first."""
     assignments = open_assignments_for(request.membership)

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.switching import work_in_school
 from safeguard.incidents.access import (
     get_alert_by_key_for,
@@ -52,7 +53,7 @@ def _alert_on_incident_url(alert: Alert) -> str:
     return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
 
 
-def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
+def _work_in_school_of(request: SchoolRequest, alert: Alert) -> Membership:
     """Work in the alert's school (its recipient holds a role there: `access` made sure)."""
     working = work_in_school(request, alert.school_id)
     if working is None:
@@ -64,7 +65,7 @@ def _work_in_school_of(request: HttpRequest, alert: Alert) -> Membership:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: SchoolRequest) -> HttpResponse:
     """My alerts in every school I work in, one row per incident, newest first."""
     page = Paginator(alerts_by_incident(request.memberships), 50).get_page(request.GET.get("page"))
     newest = alerts_by_id(request.memberships, [row["newest_id"] for row in page.object_list])
@@ -87,7 +88,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_incident(request: SchoolRequest, alert_id: int) -> HttpResponse:
     """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
     alert = get_own_alert_anywhere_for(request, alert_id)
     _work_in_school_of(request, alert)
@@ -96,7 +97,7 @@ def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+def alert_open(request: SchoolRequest, key: uuid.UUID) -> HttpResponse:
     """The emailed link: take the recipient to the incident, in the alert's school.
 
     Following it marks the person's alerts on the incident read (each audited), up to
@@ -114,7 +115,7 @@ def alert_open(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_read(request: SchoolRequest, alert_id: int) -> HttpResponse:
     """Mark read the person's alerts on the incident, up to this one (the newest shown)."""
     alert = get_alert_for(request, alert_id)
     if alerting.mark_alerts_read(membership=request.membership, alert=alert):
@@ -124,7 +125,7 @@ def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_acknowledge(request: SchoolRequest, alert_id: int) -> HttpResponse:
     """Acknowledge ("I have read and understood") the person's alerts on the incident, up
     to this one (the newest shown), which also marks them read."""
     alert = get_alert_for(request, alert_id)

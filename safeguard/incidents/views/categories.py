@@ -4,12 +4,13 @@ from typing import Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.access import get_category_for
 from safeguard.incidents.forms.categories import CategoryForm
 from safeguard.incidents.models import DEFAULT_CATEGORIES, Category
@@ -34,7 +35,7 @@ def _save_errors_to_form(form: CategoryForm, error: ValidationError) -> None:
 
 @require_GET
 @requires(Capability.MANAGE_CATEGORIES)
-def category_list(request: HttpRequest) -> HttpResponse:
+def category_list(request: SchoolRequest) -> HttpResponse:
     return render(
         request, "incidents/category_list.html", {"categories": list(categories_of(request.school))}
     )
@@ -42,7 +43,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_CATEGORIES)
-def category_add(request: HttpRequest) -> HttpResponse:
+def category_add(request: SchoolRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +58,7 @@ def category_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.MANAGE_CATEGORIES)
-def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_edit(request: SchoolRequest, category_id: int) -> HttpResponse:
     category = get_category_for(request, category_id)
     was_restricted = category.is_restricted
     form = CategoryForm(request.POST or None, school=request.school, category=category)
@@ -94,7 +95,7 @@ def _unrestricted_warning(category: Category) -> str:
 
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
-def category_retire(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_retire(request: SchoolRequest, category_id: int) -> HttpResponse:
     category = get_category_for(request, category_id)
     if set_category_retired(actor=request.user, category=category, is_retired=True):
         messages.success(
@@ -108,7 +109,7 @@ def category_retire(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
-def category_reinstate(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_reinstate(request: SchoolRequest, category_id: int) -> HttpResponse:
     category = get_category_for(request, category_id)
     if set_category_retired(actor=request.user, category=category, is_retired=False):
         messages.success(request, f"“{category.name}” is back in use and can be chosen again.")
@@ -119,17 +120,19 @@ def category_reinstate(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
-def category_move_up(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_move_up(request: SchoolRequest, category_id: int) -> HttpResponse:
     return _move(request, category_id, "up")
 
 
 @require_POST
 @requires(Capability.MANAGE_CATEGORIES)
-def category_move_down(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_move_down(request: SchoolRequest, category_id: int) -> HttpResponse:
     return _move(request, category_id, "down")
 
 
-def _move(request: HttpRequest, category_id: int, direction: Literal["up", "down"]) -> HttpResponse:
+def _move(
+    request: SchoolRequest, category_id: int, direction: Literal["up", "down"]
+) -> HttpResponse:
     category = get_category_for(request, category_id)
     if move_category(actor=request.user, category=category, direction=direction):
         messages.success(request, f"Moved “{category.name}” {direction}.")

@@ -10,11 +10,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.corrections import (
     MistakeForm,
@@ -46,7 +47,7 @@ def _apply(form: forms.Form, change: Callable[[], Any]) -> bool:
 
 
 def _page(
-    request: HttpRequest, incident: Incident, form: forms.Form, **context: Any
+    request: SchoolRequest, incident: Incident, form: forms.Form, **context: Any
 ) -> HttpResponse:
     return render(
         request,
@@ -56,14 +57,14 @@ def _page(
     )
 
 
-def _done(request: HttpRequest, incident: Incident, message: str) -> HttpResponse:
+def _done(request: SchoolRequest, incident: Incident, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("incidents:incident-detail", incident_id=incident.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.ALLOCATE_RESTRICTED_CATEGORIES)
-def incident_recategorise(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_recategorise(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     membership = request.membership
     form = RecategoriseForm(
@@ -98,7 +99,7 @@ def incident_recategorise(request: HttpRequest, incident_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.VIEW_ALL_INCIDENTS)
-def incident_move(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_move(request: SchoolRequest, incident_id: int) -> HttpResponse:
     """Find the right child by a posted search, then move the incident to them."""
     incident = get_incident_for(request, incident_id)
     school = request.school
@@ -154,7 +155,7 @@ def incident_move(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.VIEW_ALL_INCIDENTS)
-def incident_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_withdraw(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     form = WithdrawForm(request.POST or None)
     if (
@@ -185,7 +186,7 @@ def incident_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.VIEW_ALL_INCIDENTS)
-def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_status(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     form = StatusForm(request.POST or None, initial={"status": incident.review.status})
     if (
@@ -215,7 +216,7 @@ def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.RECORD_INCIDENT)
-def incident_report_mistake(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_report_mistake(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     form = MistakeForm(request.POST or None)
     if (

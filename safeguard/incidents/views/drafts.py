@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SafeguardRequest, SchoolRequest
 from safeguard.incidents.access import get_draft_for
 from safeguard.incidents.forms.recording import IncidentForm, as_form_data
 from safeguard.incidents.models import Draft
@@ -41,7 +42,7 @@ def draft_data(data: QueryDict) -> dict[str, list[str]]:
 DRAFTABLE_URL_NAMES = frozenset({"incidents:incident-add", "incidents:draft-save"})
 
 
-def keep_as_draft(request: HttpRequest) -> bool:
+def keep_as_draft(request: SafeguardRequest) -> bool:
     """Save the incident form in this POST as its author's draft; True if one was saved.
 
     Called when a session times out with the form in flight (no JavaScript autosave), so
@@ -68,13 +69,13 @@ def submit_key_of(data: QueryDict) -> uuid.UUID | None:
 
 
 def _save_posted_draft(
-    request: HttpRequest, membership: Membership, key: uuid.UUID
+    request: SafeguardRequest, membership: Membership, key: uuid.UUID
 ) -> Draft | None:
     """`drafts.save_draft` for the incident form in this POST, under `key`."""
     return drafts.save_draft(membership=membership, submit_key=key, data=draft_data(request.POST))
 
 
-def keep_posted_draft(request: HttpRequest, membership: Membership) -> Draft | None:
+def keep_posted_draft(request: SafeguardRequest, membership: Membership) -> Draft | None:
     """Keep the incident form in this POST as the member's draft, if it can be kept: None
     when its key is missing or the draft is refused (the caller says what happened)."""
     key = submit_key_of(request.POST)
@@ -88,13 +89,13 @@ def keep_posted_draft(request: HttpRequest, membership: Membership) -> Draft | N
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def draft_save(request: HttpRequest) -> HttpResponse:
+def draft_save(request: SchoolRequest) -> HttpResponse:
     """Autosave while the author types (JavaScript, including sendBeacon on leaving)."""
     key = submit_key_of(request.POST)
     if key is None:
         return JsonResponse({"error": "This form has expired: start a new incident."}, status=400)
     try:
-        draft = _save_posted_draft(request, request.membership, key)  # type: ignore[attr-defined]
+        draft = _save_posted_draft(request, request.membership, key)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     if draft is None:
@@ -108,22 +109,22 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     return JsonResponse(answer)
 
 
-def _moved_notice(request: HttpRequest) -> str:
-    school = request.school  # type: ignore[attr-defined]
+def _moved_notice(request: SchoolRequest) -> str:
+    school = request.school
     return (
         f"This form was started in another school, so what you typed has been saved as a "
         f"new draft in {school.name}. The draft in the other school is unchanged."
     )
 
 
-def save_draft_and_leave(request: HttpRequest) -> HttpResponse:
+def save_draft_and_leave(request: SchoolRequest) -> HttpResponse:
     """The "Save draft and finish later" button, which works without JavaScript."""
     key = submit_key_of(request.POST)
     if key is not None:
         try:
-            draft = _save_posted_draft(request, request.membership, key)  # type: ignore[attr-defined]
+            draft = _save_posted_draft(request, request.membership, key)
         except ValidationError as error:
-            form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
+            form = IncidentForm(request.POST, membership=request.membership)
             form.add_error(None, error.messages)
             return render_incident_form(request, form, show_errors=True)
         if draft is None:
@@ -137,18 +138,18 @@ def save_draft_and_leave(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def draft_resume(request: HttpRequest, draft_id: int) -> HttpResponse:
+def draft_resume(request: SchoolRequest, draft_id: int) -> HttpResponse:
     draft = get_draft_for(request, draft_id)
     data = as_form_data(draft.data)
     data.setlist("submit_key", [str(draft.submit_key)])
-    form = IncidentForm(data, membership=request.membership)  # type: ignore[attr-defined]
+    form = IncidentForm(data, membership=request.membership)
     return render_incident_form(request, form, show_errors=False, draft=draft)
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
+def draft_discard(request: SchoolRequest, draft_id: int) -> HttpResponse:
     draft = get_draft_for(request, draft_id)
-    drafts.discard_draft(membership=request.membership, draft=draft)  # type: ignore[attr-defined]
+    drafts.discard_draft(membership=request.membership, draft=draft)
     messages.success(request, "Draft discarded.")
     return redirect("dashboard")

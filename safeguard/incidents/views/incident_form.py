@@ -6,11 +6,12 @@ a draft resumed) shows it through `render_incident_form`, so the page reads the 
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import is_lead
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents.forms.recording import IncidentForm
 from safeguard.incidents.models import AlertReason, Draft, LinkRole
@@ -39,7 +40,7 @@ ANCHORS = {
 
 
 def render_incident_form(
-    request: HttpRequest,
+    request: SchoolRequest,
     form: IncidentForm,
     *,
     show_errors: bool = True,
@@ -47,7 +48,7 @@ def render_incident_form(
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     errors = form.errors if form.is_bound else {}
     shown = errors if show_errors else {}
     summary = [
@@ -83,13 +84,13 @@ def _link_rows(form: IncidentForm) -> list[dict[str, Any]]:
     return [{"pupil": row.pupil, "role": row.role} for row in form.link_rows]
 
 
-def recipients_for_form(request: HttpRequest, form: IncidentForm) -> list[dict[str, Any]]:
+def recipients_for_form(request: SchoolRequest, form: IncidentForm) -> list[dict[str, Any]]:
     """Who would be told if the form were submitted now, from the choices that are valid."""
     form.errors  # noqa: B018 - runs the cleaning that collects the valid choices
     data = form.cleaned_data
     recipients = alerting.recipients_for(
-        school=request.school,  # type: ignore[attr-defined]
-        author=request.user,  # type: ignore[arg-type]
+        school=request.school,
+        author=request.user,
         categories=data.get("categories") or [],
         groups=data.get("groups") or [],
         people=data.get("people") or [],

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, is_lead, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
@@ -39,7 +40,7 @@ from safeguard.incidents.selectors import my_incidents as my_incidents_of
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: SchoolRequest) -> HttpResponse:
     """ "Incidents": every incident in the school, for the leads, with filters.
 
     Anyone else who records is sent to "My incidents", the incidents they may open.
@@ -55,7 +56,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def my_incidents(request: HttpRequest) -> HttpResponse:
+def my_incidents(request: SchoolRequest) -> HttpResponse:
     """ "My incidents": those I recorded and those I was alerted to (or only one kind)."""
     show = request.GET.get("show", "")
     if show not in ("recorded", "alerted"):
@@ -71,16 +72,21 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_list(request: HttpRequest, incidents: QuerySet, context: dict) -> HttpResponse:
+def _render_list(
+    request: SchoolRequest, incidents: QuerySet[Incident], context: dict[str, Any]
+) -> HttpResponse:
     page = Paginator(as_listed(incidents), 50).get_page(request.GET.get("page"))
-    for incident in page.object_list:
-        incident.shown_categories = categories_shown_to(request.membership, incident)  # type: ignore[attr-defined]
-    return render(request, "incidents/incident_list.html", {"page": page, **context})
+    # Each row with the categories its reader may see (never a restricted one for staff).
+    rows = [
+        (incident, categories_shown_to(request.membership, incident))
+        for incident in page.object_list
+    ]
+    return render(request, "incidents/incident_list.html", {"page": page, "rows": rows, **context})
 
 
-def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+def incident_page_context(request: SchoolRequest, incident: Incident) -> dict[str, Any]:
     """Everything the incident page and its printable copy show, as the person may see it."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     corrections = corrections_shown_to(membership, incident)
     return {
         "incident": incident,
@@ -99,11 +105,11 @@ def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str,
     }
 
 
-def _audit_disclosure(request: HttpRequest, incident: Incident, action: AuditAction) -> None:
+def _audit_disclosure(request: SchoolRequest, incident: Incident, action: AuditAction) -> None:
     record(
         actor=request.user,
         action=action,
-        school=request.school,  # type: ignore[attr-defined]
+        school=request.school,
         target=incident,
         detail={"pupil": incident.pupil_id},
     )
@@ -111,7 +117,7 @@ def _audit_disclosure(request: HttpRequest, incident: Incident, action: AuditAct
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     context = incident_page_context(request, incident)
     _audit_disclosure(request, incident, AuditAction.INCIDENT_VIEWED)
@@ -120,7 +126,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_print(request: SchoolRequest, incident_id: int) -> HttpResponse:
     """Printing is a disclosure on paper, so it is audited like a view (school policy section 5)."""
     incident = get_incident_for(request, incident_id)
     context = incident_page_context(request, incident) | {"printed_at": timezone.now()}
@@ -129,7 +135,7 @@ def incident_print(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @requires(Capability.RECORD_INCIDENT)
-def incident_old_link(request: HttpRequest, incident_id: str) -> HttpResponse:
+def incident_old_link(request: SchoolRequest, incident_id: str) -> HttpResponse:
     """An address by number from before incidents had opaque keys (`/incidents/41/print/`).
 
     Checked exactly as the incident page is (someone who may not see the incident gets

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead, requires
+from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.forms.recording import IncidentForm
 from safeguard.incidents.models import Incident
 from safeguard.incidents.services import attachments, recording
@@ -36,8 +37,8 @@ from safeguard.incidents.views.incident_form import (
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.RECORD_INCIDENT)
-def incident_add(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def incident_add(request: SchoolRequest) -> HttpResponse:
+    membership: Membership = request.membership
     if request.method == "GET":
         form = IncidentForm(initial=IncidentForm.initial_for(), membership=membership)
         return render_incident_form(request, form)
@@ -74,14 +75,14 @@ def incident_add(request: HttpRequest) -> HttpResponse:
 
 
 def _kept_as_draft_after_store_failed(
-    request: HttpRequest,
+    request: SchoolRequest,
     form: IncidentForm,
     failure: attachments.StoreFailed,
 ) -> HttpResponse:
     """The files could not be stored: nothing is recorded, what was typed is kept as a draft
     (and stays on the page, to submit without the files)."""
     problem = "The file store is full" if failure.full else "The file store isn't working"
-    kept = keep_posted_draft(request, request.membership)  # type: ignore[attr-defined]
+    kept = keep_posted_draft(request, request.membership)
     if kept is not None:
         message = (
             f"{problem}; your incident has been kept as a draft and nothing has been "
@@ -97,7 +98,7 @@ def _kept_as_draft_after_store_failed(
     return render_incident_form(request, form, files_not_kept=True, status=503, draft=kept)
 
 
-def _recorded(request: HttpRequest, submitted: Submitted[Incident]) -> HttpResponse:
+def _recorded(request: SchoolRequest, submitted: Submitted[Incident]) -> HttpResponse:
     if submitted.told == 0:
         told = "Nobody else has been alerted."
     elif submitted.told == 1:
@@ -118,9 +119,9 @@ def _apply_service_errors(form: IncidentForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-def _apply_search_intent(request: HttpRequest, intent: str) -> tuple[QueryDict, dict[str, Any]]:
+def _apply_search_intent(request: SchoolRequest, intent: str) -> tuple[QueryDict, dict[str, Any]]:
     """The buttons that stand in for type-ahead without JavaScript. Nothing is saved."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     data = request.POST.copy()
     found: dict[str, Any] = {}
     if intent == "search-pupil":
@@ -155,7 +156,7 @@ def _apply_search_intent(request: HttpRequest, intent: str) -> tuple[QueryDict, 
 
 
 def _suggestions(
-    request: HttpRequest,
+    request: SchoolRequest,
     template: str,
     name: str,
     search: Callable[[Membership, str], list[Any]],
@@ -163,23 +164,23 @@ def _suggestions(
 ) -> HttpResponse:
     """The type-ahead's options for the term typed, or a note that it is too short."""
     term = request.POST.get("term", "")
-    found = search(request.membership, term)  # type: ignore[attr-defined]
+    found = search(request.membership, term)
     too_short = len(term.strip()) < MIN_SEARCH_LENGTH
     return render(request, template, {name: found, "too_short": too_short, **context})
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def pupil_search(request: HttpRequest) -> HttpResponse:
+def pupil_search(request: SchoolRequest) -> HttpResponse:
     """Suggestions for the pupil pickers: name, class and year, archived marked."""
-    lead = is_lead(request.membership)  # type: ignore[attr-defined]
+    lead = is_lead(request.membership)
     template = "incidents/recording/pupil_options.html"
     return _suggestions(request, template, "pupils", pupils_matching, is_lead=lead)
 
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def staff_search(request: HttpRequest) -> HttpResponse:
+def staff_search(request: SchoolRequest) -> HttpResponse:
     """Suggestions for "alert someone by name": the school's active staff."""
     template = "incidents/recording/staff_options.html"
     return _suggestions(request, template, "people", staff_matching_for)
@@ -187,9 +188,9 @@ def staff_search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def recipients_preview(request: HttpRequest) -> HttpResponse:
+def recipients_preview(request: SchoolRequest) -> HttpResponse:
     """The form's live "who will be told" summary."""
-    form = IncidentForm(request.POST, membership=request.membership)  # type: ignore[attr-defined]
+    form = IncidentForm(request.POST, membership=request.membership)
     return render(
         request,
         "incidents/recording/recipients.html",

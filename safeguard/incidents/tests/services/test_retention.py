@@ -1,4 +1,4 @@
-"""Records are destroyed only when the retention period is over (DOMAIN.md, Retention)."""
+"""Records are destroyed only when the retention period is over."""
 
 import datetime
 
