@@ -233,7 +233,12 @@ def test_a_malformed_id_in_a_url_is_a_404(path, client_as, dsl):
 @pytest.mark.parametrize("page", ["0", "-1", "999999999999999999999", "1e3", "%00", "last"])
 @pytest.mark.parametrize(
     "url_name",
-    ["incidents:incident-list", "incidents:alert-list", "incidents:assignment-list", "pupils:pupil-list"],
+    [
+        "incidents:incident-list",
+        "incidents:alert-list",
+        "incidents:assignment-list",
+        "pupils:pupil-list",
+    ],
 )
 def test_an_odd_page_number_on_a_list_is_never_an_error(url_name, page, client_as, dsl):
     response = client_as(dsl).get(reverse(url_name), {"page": page})
