@@ -124,10 +124,13 @@ class ActionForm(forms.Form):
     # Group toggles and named people by type-ahead, as on the incident form
     # (incidents/recording/alert_picker.html): chosen people arrive as hidden ids.
     groups = chosen_by_id(
-        StaffGroup, label="Groups", widget=forms.CheckboxSelectMultiple, not_in_list=NOT_IN_LIST
+        StaffGroup.objects.none(),
+        label="Groups",
+        widget=forms.CheckboxSelectMultiple,
+        not_in_list=NOT_IN_LIST,
     )
     people = chosen_by_id(
-        Membership,
+        Membership.objects.none(),
         label="Alert someone by name",
         widget=forms.MultipleHiddenInput,
         not_in_list=NOT_IN_LIST,

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Model
+from django.db.models import QuerySet
 
 
 def submit_key_field(*, expired: str) -> forms.UUIDField:
@@ -15,18 +15,18 @@ def submit_key_field(*, expired: str) -> forms.UUIDField:
 
 
 def chosen_by_id(
-    model: type[Model],
+    none: QuerySet[Any],
     *,
     widget: type[forms.Widget],
     not_in_list: str,
     required: bool = False,
     **kwargs: Any,
 ) -> forms.ModelMultipleChoiceField:
-    """Rows chosen by id; the form's `__init__` narrows the queryset to the member's school,
-    so another school's row, or any id not offered, is `not_in_list`."""
+    """Rows chosen by id, from nothing (`none`) until the form's `__init__` offers the member's
+    school's own, so another school's row, or any id not offered, is `not_in_list`."""
     messages = {"invalid_choice": not_in_list, "invalid_pk_value": not_in_list}
     return forms.ModelMultipleChoiceField(
-        queryset=model._default_manager.none(),
+        queryset=none,
         required=required,
         widget=widget,
         error_messages=messages | kwargs.pop("error_messages", {}),

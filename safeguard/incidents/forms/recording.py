@@ -139,7 +139,7 @@ class IncidentForm(forms.Form):
         error_messages={"invalid_choice": "Choose the DSL from the list."},
     )
     categories = chosen_by_id(
-        Category,
+        Category.objects.none(),
         required=True,
         widget=forms.CheckboxSelectMultiple,
         not_in_list="Choose categories from the list.",
@@ -148,10 +148,14 @@ class IncidentForm(forms.Form):
         },
     )
     groups = chosen_by_id(
-        StaffGroup, widget=forms.CheckboxSelectMultiple, not_in_list="Choose groups from the list."
+        StaffGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        not_in_list="Choose groups from the list.",
     )
     people = chosen_by_id(
-        Membership, widget=forms.MultipleHiddenInput, not_in_list="Choose people from the list."
+        Membership.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        not_in_list="Choose people from the list.",
     )
     people_query = forms.CharField(label="Alert someone by name", required=False, max_length=100)
     # Linked pupils arrive as link_pupil=<id> with link_role_<id>=<role>; see clean_links.
