@@ -151,7 +151,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
     pupil = PupilFactory(school=school)
     author = MembershipFactory(school=school, role=Role.TEACHER)
     incident = record_test_incident(author, pupil=PupilFactory(school=school))
-    objects = {
+    objects: dict[str, Model] = {
         "pupil_id": pupil,
         "status_id": PupilStatus.objects.create(
             school=school,

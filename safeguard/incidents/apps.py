@@ -1,10 +1,10 @@
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
-from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import School
+    from safeguard.accounts.requests import SafeguardRequest
 
 
 def give_new_school_default_categories(sender: Any, school: "School", **kwargs: Any) -> None:
@@ -14,7 +14,7 @@ def give_new_school_default_categories(sender: Any, school: "School", **kwargs: 
     seed_default_categories(school=school)
 
 
-def keep_incident_being_sent(sender: Any, request: HttpRequest, **kwargs: Any) -> bool:
+def keep_incident_being_sent(sender: Any, request: "SafeguardRequest", **kwargs: Any) -> bool:
     """accounts.signals.session_expired: an incident posted as the session ended is kept as
     its author's draft; True if one was kept."""
     from safeguard.incidents.views.drafts import keep_as_draft

@@ -60,13 +60,20 @@ def _encode(incident_id: int, secret: str) -> str:
     return base64.b32encode(block).decode().rstrip("=").lower()
 
 
+def _text(secret: object) -> str:
+    """A key from settings, which holds them as text (settings.py refuses to start without one)."""
+    if not isinstance(secret, str):
+        raise TypeError("SECRET_KEY and SECRET_KEY_FALLBACKS must be text")
+    return secret
+
+
 def incident_key(incident_id: int) -> str:
     """The opaque address part for an incident id.
 
     An id no incident can have (0, negative, 2**40 or more) still gets a key, one
     that `incident_id_from_key` refuses, so its address is a 404 as it was before.
     """
-    return _encode(min(max(incident_id, 0), 2**64 - 1), settings.SECRET_KEY)
+    return _encode(min(max(incident_id, 0), 2**64 - 1), _text(settings.SECRET_KEY))
 
 
 def incident_id_from_key(key: str) -> int | None:
@@ -80,7 +87,7 @@ def incident_id_from_key(key: str) -> int | None:
     for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
         incident_id = _decrypt(block, _key(secret))
         # Re-encoding refuses a key that differs only in base32's unused last bit.
-        if 0 < incident_id < 2**ID_BITS and _encode(incident_id, secret) == key:
+        if 0 < incident_id < 2**ID_BITS and _encode(incident_id, _text(secret)) == key:
             return incident_id
     return None
 

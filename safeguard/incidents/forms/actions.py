@@ -8,11 +8,11 @@ the list". The author is never a field. The rules that need the incident
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.http import QueryDict
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, StaffGroup
@@ -27,6 +27,7 @@ from safeguard.incidents.selectors import (
     open_assignments_for,
 )
 from safeguard.lib.dates import display_date
+from safeguard.lib.forms import model_choice_field, posted_values
 from safeguard.lib.text import text_problem
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -39,13 +40,13 @@ def now_for_input() -> datetime.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[Membership]):
     def label_from_instance(self, obj: Membership) -> str:
         name = obj.user.full_name or obj.user.email
         return f"{name} ({obj.job_title or obj.get_role_display()})"
 
 
-class AssignmentChoiceField(forms.ModelChoiceField):
+class AssignmentChoiceField(forms.ModelChoiceField[Action]):
     def label_from_instance(self, obj: Action) -> str:
         due = f"due {display_date(obj.due_on)}" if obj.due_on else "no due date"
         text = " ".join(obj.text.split())
@@ -148,18 +149,20 @@ class ActionForm(forms.Form):
         self.is_restricted = has_restricted_category(incident)
         if not self.is_lead:
             del self.fields["is_shared_with_alerted"]
-        self.fields["assigned_to"].queryset = assignable_staff(membership.school_id)
-        self.fields["people"].queryset = alertable_staff(membership)
+        model_choice_field(self, "assigned_to").queryset = assignable_staff(membership.school_id)
+        self.people_accepted = alertable_staff(membership)
+        model_choice_field(self, "people").queryset = self.people_accepted
         if self.is_restricted:
             leads = assignable_staff(membership.school_id, leads_only=True)
-            self._offer_only(self.fields["assigned_to"], leads)
-        self.fields["groups"].queryset = groups_of(membership.school)
-        self.fields["follows_up"].queryset = self.my_assignments()
+            self._offer_only(model_choice_field(self, "assigned_to"), leads)
+        model_choice_field(self, "groups").queryset = groups_of(membership.school)
+        self.follow_ups_offered = self.my_assignments()
+        model_choice_field(self, "follows_up").queryset = self.follow_ups_offered
         self.fields["occurred_at"].widget.attrs["max"] = now_for_input().strftime(DATETIME_INPUT)
         self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     @staticmethod
-    def _offer_only(field: forms.ModelChoiceField, offered: QuerySet[Membership]) -> None:
+    def _offer_only(field: forms.ModelChoiceField[Any], offered: QuerySet[Membership]) -> None:
         """Show only `offered` while the field still accepts the wider queryset."""
         choices = [(m.pk, field.label_from_instance(m)) for m in offered]
         field.widget.choices = [("", field.empty_label), *choices]
@@ -170,10 +173,10 @@ class ActionForm(forms.Form):
         leads_only = self.is_restricted or (self.is_lead and not is_shared)
         return alertable_staff(self.membership, leads_only=leads_only)
 
-    def chosen_people(self, data: QueryDict) -> list[Membership]:
+    def chosen_people(self, data: Mapping[str, Any]) -> list[Membership]:
         """The people posted by id, in order, for the rows under the type-ahead."""
-        ids = [pk for pk in (parse_id(v) for v in data.getlist("people")) if pk is not None]
-        found = self.fields["people"].queryset.in_bulk(ids)
+        ids = [pk for pk in (parse_id(v) for v in posted_values(data, "people")) if pk is not None]
+        found = self.people_accepted.in_bulk(ids)
         return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
     @property
@@ -199,7 +202,7 @@ class ActionForm(forms.Form):
 
     @property
     def offers_follow_up(self) -> bool:
-        return bool(self.errors.get("follows_up")) or self.fields["follows_up"].queryset.exists()
+        return bool(self.errors.get("follows_up")) or self.follow_ups_offered.exists()
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]

@@ -8,7 +8,10 @@ from safeguard.accounts.models import School
 from safeguard.incidents.models import Category
 from safeguard.lib.text import single_line_problem
 
-NAME_MAX = Category._meta.get_field("name").max_length
+_name_max = Category._meta.get_field("name").max_length
+if _name_max is None:  # a CharField always has one
+    raise TypeError("Category.name has no max_length")
+NAME_MAX: int = _name_max
 DESCRIPTION_MAX = Category._meta.get_field("description").max_length
 
 
@@ -47,7 +50,9 @@ class CategoryForm(forms.Form):
         help_text="Incidents in this category always alert the school's DSLs.",
     )
 
-    def __init__(self, *args: Any, school: School, category: Category | None = None, **kwargs):
+    def __init__(
+        self, *args: Any, school: School, category: Category | None = None, **kwargs: Any
+    ) -> None:
         if category is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "name": category.name,

@@ -9,6 +9,7 @@ from safeguard.incidents.models import Category, ReviewStatus
 from safeguard.incidents.selectors import categories_offered_to
 from safeguard.incidents.services.corrections import MAX_REASON_LENGTH
 from safeguard.lib.dates import display_date
+from safeguard.lib.forms import model_choice_field
 from safeguard.lib.text import text_problem
 from safeguard.pupils.models import Pupil
 
@@ -66,7 +67,7 @@ class RecategoriseForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = categories_offered_to(membership)
+        model_choice_field(self, "categories").queryset = categories_offered_to(membership)
         _describe(self.fields["reason"], "reason")
 
 
@@ -85,8 +86,17 @@ class MoveSearchForm(forms.Form):
         _describe(self.fields["search"], "search")
 
 
+class MovePupilField(forms.ModelChoiceField[Pupil]):
+    def label_from_instance(self, obj: Pupil) -> str:
+        archived = " · archived" if obj.is_archived else ""
+        return (
+            f"{obj.display_name} · {obj.class_label} · born "
+            f"{display_date(obj.date_of_birth)}{archived}"
+        )
+
+
 class MoveForm(forms.Form):
-    pupil = forms.ModelChoiceField(
+    pupil = MovePupilField(
         queryset=Pupil.objects.none(),
         widget=forms.RadioSelect,
         label="The pupil this incident is really about",
@@ -99,16 +109,15 @@ class MoveForm(forms.Form):
 
     def offer_only(self, pupils: list[Pupil]) -> None:
         """Offer only these pupils (the search's matches) among those the form accepts."""
-        field = self.fields["pupil"]
-        field.queryset = field.queryset.filter(pk__in=[pupil.pk for pupil in pupils])
+        field = model_choice_field(self, "pupil")
+        accepted = field.queryset
+        if accepted is None:
+            raise TypeError("MoveForm.pupil has no queryset to offer pupils from")
+        field.queryset = accepted.filter(pk__in=[pupil.pk for pupil in pupils])
 
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils
-        self.fields["pupil"].label_from_instance = lambda pupil: (
-            f"{pupil.display_name} · {pupil.class_label} · born "
-            f"{display_date(pupil.date_of_birth)}{' · archived' if pupil.is_archived else ''}"
-        )
+        model_choice_field(self, "pupil").queryset = pupils
         _describe(self.fields["reason"], "reason")
 
 

@@ -21,7 +21,7 @@ def chosen_by_id(
     not_in_list: str,
     required: bool = False,
     **kwargs: Any,
-) -> forms.ModelMultipleChoiceField:
+) -> forms.ModelMultipleChoiceField[Any]:
     """Rows chosen by id, from nothing (`none`) until the form's `__init__` offers the member's
     school's own, so another school's row, or any id not offered, is `not_in_list`."""
     messages = {"invalid_choice": not_in_list, "invalid_pk_value": not_in_list}

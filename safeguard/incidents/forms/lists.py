@@ -11,13 +11,14 @@ from django.utils.http import urlencode
 
 from safeguard.accounts.models import Membership
 from safeguard.incidents.models import Category, Incident, ReviewStatus
+from safeguard.lib.forms import model_choice_field
 from safeguard.pupils.models import YearGroup
 
 WITHDRAWN = "withdrawn"
 INVALID_DATE = "Enter a real date, for example 14/03/2026."
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(forms.ModelChoiceField[Membership]):
     """Chosen by the person's user id: the incident's author is a user."""
 
     def label_from_instance(self, obj: Membership) -> str:
@@ -73,11 +74,11 @@ class IncidentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         school = membership.school
         # Retired categories too: older incidents carry them.
-        self.fields["category"].queryset = Category.objects.for_school(school).order_by(
-            "is_retired", "position", "name"
-        )
+        model_choice_field(self, "category").queryset = Category.objects.for_school(
+            school
+        ).order_by("is_retired", "position", "name")
         # Everyone who has held a role here, so leavers' incidents can still be found.
-        self.fields["recorded_by"].queryset = (
+        model_choice_field(self, "recorded_by").queryset = (
             Membership.objects.for_school(school)
             .select_related("user")
             .order_by("user__last_name", "user__first_name", "pk")

@@ -27,6 +27,7 @@ from safeguard.incidents.services.bodymap import parse_marks
 from safeguard.incidents.services.recording import Link, restricted_recipient_problem
 from safeguard.incidents.services.submitting import CLOCK_SKEW
 from safeguard.lib.dates import display_date, display_time
+from safeguard.lib.forms import model_choice_field, posted_values
 from safeguard.lib.text import single_line_problem, text_problem
 from safeguard.pupils.models import Pupil
 
@@ -41,7 +42,7 @@ NULL_MESSAGE = (
 SPOKE_TO_DSL_CHOICES = [("no", "No"), ("yes", "Yes")]
 
 
-def as_form_data(data: Mapping[str, Any]) -> MultiValueDict:
+def as_form_data(data: Mapping[str, Any]) -> MultiValueDict[str, str]:
     """A draft's stored fields ({name: [values]}) as the data a bound form expects."""
     return MultiValueDict(
         {
@@ -51,12 +52,12 @@ def as_form_data(data: Mapping[str, Any]) -> MultiValueDict:
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[Membership]):
     def label_from_instance(self, obj: Membership) -> str:
         return obj.user.full_name or obj.user.email
 
 
-class PupilChoiceField(forms.ModelChoiceField):
+class PupilChoiceField(forms.ModelChoiceField[Pupil]):
     def label_from_instance(self, obj: Pupil) -> str:
         return obj.display_name
 
@@ -171,13 +172,15 @@ class IncidentForm(forms.Form):
         self.membership = membership
         school = membership.school
         self.is_lead = is_lead(membership)
-        self.fields["pupil"].queryset = Pupil.objects.for_school(school)
-        self.fields["dsl_spoken_to"].queryset = leads_of(school.pk)
-        self.fields["categories"].queryset = Category.objects.for_school(school).filter(
-            is_retired=False
-        )
-        self.fields["groups"].queryset = groups_of(school)
-        self.fields["people"].queryset = alertable_staff(membership)
+        self.pupils_accepted = Pupil.objects.for_school(school)
+        model_choice_field(self, "pupil").queryset = self.pupils_accepted
+        model_choice_field(self, "dsl_spoken_to").queryset = leads_of(school.pk)
+        model_choice_field(self, "categories").queryset = Category.objects.for_school(
+            school
+        ).filter(is_retired=False)
+        model_choice_field(self, "groups").queryset = groups_of(school)
+        self.people_accepted = alertable_staff(membership)
+        model_choice_field(self, "people").queryset = self.people_accepted
         self.link_rows: list[LinkRow] = []
 
     def chosen_pupil(self) -> Pupil | None:
@@ -188,14 +191,15 @@ class IncidentForm(forms.Form):
         if pupil is not None:
             return pupil
         pk = parse_id(self.data.get("pupil", ""))
-        return None if pk is None else self.fields["pupil"].queryset.filter(pk=pk).first()
+        return None if pk is None else self.pupils_accepted.filter(pk=pk).first()
 
     def chosen_people(self) -> list[Membership]:
         """The people posted by id, in order, for the rows under the type-ahead."""
         if not self.is_bound:
             return []
-        ids = [pk for pk in (parse_id(v) for v in self.data.getlist("people")) if pk is not None]
-        people = self.fields["people"].queryset.in_bulk(ids) if ids else {}
+        posted = posted_values(self.data, "people")
+        ids = [pk for pk in (parse_id(v) for v in posted) if pk is not None]
+        people = self.people_accepted.in_bulk(ids) if ids else {}
         return [people[pk] for pk in dict.fromkeys(ids) if pk in people]
 
     @classmethod
@@ -253,7 +257,7 @@ class IncidentForm(forms.Form):
 
     def clean_links(self) -> list[Link]:
         """Other children the incident concerns, each once and never the main pupil."""
-        posted = [v for v in self.data.getlist("link_pupil") if v != ""]
+        posted = [v for v in posted_values(self.data, "link_pupil") if v != ""]
         parsed = [parse_id(v) for v in posted]
         ids = [pk for pk in parsed if pk is not None]
         if len(ids) != len(parsed):
@@ -280,7 +284,8 @@ class IncidentForm(forms.Form):
     # The whole form ------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data, which this adds to
+        data = self.cleaned_data
         on, at = data.get("occurred_on"), data.get("occurred_time")
         if on is not None and at is not None:
             occurred = timezone.make_aware(datetime.datetime.combine(on, at))

@@ -20,7 +20,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NotRequired, TypedDict, Unpack
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -106,7 +106,7 @@ def _name(membership: Membership) -> str:
 def submit_action(
     *,
     membership: Membership,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[Any]] = (),
     **choices: Unpack[ActionChoices],
 ) -> Submitted[Action]:
     """Add the action below the incident, with its assignment, files and alerts.

@@ -102,7 +102,7 @@ def school_folder(school: School | int) -> str:
     return f"{ROOT}/{school_id}"
 
 
-def _read_capped(upload: UploadedFile, limit: int) -> bytes | None:
+def _read_capped(upload: UploadedFile[Any], limit: int) -> bytes | None:
     """The upload's bytes, or None if it holds more than `limit` (read no further)."""
     upload.seek(0)
     chunks: list[bytes] = []
@@ -116,7 +116,7 @@ def _read_capped(upload: UploadedFile, limit: int) -> bytes | None:
 
 
 def store_uploads(
-    files: Sequence[UploadedFile], *, school: School
+    files: Sequence[UploadedFile[Any]], *, school: School
 ) -> tuple[list[StoredFile], list[str]]:
     """Check every file and store them all, or store none and say what is wrong.
 
@@ -151,7 +151,7 @@ def store_uploads(
         data = _read_capped(upload, each) if (upload.size or 0) <= each else None
         if data is None:
             problems.append(
-                f"'{name}' is {filesizeformat(upload.size)}; each file can be at most "
+                f"'{name}' is {filesizeformat(upload.size or 0)}; each file can be at most "
                 f"{filesizeformat(each)}."
             )
             continue
@@ -169,7 +169,7 @@ def store_uploads(
     return _write_all(school, checked), []
 
 
-def store_or_refuse(files: Sequence[UploadedFile], *, school: School) -> list[StoredFile]:
+def store_or_refuse(files: Sequence[UploadedFile[Any]], *, school: School) -> list[StoredFile]:
     """`store_uploads`, raising `FilesRefused` with its problems instead of returning them."""
     stored, problems = store_uploads(files, school=school)
     if problems:
@@ -332,7 +332,7 @@ def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
     return SweepResult(checked, deleted, recent)
 
 
-def _names_in_use(model: type, school_id: int, paths: Iterable[str]) -> set[str]:
+def _names_in_use(model: type[Attachment], school_id: int, paths: Iterable[str]) -> set[str]:
     found: set[str] = set()
     paths = list(paths)
     for start in range(0, len(paths), 500):

@@ -14,6 +14,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 from xml.etree import ElementTree
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -98,7 +99,7 @@ def _in_srgb(image: Image.Image) -> Image.Image:
     if not profile or image.mode not in {"RGB", "RGBA", "CMYK"}:
         return image
     try:
-        return ImageCms.profileToProfile(
+        converted = ImageCms.profileToProfile(
             image,
             ImageCms.ImageCmsProfile(io.BytesIO(profile)),
             ImageCms.createProfile("sRGB"),
@@ -106,6 +107,8 @@ def _in_srgb(image: Image.Image) -> Image.Image:
         )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return image  # a damaged or unusual profile: keep the colours as they are
+    # None only when converting in place, which this doesn't ask for.
+    return converted if converted is not None else image
 
 
 def _encode_pixels_only(image: Image.Image, fmt: str) -> bytes:
@@ -114,7 +117,9 @@ def _encode_pixels_only(image: Image.Image, fmt: str) -> bytes:
         image = image.convert("RGB")
     # Only what the pixels need survives: the palette's transparent entry. Encoders
     # otherwise copy comments and profiles from `info` into the new file.
-    kept = {key: image.info[key] for key in ("transparency",) if key in image.info}
+    kept: dict[str | tuple[int, int], Any] = {
+        key: image.info[key] for key in ("transparency",) if key in image.info
+    }
     image.info = kept
     out = io.BytesIO()
     options: dict[str, object] = {"quality": 92} if fmt == "JPEG" else {}

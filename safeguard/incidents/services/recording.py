@@ -18,7 +18,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NotRequired, TypedDict, Unpack
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -99,7 +99,7 @@ def restricted_recipient_problem(person: Membership) -> str:
 def submit_incident(
     *,
     membership: Membership,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[Any]] = (),
     **choices: Unpack[IncidentChoices],
 ) -> Submitted[Incident]:
     """Record the incident the Add Incident form describes, with its marks, files and alerts.

@@ -13,7 +13,7 @@ from safeguard.pupils.models import Pupil
 register = template.Library()
 
 
-def _names(categories: list[dict]) -> str:
+def _names(categories: list[dict[str, object]]) -> str:
     return ", ".join(str(c.get("name", "")) for c in categories) or "none"
 
 

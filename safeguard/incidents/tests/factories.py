@@ -12,9 +12,10 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership
 from safeguard.accounts.tests.factories import SchoolFactory
 from safeguard.incidents.models import Action, Alert, Category, Incident
+from safeguard.lib.tests.factories import ModelFactory
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(ModelFactory[Category]):
     class Meta:
         model = Category
 

@@ -8,6 +8,7 @@ and to run beside the worker: each alert is claimed before it is sent.
 """
 
 from collections import Counter
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         "failed for the DSL to see."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         due = (
             Alert.objects.for_schools(School.objects.all())
             .filter(due_alerts())
