@@ -16,7 +16,7 @@ from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
-SECRET_TEXT = "Sally Smith said her uncle hit her with a belt."
+SECRET_TEXT = "Zephyrine Quenneville said her uncle hit her with a belt."
 
 
 @pytest.fixture
@@ -26,12 +26,12 @@ def mail_refused(settings):
 
 @pytest.fixture
 def sallys_incident(teacher, dsl, membership_of, django_capture_on_commit_callbacks):
-    """A teacher records a safeguarding concern about Sally Smith; the DSL is alerted."""
+    """A teacher records a safeguarding concern about Zephyrine Quenneville; the DSL is alerted."""
 
     def record() -> Incident:
         membership = membership_of(teacher)
         pupil = PupilFactory(
-            school=membership.school, legal_first_name="Sally", legal_last_name="Smith"
+            school=membership.school, legal_first_name="Zephyrine", legal_last_name="Quenneville"
         )
         with django_capture_on_commit_callbacks(execute=True):
             return record_test_incident(membership, pupil=pupil, text=SECRET_TEXT)
@@ -75,7 +75,8 @@ def test_the_email_names_only_the_author_the_school_and_the_category(
 def test_the_email_holds_no_pupil_name_or_incident_text(smtp_server, sallys_incident):
     sallys_incident()
     raw = smtp_server[0].as_string()
-    for secret in ("Sally", "Smith", "uncle", "belt"):
+    # Names no generated member of staff can share, so only a leak can match it.
+    for secret in ("Zephyrine", "Quenneville", "uncle", "belt"):
         assert secret not in raw
 
 
