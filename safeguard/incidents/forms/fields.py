@@ -1,5 +1,6 @@
 """Fields the incident and action forms share: the submit key and choices posted by id."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -41,3 +42,18 @@ def parse_id(value: object) -> int | None:
     except ValueError:
         return None
     return number if 0 < number < 2**63 else None
+
+
+# The form field that names the button pressed. Pages loaded before it was renamed from
+# "action" still post the old name, and an incident cannot be unrecorded: a "Save draft" or
+# "Find pupil" from such a page must not fall through to submit.
+INTENT_FIELDS = ("intent", "action")
+
+
+def intent_of(data: Mapping[str, Any], default: str = "submit") -> str:
+    """Which button was pressed: the posted `intent`, else the old `action`, else `default`."""
+    for name in INTENT_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return default

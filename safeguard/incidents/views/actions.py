@@ -18,6 +18,7 @@ from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.selectors import staff_matching
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.actions import ActionForm, now_for_input
+from safeguard.incidents.forms.fields import intent_of
 from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import open_assignments_for
 from safeguard.incidents.services import attachments
@@ -36,7 +37,7 @@ def action_add(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     membership = request.membership
     file_errors: list[str] = []
-    button = request.POST.get("intent", "submit")
+    button = intent_of(request.POST)
     if request.method == "POST" and button != "submit":
         return _after_search_button(request, incident, button)
     if request.method == "POST":

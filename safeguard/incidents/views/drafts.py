@@ -15,13 +15,14 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SafeguardRequest, SchoolRequest
 from safeguard.incidents.access import get_draft_for
+from safeguard.incidents.forms.fields import INTENT_FIELDS
 from safeguard.incidents.forms.recording import IncidentForm, as_form_data
 from safeguard.incidents.models import Draft
 from safeguard.incidents.services import drafts
 from safeguard.incidents.views.incident_form import render_incident_form
 
 # Fields a draft never keeps: the CSRF token, which button was pressed, and the key itself.
-NOT_DRAFTED = {"csrfmiddlewaretoken", "intent", "submit_key", "files"}
+NOT_DRAFTED = {"csrfmiddlewaretoken", *INTENT_FIELDS, "submit_key", "files"}
 
 
 def draft_data(data: QueryDict) -> dict[str, list[str]]:

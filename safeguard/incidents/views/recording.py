@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead, requires
 from safeguard.accounts.requests import SchoolRequest
+from safeguard.incidents.forms.fields import intent_of
 from safeguard.incidents.forms.recording import IncidentForm
 from safeguard.incidents.models import Incident
 from safeguard.incidents.services import attachments, recording
@@ -44,7 +45,7 @@ def incident_add(request: SchoolRequest) -> HttpResponse:
         return render_incident_form(request, form)
 
     # Which button was pressed: the form's buttons all post `intent`.
-    intent = request.POST.get("intent", "submit")
+    intent = intent_of(request.POST)
     if intent == "save-draft":
         return save_draft_and_leave(request)
     if intent != "submit":

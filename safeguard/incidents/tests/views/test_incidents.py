@@ -161,6 +161,19 @@ def test_the_current_list_is_marked_in_the_navigation(dsl, client_as):
     assert 'aria-current="page"' not in on_all["My incidents"]
 
 
+def test_the_categories_and_alerts_pages_are_marked_as_current(dsl, client_as):
+    client = client_as(dsl)
+    on_categories = nav_links(client.get(reverse("incidents:category-list")))
+    assert 'aria-current="page"' in on_categories["Categories"]
+    alerts_page = client.get(reverse("incidents:alert-list")).content.decode()
+    alerts_link = re.search(r'<a class="[^"]*alerts-link"[^>]*>', alerts_page)
+    assert alerts_link and 'aria-current="page"' in alerts_link.group(0)
+    on_dashboard = client.get(reverse("dashboard")).content.decode()
+    dashboard_link = re.search(r'<a class="[^"]*alerts-link"[^>]*>', on_dashboard)
+    assert dashboard_link and 'aria-current="page"' not in dashboard_link.group(0)
+    assert 'aria-current="page"' not in nav_links(client.get(reverse("dashboard")))["Categories"]
+
+
 def test_staff_who_open_the_whole_school_list_are_sent_to_their_own(teacher, client_as):
     response = client_as(teacher).get(ALL_INCIDENTS)
     assert response.status_code == 302

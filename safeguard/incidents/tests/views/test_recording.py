@@ -465,6 +465,21 @@ def test_save_draft_button_works_without_javascript(client_as, midday, school, s
     assert not Incident.objects.for_school(school).exists()
 
 
+def test_a_page_loaded_before_the_button_field_was_renamed_still_saves_a_draft(
+    client_as, midday, school, sally
+):
+    """A form open since before an upgrade posts the button as `action`, not `intent`."""
+    data = form_data(school, sally)
+    del data["intent"]
+    data["action"] = "save-draft"
+    response = client_as(midday).post(ADD, data)
+    assert response.url == reverse("dashboard")
+    draft = Draft.objects.for_school(school).get()
+    assert draft.data["text"] == [SALLY_TEXT]
+    assert "action" not in draft.data
+    assert not Incident.objects.for_school(school).exists()
+
+
 def test_dashboard_lists_the_authors_drafts_by_pupil_first_name(client_as, midday, school, sally):
     Draft.objects.create(school=school, author=midday, data={"pupil": [str(sally.pk)]})
     Draft.objects.create(school=school, author=midday, data={"text": ["half"]})
