@@ -111,20 +111,25 @@ def is_lead(membership: "Membership") -> bool:
     return Capability.SEE_RESTRICTED in membership.capabilities
 
 
+def _works_there(membership: "Membership") -> bool:
+    """An active role, held by an account that may sign in (the selectors' same rule)."""
+    return membership.is_active and membership.user.is_active
+
+
 def may_be_alerted(membership: "Membership", *, leads_only: bool = False) -> bool:
     """Whether this member may be alerted; with `leads_only`, only if they are a lead.
 
-    Only an active role in the school counts; governors are never alerted (they see no
-    incidents).
+    Only an active role held by an account that may sign in counts; governors are never
+    alerted (they see no incidents).
     """
-    if not membership.is_active or Capability.RECEIVE_ALERTS not in membership.capabilities:
+    if not _works_there(membership) or Capability.RECEIVE_ALERTS not in membership.capabilities:
         return False
     return not leads_only or is_lead(membership)
 
 
 def may_be_assigned(membership: "Membership", *, leads_only: bool = False) -> bool:
     """Whether this member may be given an assignment; with `leads_only`, only a lead."""
-    if not membership.is_active or Capability.BE_ASSIGNED not in membership.capabilities:
+    if not _works_there(membership) or Capability.BE_ASSIGNED not in membership.capabilities:
         return False
     return not leads_only or is_lead(membership)
 

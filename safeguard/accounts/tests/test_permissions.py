@@ -2,7 +2,7 @@
 
 import pytest
 
-from safeguard.accounts.models import Membership
+from safeguard.accounts.models import Membership, User
 from safeguard.accounts.permissions import (
     SAFEGUARDING_LEADS,
     Capability,
@@ -17,8 +17,8 @@ RECORDERS = [role for role in Role if role != Role.GOVERNOR]
 LEADS = [Role.DSL, Role.DEPUTY_DSL]
 
 
-def member(role: str, *, is_active: bool = True) -> Membership:
-    return Membership(role=role, is_active=is_active)
+def member(role: str, *, is_active: bool = True, account_active: bool = True) -> Membership:
+    return Membership(role=role, is_active=is_active, user=User(is_active=account_active))
 
 
 def test_the_leads_are_the_dsls_and_deputies():
@@ -52,3 +52,11 @@ def test_a_deactivated_role_is_never_alerted_or_assigned(role):
 def test_roles_with_several_capabilities_grant_them_all():
     assert roles_with(Capability.RECEIVE_ALERTS, Capability.SEE_RESTRICTED) == set(LEADS)
     assert roles_with(Capability.RECEIVE_ALERTS) == set(RECORDERS)
+
+
+@pytest.mark.parametrize("role", LEADS)
+def test_a_disabled_account_is_neither_alerted_nor_assigned(role):
+    assert may_be_alerted(member(role)) and may_be_assigned(member(role))
+    disabled = member(role, account_active=False)
+    assert not may_be_alerted(disabled, leads_only=True)
+    assert not may_be_assigned(disabled)
