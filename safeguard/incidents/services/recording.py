@@ -132,6 +132,20 @@ def submit_incident(
     return Submitted(incident, is_new, told=alerted_about(incident))
 
 
+def submitted_earlier(
+    *, membership: Membership, submit_key: uuid.UUID
+) -> Submitted[Incident] | None:
+    """The incident this author already recorded with this form, if any: a retried or
+    double-clicked submit lands on it before the form is checked again (what was posted may
+    no longer validate, for example a category retired since)."""
+    found = (
+        Incident.objects.for_school(membership.school)
+        .filter(submit_key=submit_key, author=membership.user)
+        .first()
+    )
+    return None if found is None else Submitted(found, False, told=alerted_about(found))
+
+
 def _is_restricted(sent: IncidentChoices) -> bool:
     return any(category.is_restricted for category in sent["categories"])
 

@@ -24,7 +24,11 @@ from safeguard.incidents.forms.recording import IncidentForm
 from safeguard.incidents.models import Incident
 from safeguard.incidents.services import attachments, recording
 from safeguard.incidents.services.submitting import Submitted
-from safeguard.incidents.views.drafts import keep_posted_draft, save_draft_and_leave
+from safeguard.incidents.views.drafts import (
+    keep_posted_draft,
+    save_draft_and_leave,
+    submit_key_of,
+)
 from safeguard.incidents.views.incident_form import (
     MIN_SEARCH_LENGTH,
     pupils_matching,
@@ -54,6 +58,12 @@ def incident_add(request: SchoolRequest) -> HttpResponse:
         return render_incident_form(request, form, show_errors=False, **matches)
 
     form = IncidentForm(request.POST, request.FILES, membership=membership)
+    # A retried or double-clicked submit lands on the incident the first one recorded.
+    key = submit_key_of(request.POST)
+    if key is not None:
+        earlier = recording.submitted_earlier(membership=membership, submit_key=key)
+        if earlier is not None:
+            return _recorded(request, earlier)
     file_errors: list[str] = []
     if form.is_valid():
         try:
@@ -65,7 +75,6 @@ def incident_add(request: SchoolRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            # A retried or double-clicked submit lands on the incident the first one recorded.
             return _recorded(request, submitted)
     return render_incident_form(
         request,

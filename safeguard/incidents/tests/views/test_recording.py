@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import MembershipFactory, StaffGroupFactory, member
-from safeguard.incidents.models import Alert, BodyMapMark, Draft, Incident, LinkedPupil
+from safeguard.incidents.models import Alert, BodyMapMark, Category, Draft, Incident, LinkedPupil
 from safeguard.incidents.tests.factories import category
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -161,6 +161,18 @@ def test_double_submit_records_one_incident_and_lands_on_it(client_as, midday, s
     second = client.post(ADD, data)
     assert Incident.objects.for_school(school).count() == 1
     assert first.url == second.url
+
+
+def test_a_retry_lands_on_the_incident_even_if_its_category_was_retired_since(
+    client_as, midday, school, sally
+):
+    client = client_as(midday)
+    data = form_data(school, sally)
+    first = client.post(ADD, data)
+    Category.objects.for_school(school).filter(pk__in=data["categories"]).update(is_retired=True)
+    again = client.post(ADD, data)
+    assert again.status_code == 302 and again.url == first.url
+    assert Incident.objects.for_school(school).count() == 1
 
 
 def test_submitting_deletes_the_draft(client_as, midday, school, sally):
