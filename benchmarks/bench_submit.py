@@ -89,7 +89,7 @@ def run(args, client_class) -> None:
     for index in range(args.submits):
         pupil = pupils[index % len(pupils)]
         data = {
-            "action": "submit",
+            "intent": "submit",
             "submit_key": str(uuid.uuid4()),
             "pupil": pupil.pk,
             "kind": "conversation",
