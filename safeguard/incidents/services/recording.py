@@ -16,10 +16,11 @@ transaction, from a per-school, per-year counter row locked while it is taken.
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict, Unpack
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -123,7 +124,7 @@ def submit_incident(
     incident, is_new = ONCE_PER_FORM.submit(
         membership,
         sent["submit_key"],
-        is_same_form=lambda earlier: earlier.author_id == membership.user_id,
+        is_same_form=_by_the_author(membership),
         check=lambda: _check(membership, sent),
         create=lambda: _create(
             membership, sent, attachments.store_or_refuse(files, school=membership.school)
@@ -138,12 +139,16 @@ def submitted_earlier(
     """The incident this author already recorded with this form, if any: a retried or
     double-clicked submit lands on it before the form is checked again (what was posted may
     no longer validate, for example a category retired since)."""
-    found = (
-        Incident.objects.for_school(membership.school)
-        .filter(submit_key=submit_key, author=membership.user)
-        .first()
-    )
+    try:
+        found = ONCE_PER_FORM.earlier(membership, submit_key, _by_the_author(membership))
+    except ValidationError:
+        return None  # a key this form could not have used: the submit itself refuses it
     return None if found is None else Submitted(found, False, told=alerted_about(found))
+
+
+def _by_the_author(membership: Membership) -> Callable[[Incident], bool]:
+    """Whether an incident under this form's key is this author's (the form's own)."""
+    return lambda earlier: earlier.author_id == membership.user_id
 
 
 def _is_restricted(sent: IncidentChoices) -> bool:
