@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     if (
         manage(env, "migrate", "--noinput", "-v0").returncode != 0
-        or manage(env, "createcachetable").returncode != 0
+        or manage(env, "createcachetable", "-v0").returncode != 0
     ):
         raise BenchError("manage.py migrate failed on the benchmark database: see above.")
     accounts = load_accounts(args, target, env)
