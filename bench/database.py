@@ -113,12 +113,15 @@ def first_line(message: str) -> str:
 
 
 def server_settings(target: Target) -> dict[str, str]:
+    def value(conn: psycopg.Connection[Any], query: sql.Composable | str) -> str:
+        row = conn.execute(query).fetchone()  # type: ignore[arg-type]
+        return str(row[0]) if row else ""
+
     with connect(target) as conn:
         found = {
-            name: str(conn.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0])
-            for name in SETTINGS
-        }  # type: ignore[index]
-        found["version"] = str(conn.execute("SELECT version()").fetchone()[0])  # type: ignore[index]
+            name: value(conn, sql.SQL("SHOW {}").format(sql.Identifier(name))) for name in SETTINGS
+        }
+        found["version"] = value(conn, "SELECT version()")
     return found
 
 
@@ -154,7 +157,7 @@ def has_account(target: Target, email: str) -> bool:
 
 def rows(target: Target, query: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     with connect(target) as conn:
-        return list(conn.execute(query, params))  # type: ignore[call-overload]
+        return list(conn.execute(query, params))
 
 
 def analyse(target: Target) -> None:

@@ -168,8 +168,9 @@ class Stack:
             for process in self.processes:
                 if process.poll() is not None:
                     raise BenchError(
-                        f"{process.args[2]} stopped at start (exit {process.returncode}):\n{self.log_tail()}"
-                    )  # type: ignore[index]
+                        f"The server or the worker stopped at start (exit {process.returncode}):\n"
+                        f"{self.log_tail()}"
+                    )
             try:
                 with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=5) as response:  # noqa: S310
                     if response.status == 200:

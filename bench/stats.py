@@ -106,7 +106,7 @@ def result_table(result: Mapping[str, Any]) -> str:
     """The per-request-type table of one run, the floor first, then totals and the dataset."""
     floor = result["floor"]
     headers = ("request", "count", "p50 ms", "p95 ms", "p99 ms", "errors", "p50/floor")
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         (
             FLOOR,
             floor["count"],
