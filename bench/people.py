@@ -11,6 +11,8 @@ import html as html_text
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -38,6 +40,42 @@ class SignInFailed(Exception):
     pass
 
 
+class SessionLock:
+    """Many requests of one person at once (several tabs), but none while their session
+    changes: passing a second factor again gives the session a new id, and a request still
+    using the old one would find itself signed out."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._using = 0
+        self._changing = False
+
+    @contextmanager
+    def using(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._changing)
+            self._using += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._using -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._changing)
+            self._changing = True
+            self._changed.wait_for(lambda: self._using == 0)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._changing = False
+                self._changed.notify_all()
+
+
 @dataclass
 class Person:
     account: Account
@@ -51,7 +89,9 @@ class Person:
     deep_page_depth: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     code_lock: threading.Lock = field(default_factory=threading.Lock)
+    session: SessionLock = field(default_factory=SessionLock)
     last_code_step: int = -1
+    stepped_up_at: float = 0.0
 
     @property
     def role(self) -> str:
@@ -141,12 +181,17 @@ def _second_factor(conn: Connection, person: Person, url: str) -> Response:
     return response
 
 
-def step_up(conn: Connection, person: Person, response: Response) -> bool:
-    """Pass "Confirm it's you" when a page sends `person` there; False if it didn't."""
-    if response.status not in (302, 303) or "reauthenticate" not in response.location:
-        return False
-    _second_factor(conn, person, response.location)
-    return True
+def needs_step_up(response: Response) -> bool:
+    return response.status in (302, 303) and "reauthenticate" in response.location
+
+
+def step_up(conn: Connection, person: Person, response: Response, *, sent_at: float) -> None:
+    """Pass "Confirm it's you" where `response` sent the person, unless another thread has
+    done it since the request was sent."""
+    with person.session.changing():
+        if person.stepped_up_at < sent_at:
+            _second_factor(conn, person, response.location)
+            person.stepped_up_at = time.monotonic()
 
 
 # What each person finds on their pages ------------------------------------------------------

@@ -134,3 +134,24 @@ def test_demo_accounts_are_read_from_what_load_demo_prints():
         ("lead@northwind.example", "deputy_dsl", "YUM6FU3K7IHYFDEKT2D63LLNLBPWHLKE"),
     ]
     assert {a.password for a in accounts} == {"Demo-Pass-2026!"}
+
+
+def test_a_session_changes_only_when_no_request_is_using_it():
+    import threading
+    import time
+
+    from bench.people import SessionLock
+
+    lock, events = SessionLock(), []
+
+    def change():
+        with lock.changing():
+            events.append("changed")
+
+    with lock.using():
+        changer = threading.Thread(target=change)
+        changer.start()
+        time.sleep(0.1)
+        events.append("request done")
+    changer.join(timeout=5)
+    assert events == ["request done", "changed"]
