@@ -167,18 +167,21 @@ def sign_in(conn: Connection, person: Person) -> None:
 
 
 def _second_factor(conn: Connection, person: Person, url: str) -> Response:
+    """Give the authenticator-app code where `url` asks for it. A code already used (by an
+    earlier run, in this 30-second step) is refused: then wait for the next one, as a person
+    would."""
     response, page = _page(conn, person, url)
-    form = next((f for f in page.forms if any(c.name == "code" for c in f.controls)), None)
-    if form is None:
-        raise SignInFailed(
-            f"{person.account.email}: no authenticator-code form at {url} ({response.status})"
-        )
-    response = _submit(conn, person, page, form, code=person.code())
-    if response.status not in (302, 303):
-        raise SignInFailed(
-            f"{person.account.email}: the authenticator code was refused ({response.status})"
-        )
-    return response
+    for _ in range(3):
+        form = next((f for f in page.forms if any(c.name == "code" for c in f.controls)), None)
+        if form is None:
+            break
+        response = _submit(conn, person, page, form, code=person.code())
+        if response.status in (302, 303):
+            return response
+        page = html.parse(response.body, response.url)
+    raise SignInFailed(
+        f"{person.account.email}: no authenticator code was accepted at {url} (status {response.status})"
+    )
 
 
 def needs_step_up(response: Response) -> bool:
