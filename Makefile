@@ -2,11 +2,13 @@
 #   make demo   run the system with demo data on embedded SQLite (http://localhost:8000;
 #               `make demo PORT=8101` or SITE_URL=http://localhost:8101 serves it elsewhere)
 #   make test   run every test, browser tests included (needs: apt-get install chromium)
+#   make bench  measure the real server stack on PostgreSQL (docs/performance.md):
+#               SIZE=school|trust|authority|demo, or COMPARE=a.json,b.json; BENCH_ARGS=...
 # Both set themselves up from a fresh clone; the only requirement is Python 3.13.
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: demo test lint venv
+.PHONY: demo test lint venv bench
 venv:
 	@scripts/bootstrap
 
@@ -21,3 +23,7 @@ test: venv
 
 lint: venv
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports && DEBUG=1 .venv/bin/mypy
+
+# The dataset is built on the first run; the result goes to var/bench/$(SIZE).json.
+bench: venv
+	@$(PY) -m bench $(if $(COMPARE),--compare $(COMPARE),--size $(or $(SIZE),school)) $(BENCH_ARGS)

@@ -7,6 +7,7 @@ from safeguard.accounts.views import email_addresses
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("ping/", views.ping, name="ping"),
     path("accounts/", include("safeguard.accounts.urls")),
     # Before allauth's own, under its name: primary addresses stay at a school's domain.
     path("accounts/email/", email_addresses, name="account_email"),

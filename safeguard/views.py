@@ -28,6 +28,15 @@ def dashboard(request: SchoolRequest) -> HttpResponse:
     return render(request, "dashboard.html", context)
 
 
+@require_GET
+@requires(Capability.USE_APP)
+def ping(request: SchoolRequest) -> HttpResponse:
+    """The smallest signed-in page: the session, the sign-in checks and the middleware every
+    page passes through, and nothing else. The benchmark's "floor" (docs/performance.md):
+    each page's time is read against it. It counts as activity, like any page."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
