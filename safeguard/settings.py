@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "safeguard.accounts.middleware.SchoolMembershipMiddleware",
     "safeguard.accounts.sessions.SessionTimeoutMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "safeguard.accounts.sessions.UserSessionsMiddleware",
     "safeguard.lib.middleware.NoStoreMiddleware",
     "safeguard.lib.middleware.RefusalLogMiddleware",
     # Last: needs request.membership, and its redirects still get the no-store headers.

@@ -8,10 +8,12 @@ from django.views.decorators.http import require_GET
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.selectors import (
+    AWAITING_REVIEW_COUNT_LIMIT,
     drafts_shown_to,
     incidents_awaiting_review,
     open_assignments_for,
 )
+from safeguard.lib.keyset import bounded_count
 
 
 @require_GET
@@ -19,9 +21,13 @@ from safeguard.incidents.selectors import (
 def dashboard(request: SchoolRequest) -> HttpResponse:
     membership = request.membership
     awaiting = incidents_awaiting_review(membership)
+    # Counted no further than the limit: a backlog that long is news enough ("100+").
+    waiting = bounded_count(awaiting, AWAITING_REVIEW_COUNT_LIMIT + 1)
     context = {
         "awaiting_review": awaiting[:10],
-        "awaiting_review_count": awaiting.count(),
+        "awaiting_review_count": (
+            f"{AWAITING_REVIEW_COUNT_LIMIT}+" if waiting > AWAITING_REVIEW_COUNT_LIMIT else waiting
+        ),
         "open_assignment_count": open_assignments_for(membership).count(),
         "drafts": drafts_shown_to(membership),
     }

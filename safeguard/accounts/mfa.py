@@ -39,13 +39,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from safeguard.accounts.backends import KEY_TYPES
 from safeguard.accounts.models import Membership, User
 from safeguard.accounts.permissions import ROLES_REQUIRING_MFA
 from safeguard.accounts.requests import SafeguardRequest
 from safeguard.audit.models import AuditAction
-
-# The kinds of authenticator that count as a key. Recovery codes only stand in for one.
-KEY_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 ENROL_MESSAGE = (
     "Your role needs a second factor: set up an authenticator app or a security key to continue."
@@ -81,6 +79,13 @@ def has_key(user: User | Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return Authenticator.objects.filter(user_id=user.pk, type__in=KEY_TYPES).exists()
+
+
+def had_key_at_start(user: User | Any) -> bool:
+    """`has_key`, as the backend read it with the person at the start of this request (one
+    query fewer on every page); asked afresh for a user read some other way."""
+    known: bool | None = getattr(user, "has_second_factor_key", None)
+    return has_key(user) if known is None else known
 
 
 def key_required_for(membership: Membership | None) -> bool:
@@ -139,7 +144,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if not key_required_for(getattr(request, "membership", None)):
             return None
-        if has_key(request.user):
+        if had_key_at_start(request.user):
             return None
         request.second_factor_required = True
         match = request.resolver_match

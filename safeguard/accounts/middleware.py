@@ -35,6 +35,8 @@ class SchoolMembershipMiddleware:
                 .select_related("school")
                 .order_by("school__name")
             )
+            for membership in memberships:
+                membership.user = user  # the person already read: no query per membership.user
             if not memberships and not user.is_superuser:
                 logout(request)
                 messages.error(request, "Your account is not active at any school.")

@@ -11,6 +11,12 @@ Two limits, both checked on the server on every request:
 
 Past either limit the person is signed out and sent to the sign-in page with a message
 saying why; once they sign in again they return to the page they were on.
+
+Reading a page writes nothing: the activity stamp is rewritten by a read (GET, HEAD) only
+once it is `ACTIVITY_STAMP_SECONDS` old, and allauth's "last seen" time of the session just
+as often (`UserSessionsMiddleware` below). So the idle limit counts from the last save or
+"Stay signed in", or from a page read at most a minute before the last one; the page's
+warning reads the same stamp, so it still comes two minutes before the server acts.
 """
 
 import time
@@ -19,6 +25,7 @@ from typing import Any, cast
 
 from allauth.account.signals import authentication_step_completed
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from allauth.usersessions.internal.usersessionkit import track_activity
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +49,10 @@ from safeguard.audit.services import record
 
 SESSION_SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 SESSION_LAST_ACTIVITY_KEY = "safeguard_last_activity"
+SESSION_LAST_SEEN_KEY = "safeguard_last_seen"
+# How stale a stamp a read may leave before it is rewritten (a session write each time).
+ACTIVITY_STAMP_SECONDS = 60
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_IDLE_MINUTES: int = School._meta.get_field("idle_timeout_minutes").default
 
 IDLE_MESSAGE = "You were signed out after {minutes} minutes without activity."
@@ -145,7 +156,7 @@ class SessionTimeoutMiddleware:
         view_kwargs: Any,
     ) -> None:
         if request.user.is_authenticated and getattr(view_func, "counts_as_activity", True):
-            request.session[SESSION_LAST_ACTIVITY_KEY] = now()
+            stamp(request, SESSION_LAST_ACTIVITY_KEY)
 
     def _end_if_expired(self, request: SafeguardRequest) -> HttpResponse | None:
         session = request.session
@@ -171,6 +182,42 @@ class SessionTimeoutMiddleware:
         logout(request)
         messages.warning(request, message)
         return _signed_out_response(request)
+
+
+def stamp(request: HttpRequest, key: str, *, on_every_write: bool = True) -> bool:
+    """Set the session's `key` to now, unless it is under a minute old and this is a read
+    (or any request, with `on_every_write=False`): then the session is left unchanged, and
+    not saved. True if it was set."""
+    session = request.session
+    at = now()
+    throttled = request.method in READS or not on_every_write
+    if throttled and at - session.get(key, 0) < ACTIVITY_STAMP_SECONDS:
+        return False
+    session[key] = at
+    return True
+
+
+class UserSessionsMiddleware:
+    """allauth's record of the session for "Your sessions" (address, browser, last seen),
+    updated at most once a minute instead of on every request.
+
+    In MIDDLEWARE where allauth's own middleware would be: after SessionTimeoutMiddleware,
+    so a session ended there is not recorded as seen.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.session_key
+            and request.user.is_authenticated
+            and stamp(request, SESSION_LAST_SEEN_KEY, on_every_write=False)
+        ):
+            track_activity(request, user=request.user, session=session)
+        return self.get_response(request)
 
 
 def _signed_out_response(request: HttpRequest) -> HttpResponse:

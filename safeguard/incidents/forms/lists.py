@@ -72,7 +72,7 @@ class IncidentFilterForm(forms.Form):
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        school = membership.school
+        school = self.school = membership.school
         # Retired categories too: older incidents carry them.
         model_choice_field(self, "category").queryset = Category.objects.for_school(
             school
@@ -109,13 +109,21 @@ class IncidentFilterForm(forms.Form):
             if name not in self.errors and value not in (None, "")
         }
 
+    @property
+    def filters_status(self) -> bool:
+        """A status (or withdrawn) is chosen: the list is read in the review's order."""
+        return "status" in self.valid_filters
+
     def apply(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
         chosen = self.valid_filters
         status = chosen.get("status")
+        # The school named on the review too, so its index (by status, newest first) is used.
         if status == WITHDRAWN:
-            incidents = incidents.filter(review__is_withdrawn=True)
+            incidents = incidents.filter(review__school=self.school, review__is_withdrawn=True)
         elif status:
-            incidents = incidents.filter(review__status=status, review__is_withdrawn=False)
+            incidents = incidents.filter(
+                review__school=self.school, review__status=status, review__is_withdrawn=False
+            )
         if "category" in chosen:
             # The categories as they stand now, the leads' view of the incident. One
             # category matches at most one row per review, so no incident appears twice.

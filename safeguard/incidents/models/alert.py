@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.incidents.models.action import Action
@@ -67,4 +68,13 @@ class Alert(SchoolOwned):
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["school", "incident"]),
             models.Index(fields=["email_state", "email_next_attempt_at"]),
+            # A person's alerts newest first, in one school or in all of theirs (the alert
+            # list walks it and stops after a page).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="alert_recipient_newest"),
+            # The header's count of incidents with an unread alert: read from the index alone.
+            models.Index(
+                fields=["recipient", "school", "incident", "is_lead_only"],
+                condition=Q(read_at__isnull=True),
+                name="alert_unread",
+            ),
         ]

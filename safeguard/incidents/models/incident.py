@@ -65,7 +65,12 @@ class Incident(SchoolOwned):
         indexes = [
             models.Index(fields=["school", "-occurred_at"]),
             models.Index(fields=["school", "pupil", "-occurred_at"]),
-            models.Index(fields=["school", "author", "-recorded_at"]),
+            # The lists' order, newest recorded first (selectors.incidents.NEWEST_FIRST):
+            # the whole school's, and one person's (by author, and "My incidents").
+            models.Index(fields=["school", "-recorded_at", "-id"], name="incident_newest"),
+            models.Index(
+                fields=["school", "author", "-recorded_at", "-id"], name="incident_author_newest"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -28,11 +28,18 @@ class IncidentReview(SchoolOwned):
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.NEW)
     is_withdrawn = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The incident's `recorded_at`, copied when it is recorded (it never changes), so that
+    # the lists by status and the dashboard's "awaiting review" read one index in their
+    # order instead of joining and sorting every incident of the school.
+    recorded_at = models.DateTimeField()
 
     class Meta:
         indexes = [
             models.Index(fields=["school", "pupil"]),
-            models.Index(fields=["school", "status"]),
+            models.Index(
+                fields=["school", "is_withdrawn", "status", "-recorded_at", "-incident"],
+                name="review_by_status_newest",
+            ),
         ]
 
 

@@ -28,14 +28,17 @@ from safeguard.incidents.selectors.actions import (
     shared_with_non_leads,
 )
 from safeguard.incidents.selectors.alerts import (
+    ALERTS_NEWEST_FIRST,
+    UNREAD_COUNT_LIMIT,
     alert_log_shown_to,
+    alert_totals,
     alerted_about,
     alerts_by_id,
-    alerts_by_incident,
     alerts_for,
     alerts_in_every_school,
     my_alerts_on,
     newest_alert_on,
+    newest_alert_per_incident,
     unread_alert_count,
     unread_alerts_shown_to,
     unread_incident_count,
@@ -46,6 +49,9 @@ from safeguard.incidents.selectors.drafts import (
     drafts_shown_to,
 )
 from safeguard.incidents.selectors.incidents import (
+    AWAITING_REVIEW_COUNT_LIMIT,
+    NEWEST_FIRST,
+    NEWEST_FIRST_BY_REVIEW,
     as_listed,
     can_see_every_incident,
     categories_as_recorded,
@@ -71,15 +77,20 @@ from safeguard.incidents.selectors.staff import (
 )
 
 __all__ = [
+    "ALERTS_NEWEST_FIRST",
+    "AWAITING_REVIEW_COUNT_LIMIT",
     "DRAFTS_SHOWN",
+    "NEWEST_FIRST",
+    "NEWEST_FIRST_BY_REVIEW",
+    "UNREAD_COUNT_LIMIT",
     "DraftRow",
     "actions_on",
     "actions_visible_to",
     "alert_log_shown_to",
+    "alert_totals",
     "alertable_staff",
     "alerted_about",
     "alerts_by_id",
-    "alerts_by_incident",
     "alerts_for",
     "alerts_in_every_school",
     "as_listed",
@@ -103,6 +114,7 @@ __all__ = [
     "my_alerts_on",
     "my_incidents",
     "newest_alert_on",
+    "newest_alert_per_incident",
     "open_assignments_for",
     "pupils_named_in",
     "pupils_to_move_to",

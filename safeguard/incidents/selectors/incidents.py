@@ -18,7 +18,16 @@ from safeguard.incidents.models import (
     ReviewStatus,
 )
 from safeguard.incidents.selectors.alerts import alerts_for
+from safeguard.lib.keyset import Order
 from safeguard.pupils.models import Pupil
+
+# The lists' order, newest recorded first, read from an index in that order: the incident's
+# own (school, recorded_at, id), or for a list filtered by status the review's copy of the
+# same order (school, is_withdrawn, status, recorded_at, incident), which holds the status.
+NEWEST_FIRST = Order("recorded_at", "id")
+NEWEST_FIRST_BY_REVIEW = Order("review__recorded_at", "review__incident_id")
+# The dashboard counts the incidents awaiting review up to here, then says "100+".
+AWAITING_REVIEW_COUNT_LIMIT = 100
 
 
 def can_see_every_incident(membership: Membership) -> bool:
@@ -97,32 +106,50 @@ def my_incidents(membership: Membership, *, only: str = "") -> QuerySet[Incident
     """
     if Capability.RECORD_INCIDENT not in membership.capabilities:
         return Incident.objects.for_school(membership.school).none()
-    alerted = alerts_for(membership).filter(incident=OuterRef("pk"))
-    mine = (
-        incidents_visible_to(membership)
-        .annotate(is_mine=Q(author=membership.user), was_alerted=Exists(alerted))
-        .filter(Q(author=membership.user) | Exists(alerted))
+    alerts = alerts_for(membership)
+    mine = incidents_visible_to(membership).annotate(
+        is_mine=Q(author=membership.user),
+        was_alerted=Exists(alerts.filter(incident=OuterRef("pk"))),
     )
     if only == "recorded":
-        return mine.filter(is_mine=True)
-    return mine.filter(was_alerted=True) if only == "alerted" else mine
+        return mine.filter(author=membership.user)
+    alerted_ids = alerts.order_by().values("incident_id")
+    if only == "alerted":
+        return mine.filter(pk__in=alerted_ids)
+    # Both kinds, gathered through their own indexes (the person's incidents, their alerts)
+    # rather than by testing every incident of the school.
+    recorded_ids = (
+        Incident.objects.for_school(membership.school)
+        .filter(author=membership.user)
+        .order_by()
+        .values("pk")
+    )
+    return mine.filter(pk__in=recorded_ids.union(alerted_ids))
 
 
 def as_listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Incidents as the lists show them: the newest recorded first, categories fetched."""
-    return incidents.prefetch_related("review__categories", "categories").order_by(
-        "-recorded_at", "-id"
-    )
+    """Incidents as the lists show them, categories fetched (ordered by `keyset.page_of`,
+    newest recorded first: `NEWEST_FIRST`)."""
+    return incidents.prefetch_related("review__categories", "categories")
 
 
 def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
-    """New incidents no DSL has reviewed yet, oldest first, for the DSL's dashboard."""
+    """New incidents no DSL has reviewed yet, oldest first, for the DSL's dashboard.
+
+    Read through the reviews of this school awaiting review, in the review's copy of the
+    order (an index), so it costs the same whatever the size of the other schools' records
+    or of this school's history.
+    """
     if not can_see_every_incident(membership):
         return Incident.objects.for_school(membership.school).none()
     return (
         incidents_visible_to(membership)
-        .filter(review__status=ReviewStatus.NEW, review__is_withdrawn=False)
-        .order_by("recorded_at", "id")
+        .filter(
+            review__school=membership.school,
+            review__status=ReviewStatus.NEW,
+            review__is_withdrawn=False,
+        )
+        .order_by("review__recorded_at", "review__incident_id")
     )
 
 

@@ -239,7 +239,7 @@ def _create(
         for category in sent["categories"]
     )
     review = IncidentReview.objects.create(
-        school=school, incident=incident, pupil=sent["pupil"], updated_at=now
+        school=school, incident=incident, pupil=sent["pupil"], recorded_at=now, updated_at=now
     )
     review.categories.set(sent["categories"])
     linked = LinkedPupil.objects.bulk_create(

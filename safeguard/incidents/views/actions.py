@@ -24,6 +24,8 @@ from safeguard.incidents.selectors import open_assignments_for
 from safeguard.incidents.services import attachments
 from safeguard.incidents.services.actions import submit_action
 
+PAGE_SIZE = 50
+
 
 def _incident_url(incident: Incident, anchor: str = "") -> str:
     url = reverse("incidents:incident-detail", args=[incident.pk])
@@ -167,7 +169,7 @@ def assignment_list(request: SchoolRequest) -> HttpResponse:
     """ "Your tasks": the actions assigned to me with no follow-up yet, the longest overdue
     first."""
     assignments = open_assignments_for(request.membership)
-    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/assignment_list.html",

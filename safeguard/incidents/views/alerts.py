@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,8 +30,17 @@ from safeguard.incidents.access import (
     get_own_alert_anywhere_for,
 )
 from safeguard.incidents.models import Alert
-from safeguard.incidents.selectors import alerts_by_id, alerts_by_incident, newest_alert_on
+from safeguard.incidents.selectors import (
+    ALERTS_NEWEST_FIRST,
+    alert_totals,
+    alerts_in_every_school,
+    newest_alert_on,
+    newest_alert_per_incident,
+)
 from safeguard.incidents.services import alerting
+from safeguard.lib import keyset
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -66,24 +74,55 @@ def _work_in_school_of(request: SchoolRequest, alert: Alert) -> Membership:
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def alert_list(request: SchoolRequest) -> HttpResponse:
-    """My alerts in every school I work in, one row per incident, newest first."""
-    page = Paginator(alerts_by_incident(request.memberships), 50).get_page(request.GET.get("page"))
-    newest = alerts_by_id(request.memberships, [row["newest_id"] for row in page.object_list])
-    page.object_list = [
+    """My alerts in every school I work in, one row per incident, newest first.
+
+    Paged by the newest alert of the row at the page's edge (`?after=` or `?before=` its
+    id, as the alert's buttons carry it), never by page number.
+    """
+    page = keyset.page_of(
+        newest_alert_per_incident(request.memberships),
+        ALERTS_NEWEST_FIRST,
+        size=PAGE_SIZE,
+        after=_edge(request, "after"),
+        before=_edge(request, "before"),
+    )
+    totals = alert_totals(request.memberships, [alert.incident_id for alert in page.rows])
+    rows = [
         AlertRow(
-            alert=newest[row["newest_id"]],
-            total=row["total"],
-            unread=row["unread"],
-            unacknowledged=row["unacknowledged"],
+            alert=alert,
+            total=totals[alert.incident_id]["total"],
+            unread=totals[alert.incident_id]["unread"],
+            unacknowledged=totals[alert.incident_id]["unacknowledged"],
         )
-        for row in page.object_list
+        for alert in page.rows
     ]
     schools = {m.school_id for m in request.memberships}
+    pager = keyset.links(page, lambda alert: str(alert.pk))
+    page.rows = rows
     return render(
         request,
         "incidents/alert_list.html",
-        {"page": page, "shows_school": len(schools) > 1},
+        {
+            "page": page,
+            "rows": rows,
+            "pager": pager,
+            "shows_school": len(schools) > 1,
+        },
     )
+
+
+def _edge(request: SchoolRequest, name: str) -> tuple[object, int] | None:
+    """The (created_at, id) of the person's own alert named by `?after=` or `?before=`."""
+    value = request.GET.get(name, "")
+    if not value.isdigit() or int(value) >= 2**63:
+        return None
+    found = (
+        alerts_in_every_school(request.memberships)
+        .filter(pk=int(value))
+        .values_list("created_at", "pk")
+        .first()
+    )
+    return found
 
 
 @require_GET

@@ -3,7 +3,6 @@ its printable copy. Opening or printing an incident is audited: each is a disclo
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, is_lead, requires
@@ -19,8 +19,11 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.lists import IncidentFilterForm
+from safeguard.incidents.links import incident_id_from_key, incident_key
 from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import (
+    NEWEST_FIRST,
+    NEWEST_FIRST_BY_REVIEW,
     actions_visible_to,
     alert_log_shown_to,
     as_listed,
@@ -36,6 +39,11 @@ from safeguard.incidents.selectors import (
     pupils_named_in,
 )
 from safeguard.incidents.selectors import my_incidents as my_incidents_of
+from safeguard.lib import keyset
+
+PAGE_SIZE = 50
+# The lists count their incidents up to here, then say "More than 1,000 incidents".
+COUNT_LIMIT = 1000
 
 
 @require_GET
@@ -50,7 +58,10 @@ def incident_list(request: SchoolRequest) -> HttpResponse:
     filters = IncidentFilterForm(request.GET, membership=request.membership)
     incidents = filters.apply(incidents_visible_to(request.membership))
     return _render_list(
-        request, incidents, {"filters": filters, "filter_query": filters.query, "sees_all": True}
+        request,
+        incidents,
+        {"filters": filters, "filter_query": filters.query, "sees_all": True},
+        order=NEWEST_FIRST_BY_REVIEW if filters.filters_status else NEWEST_FIRST,
     )
 
 
@@ -73,15 +84,54 @@ def my_incidents(request: SchoolRequest) -> HttpResponse:
 
 
 def _render_list(
-    request: SchoolRequest, incidents: QuerySet[Incident], context: dict[str, Any]
+    request: SchoolRequest,
+    incidents: QuerySet[Incident],
+    context: dict[str, Any],
+    *,
+    order: keyset.Order = NEWEST_FIRST,
 ) -> HttpResponse:
-    page = Paginator(as_listed(incidents), 50).get_page(request.GET.get("page"))
+    """A page of the list, newest first, found from the incident at the edge of the page the
+    reader came from (`?after=` or `?before=` its address key), never by page number."""
+    page = keyset.page_of(
+        as_listed(incidents),
+        order,
+        size=PAGE_SIZE,
+        after=_edge(request, "after"),
+        before=_edge(request, "before"),
+    )
     # Each row with the categories its reader may see (never a restricted one for staff).
-    rows = [
-        (incident, categories_shown_to(request.membership, incident))
-        for incident in page.object_list
-    ]
-    return render(request, "incidents/incident_list.html", {"page": page, "rows": rows, **context})
+    rows = [(incident, categories_shown_to(request.membership, incident)) for incident in page.rows]
+    count = keyset.bounded_count(incidents, COUNT_LIMIT + 1)
+    if count > COUNT_LIMIT:
+        count_label = f"More than {COUNT_LIMIT:,} incidents"
+    else:
+        count_label = ngettext("%(count)s incident", "%(count)s incidents", count) % {
+            "count": f"{count:,}"
+        }
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "pager": keyset.links(page, lambda row: incident_key(row.pk), context["filter_query"]),
+            "count_label": count_label,
+            **context,
+        },
+    )
+
+
+def _edge(request: SchoolRequest, name: str) -> tuple[object, int] | None:
+    """(recorded_at, id) of the school's incident whose key is in `?after=` or `?before=`."""
+    incident_id = incident_id_from_key(request.GET.get(name, ""))
+    if incident_id is None:
+        return None
+    return (
+        Incident.objects.for_school(request.membership.school)
+        .filter(pk=incident_id)
+        .values_list("recorded_at", "pk")
+        .first()
+    )
 
 
 def incident_page_context(request: SchoolRequest, incident: Incident) -> dict[str, Any]:

@@ -1,0 +1,116 @@
+"""Keyset pagination: a page of a list in its order, found from the row at its edge.
+
+A page number (`OFFSET 2450`) makes the database read and throw away every row before the
+page, so deep pages of a long history get slower as the history grows. A keyset page asks
+for the rows after (or before) the last row the reader saw, in the order of an index, so
+every page costs the same. The lists link "Newer" and "Older" (or "Earlier" and "Later")
+instead of numbering pages, and say how many rows there are only up to a bound
+(`bounded_count`).
+
+The order is two fields, both descending (newest first) or both ascending: a value that
+may repeat (a time) and a unique one that breaks ties (the id). `page_of` filters with an
+extra `first <= value` beside the exact tie-breaking condition, so that PostgreSQL can start
+its index scan at the edge instead of reading from the top.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.http import urlencode
+
+
+@dataclass(frozen=True)
+class Order:
+    """Two fields a list is sorted by, both descending (newest first) unless `ascending`."""
+
+    first: str
+    then: str
+    ascending: bool = False
+
+    def names(self, *, reverse: bool = False) -> list[str]:
+        sign = "" if self.ascending != reverse else "-"
+        return [f"{sign}{self.first}", f"{sign}{self.then}"]
+
+    def beyond(self, edge: tuple[Any, Any], *, reverse: bool = False) -> Q:
+        """The rows after `edge` in this order (before it, with `reverse`)."""
+        later = self.ascending != reverse
+        op = "gt" if later else "lt"
+        bound = "gte" if later else "lte"
+        first, then = edge
+        return Q(**{f"{self.first}__{bound}": first}) & (
+            Q(**{f"{self.first}__{op}": first})
+            | Q(**{self.first: first, f"{self.then}__{op}": then})
+        )
+
+
+@dataclass
+class Page[T: Model]:
+    """One page of rows; `newer` and `older` are the edge rows to link from, if any."""
+
+    rows: list[Any]
+    newer: T | None = None
+    older: T | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.newer is not None or self.older is not None
+
+    @property
+    def object_list(self) -> list[Any]:
+        """The rows, by the name Django's paginator gives them."""
+        return self.rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
+def page_of[T: Model](
+    rows: QuerySet[T],
+    order: Order,
+    *,
+    size: int,
+    after: tuple[Any, Any] | None = None,
+    before: tuple[Any, Any] | None = None,
+) -> Page[T]:
+    """The `size` rows after `after` (the edge of the page before), or before `before` (the
+    edge of the page after), or the first `size`. Newer/older say where links go."""
+    if before is not None:
+        found = list(
+            rows.filter(order.beyond(before, reverse=True)).order_by(*order.names(reverse=True))[
+                : size + 1
+            ]
+        )
+        shown = list(reversed(found[:size]))
+        return Page(
+            shown,
+            newer=shown[0] if len(found) > size else None,
+            older=shown[-1] if shown else None,
+        )
+    if after is not None:
+        rows = rows.filter(order.beyond(after))
+    found = list(rows.order_by(*order.names())[: size + 1])
+    shown = found[:size]
+    return Page(
+        shown,
+        newer=shown[0] if after is not None and shown else None,
+        older=shown[-1] if len(found) > size else None,
+    )
+
+
+def bounded_count(rows: QuerySet[Any], limit: int) -> int:
+    """How many rows there are, counting no further than `limit` (reads at most that many)."""
+    return rows.order_by().values("pk")[:limit].count()
+
+
+def links[T: Model](page: Page[T], edge_of: Callable[[T], str], query: str = "") -> dict[str, str]:
+    """The addresses of the newer and older pages, for includes/keyset_pager.html: `query`
+    ("status=new&": the filters to keep) then `before=` or `after=` the edge row's token."""
+    found = {}
+    if page.newer is not None:
+        found["newer"] = f"?{query}{urlencode({'before': edge_of(page.newer)})}"
+    if page.older is not None:
+        found["older"] = f"?{query}{urlencode({'after': edge_of(page.older)})}"
+    return found

@@ -1,0 +1,280 @@
+"""Each page the benchmark drives runs the same number of queries whatever the data's size.
+
+A page whose query count grows with the rows behind it (one query per incident, per alert,
+per action) gets slower as a school's history grows; one that reads a fixed number of
+queries, each through an index in the page's order, does not. Each test measures a page
+with a few records behind it, adds ten times as many, and measures again: the counts must
+be equal. A ceiling on the plain pages keeps the fixed overhead of a request small.
+"""
+
+import datetime
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguard.accounts.models import Membership, StaffGroup
+from safeguard.incidents.models import Alert, Incident
+from safeguard.incidents.tests.factories import add_test_action, category, record_test_incident
+from safeguard.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 3, 30
+TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
+# A plain signed-in page: the session, the person, their roles and the header's alert count,
+# then what the page itself shows.
+PLAIN_PAGE_CEILING = 12
+
+
+@dataclass
+class World:
+    """A school with incidents, actions, assignments and alerts that grows on demand."""
+
+    dsl: Membership
+    teacher: Membership
+    slt: Membership
+    pupil: Any
+    incident: Incident
+    made: int = 0
+    incidents: list[Incident] = field(default_factory=list)
+
+    def grow(self, to: int) -> None:
+        """`to` of everything: incidents by the teacher (each alerting the DSL and SLT),
+        incidents by SLT naming the teacher, actions on the main incident (each assigning
+        the teacher a task), and pupils to find."""
+        for _ in range(to - self.made):
+            self.incidents.append(
+                record_test_incident(self.teacher, pupil=self.pupil, people=[self.slt])
+            )
+            record_test_incident(self.slt, people=[self.teacher])
+            add_test_action(
+                self.dsl,
+                self.incident,
+                assigned_to=self.teacher,
+                due_on=TOMORROW,
+                is_shared_with_alerted=True,
+            )
+            PupilFactory(school=self.dsl.school, legal_first_name="Sam")
+        self.made = to
+
+
+@pytest.fixture
+def world(school, dsl, teacher, slt, membership_of) -> World:
+    pupil = PupilFactory(school=school, legal_first_name="Sally", legal_last_name="Jones")
+    main = record_test_incident(membership_of(teacher), pupil=pupil)
+    return World(
+        dsl=membership_of(dsl),
+        teacher=membership_of(teacher),
+        slt=membership_of(slt),
+        pupil=pupil,
+        incident=main,
+    )
+
+
+def count_queries(request: Callable[[], Any]) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code in (200, 302), response.status_code
+    return len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def same_count_small_and_large(world: World, request: Callable[[], Any]) -> int:
+    """The page's query count with SMALL records and with LARGE: they must be equal."""
+    world.grow(SMALL)
+    request()  # the first request of a session may set it up; measure the next ones
+    small, small_sql = count_queries(request)
+    world.grow(LARGE)
+    large, large_sql = count_queries(request)
+    assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])
+    return small
+
+
+def older_link(response: Any) -> str:
+    """The list's link to its next (older) page."""
+    found = re.search(r'<a href="([^"]*)"[^>]*>Older</a>', response.content.decode())
+    assert found, "no link to an older page"
+    return urljoin(response.wsgi_request.path, found.group(1).replace("&amp;", "&"))
+
+
+def test_the_dashboard_of_a_lead(client_as, world):
+    client = client_as(world.dsl.user)
+    assert same_count_small_and_large(world, lambda: client.get(reverse("dashboard"))) <= (
+        PLAIN_PAGE_CEILING
+    )
+
+
+def test_the_dashboard_of_a_teacher(client_as, world):
+    client = client_as(world.teacher.user)
+    assert same_count_small_and_large(world, lambda: client.get(reverse("dashboard"))) <= (
+        PLAIN_PAGE_CEILING
+    )
+
+
+def test_a_plain_page_writes_nothing(client_as, world):
+    """A GET that changes nothing writes nothing: the session's activity stamp is saved
+    at most once a minute, not on every click."""
+    client = client_as(world.dsl.user)
+    client.get(reverse("dashboard"))
+    _, sql = count_queries(lambda: client.get(reverse("dashboard")))
+    writes = [q for q in sql if q.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+
+
+def test_the_pupil_type_ahead(client_as, world):
+    client = client_as(world.teacher.user)
+    url = reverse("incidents:pupil-search")
+    same_count_small_and_large(world, lambda: client.post(url, {"term": "Sa"}))
+
+
+def test_the_add_incident_form(client_as, world):
+    client = client_as(world.teacher.user)
+    same_count_small_and_large(world, lambda: client.get(reverse("incidents:incident-add")))
+
+
+def test_submitting_an_incident(client_as, world, school):
+    client = client_as(world.teacher.user)
+    slt_group = StaffGroup.objects.for_school(school).get(is_slt=True)
+
+    def submit() -> Any:
+        now = timezone.localtime()
+        return client.post(
+            reverse("incidents:incident-add"),
+            {
+                "submit_key": str(uuid.uuid4()),
+                "pupil": str(world.pupil.pk),
+                "kind": "conversation",
+                "text": "Sally said she was sad.",
+                "occurred_on": f"{now:%Y-%m-%d}",
+                "occurred_time": f"{now:%H:%M}",
+                "location": "Playground",
+                "spoke_to_dsl": "no",
+                "categories": [str(category(school, "Family / home circumstances").pk)],
+                "groups": [str(slt_group.pk)],
+                "intent": "submit",
+            },
+        )
+
+    same_count_small_and_large(world, submit)
+
+
+@pytest.fixture
+def short_pages(monkeypatch):
+    """Two rows a page, so a few incidents make several pages."""
+    from safeguard.incidents.views import actions, alerts, incidents
+
+    for module in (incidents, alerts, actions):
+        monkeypatch.setattr(module, "PAGE_SIZE", 2)
+
+
+def test_the_incident_list_first_page(client_as, world, short_pages):
+    client = client_as(world.dsl.user)
+    same_count_small_and_large(world, lambda: client.get(reverse("incidents:incident-list")))
+
+
+def test_the_incident_list_later_page(client_as, world, short_pages):
+    client = client_as(world.dsl.user)
+    url = reverse("incidents:incident-list")
+
+    def later_page() -> Any:
+        return client.get(older_link(client.get(older_link(client.get(url)))))
+
+    world.grow(SMALL)
+    later_page()
+    small, _ = count_queries(lambda: client.get(older_link(client.get(url))))
+    world.grow(LARGE)
+    large, _ = count_queries(lambda: client.get(older_link(client.get(url))))
+    assert small == large
+
+
+def test_the_incident_list_filtered(client_as, world, short_pages):
+    client = client_as(world.dsl.user)
+    url = reverse("incidents:incident-list") + "?status=new&year=Y3"
+    same_count_small_and_large(world, lambda: client.get(url))
+
+
+def test_my_incidents(client_as, world, short_pages):
+    client = client_as(world.teacher.user)
+    same_count_small_and_large(world, lambda: client.get(reverse("incidents:my-incidents")))
+
+
+def test_my_incidents_later_page(client_as, world, short_pages):
+    client = client_as(world.teacher.user)
+    url = reverse("incidents:my-incidents")
+    same_count_small_and_large(world, lambda: client.get(older_link(client.get(url))))
+
+
+@pytest.mark.parametrize("who", ["dsl", "teacher"])
+def test_the_incident_page(client_as, world, who):
+    client = client_as(getattr(world, who).user)
+    url = reverse("incidents:incident-detail", args=[world.incident.pk])
+    same_count_small_and_large(world, lambda: client.get(url))
+
+
+def test_adding_an_action(client_as, world):
+    client = client_as(world.dsl.user)
+    url = reverse("incidents:action-add", args=[world.incident.pk])
+
+    def add() -> Any:
+        return client.post(
+            url,
+            {
+                "submit_key": str(uuid.uuid4()),
+                "text": "Phoned mum; she will come in tomorrow.",
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
+
+    same_count_small_and_large(world, add)
+
+
+@pytest.mark.parametrize("who", ["dsl", "teacher"])
+def test_the_alert_list(client_as, world, who, short_pages):
+    client = client_as(getattr(world, who).user)
+    same_count_small_and_large(world, lambda: client.get(reverse("incidents:alert-list")))
+
+
+def test_the_alert_list_later_page(client_as, world, short_pages):
+    client = client_as(world.dsl.user)
+    url = reverse("incidents:alert-list")
+    same_count_small_and_large(world, lambda: client.get(older_link(client.get(url))))
+
+
+def test_marking_an_alert_read(client_as, world):
+    client = client_as(world.dsl.user)
+
+    def mark_read() -> Any:
+        # A new incident each time, so there is always an unread alert to mark.
+        incident = record_test_incident(world.teacher, pupil=world.pupil)
+        alert = Alert.objects.for_school(incident.school_id).get(
+            incident=incident, recipient=world.dsl.user
+        )
+        url = reverse("incidents:alert-read", args=[alert.pk])
+        with CaptureQueriesContext(connection) as captured:
+            client.post(url)
+        return captured
+
+    world.grow(SMALL)
+    mark_read()
+    small = len(mark_read())
+    world.grow(LARGE)
+    assert len(mark_read()) == small
+
+
+def test_my_tasks(client_as, world, short_pages):
+    client = client_as(world.teacher.user)
+    same_count_small_and_large(world, lambda: client.get(reverse("incidents:assignment-list")))
+
+
+def test_the_pupil_page(client_as, world):
+    client = client_as(world.dsl.user)
+    url = reverse("pupils:pupil-detail", args=[world.pupil.pk])
+    same_count_small_and_large(world, lambda: client.get(url))
