@@ -75,7 +75,7 @@ class SeaweedS3:
             f"-master.port.grpc={grpc['master']}",
             "-master.telemetry=false",
             "-master.volumeSizeLimitMB=64",
-            "-volume.max=32",
+            "-volume.max=0",  # as many 64 MB volumes as the disk holds: a bucket each
             "-volume.preStopSeconds=0",
             f"-volume.port={ports['volume']}",
             f"-volume.port.grpc={grpc['volume']}",
