@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: demo test lint venv
+.PHONY: demo test lint venv topology
 venv:
 	@scripts/bootstrap
 
@@ -21,3 +21,8 @@ test: venv
 
 lint: venv
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports && DEBUG=1 .venv/bin/mypy
+
+# The scale-out topology on this machine, proved and torn down (docs/deploying.md, "Scaling
+# out"; needs: apt-get install -y postgresql nginx pgbouncer).
+topology: venv
+	@$(PY) deploy/try_topology.py
