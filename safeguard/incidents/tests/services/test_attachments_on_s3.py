@@ -82,8 +82,9 @@ def failing_second_write(s3_bucket, s3_server, settings):
 
 
 def test_a_file_is_stored_in_the_bucket_under_a_random_name_and_not_on_disk(
-    school, s3_bucket, s3_server, settings
+    school, s3_bucket, s3_server, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     [stored], problems = store_uploads([upload()], school=school)
     assert problems == []
     assert s3_server.keys(s3_bucket) == [stored.stored_name]
