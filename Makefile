@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: demo test lint venv bench
+.PHONY: demo test lint venv bench topology
 venv:
 	@scripts/bootstrap
 
@@ -27,3 +27,8 @@ lint: venv
 # The dataset is built on the first run; the result goes to var/bench/$(SIZE).json.
 bench: venv
 	@$(PY) -m bench $(if $(COMPARE),--compare $(COMPARE),--size $(or $(SIZE),school)) $(BENCH_ARGS)
+
+# The scale-out topology on this machine, proved and torn down (docs/deploying.md, "Scaling
+# out"; needs: apt-get install -y postgresql nginx pgbouncer).
+topology: venv
+	@$(PY) deploy/try_topology.py

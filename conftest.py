@@ -189,3 +189,24 @@ def membership_of():
         return Membership.objects.for_school(school).select_related("school", "user").get(user=user)
 
     return find
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server (SeaweedFS, safeguard/lib/tests/seaweedfs.py) for this
+    run; the tests that use it skip, saying why, when its binary is missing."""
+    from safeguard.lib.tests.seaweedfs import MISSING, SeaweedS3, weed_binary
+
+    if weed_binary() is None:
+        pytest.skip(MISSING)
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings):
+    """Attached files go to a new, empty bucket of `s3_server`; yields the bucket's name."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_options(bucket)}
+    return bucket

@@ -15,13 +15,14 @@ from django.utils.csp import CSP
 
 from safeguard.formats.en_GB import formats as display_formats
 from safeguard.lib.env import (
-    database_from_env,
+    databases_from_env,
     env_bool,
     env_int,
     env_list,
     env_secret,
     env_secret_list,
     env_str,
+    file_storage_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,7 +114,8 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_from_env(BASE_DIR / "var" / "safeguard.sqlite3")}
+# `replica` too when REPLICA_DATABASE_URL is set: read only through lib/db.py's replica().
+DATABASES = databases_from_env(BASE_DIR / "var" / "safeguard.sqlite3")
 # PostgreSQL: the role gunicorn and the worker connect as, when migrations run as
 # a separate owner role; `migrate` then grants it rows only (lib/db_roles.py).
 DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
@@ -294,7 +296,8 @@ CLAMD_PORT = env_int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", default=30)
 STORAGES = {
     # Files are never served from MEDIA_URL: only a permission-checked view streams them.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, or an S3 bucket when S3_BUCKET is set (lib/s3.py).
+    "default": file_storage_from_env(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

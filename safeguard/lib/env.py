@@ -71,9 +71,19 @@ def database_from_env(sqlite_default: Path) -> dict[str, Any]:
             },
             "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
         }
+    return postgresql_from_url(url, name="DATABASE_URL")
+
+
+def postgresql_from_url(url: str, *, name: str) -> dict[str, Any]:
+    """A PostgreSQL database from its URL (`name` is the variable it came from).
+
+    DB_TRANSACTION_POOLING=1 when the URL leads to pgbouncer in transaction pooling mode:
+    a query's rows then come in one answer, not through a server-side cursor, which
+    would outlive the transaction pgbouncer lent the server connection for.
+    """
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured("DATABASE_URL must start with postgres://")
+        raise ImproperlyConfigured(f"{name} must start with postgres://")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")),
@@ -83,4 +93,42 @@ def database_from_env(sqlite_default: Path) -> dict[str, Any]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": env_bool("DB_TRANSACTION_POOLING", default=False),
+    }
+
+
+def databases_from_env(sqlite_default: Path) -> dict[str, dict[str, Any]]:
+    """`default` (database_from_env), and `replica` when REPLICA_DATABASE_URL names a
+    streaming read replica of it (lib/db.py says who may read there). In tests the
+    replica is the default database itself (Django's TEST MIRROR)."""
+    databases = {"default": database_from_env(sqlite_default)}
+    url = env_str("REPLICA_DATABASE_URL")
+    if url:
+        if databases["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("REPLICA_DATABASE_URL needs DATABASE_URL (PostgreSQL)")
+        replica = postgresql_from_url(url, name="REPLICA_DATABASE_URL")
+        databases["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
+    return databases
+
+
+def file_storage_from_env() -> dict[str, Any]:
+    """Where attached files are kept: the folder MEDIA_ROOT, unless S3_BUCKET names a bucket
+    of S3-compatible object storage (lib/s3.py), with S3_ENDPOINT_URL for a service other
+    than Amazon's, S3_REGION, and S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (*file*; unset:
+    the machine's own AWS credentials)."""
+    bucket = env_str("S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    endpoint = env_str("S3_ENDPOINT_URL") or None
+    return {
+        "BACKEND": "safeguard.lib.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "region_name": env_str("S3_REGION") or "us-east-1",
+            "access_key": env_secret("S3_ACCESS_KEY_ID"),
+            "secret_key": env_secret("S3_SECRET_ACCESS_KEY"),
+            # Path-style addresses (https://host/bucket/key) suit services other than AWS.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or ("path" if endpoint else "auto"),
+        },
     }
