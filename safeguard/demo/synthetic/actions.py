@@ -77,7 +77,7 @@ def make_actions(ctx: SchoolContext, incidents: list[IncidentInfo], *, per_incid
                 leads_only=not shared,
                 at=recorded,
             )
-        if not author.is_lead and rng.random() < 0.5:
+        if not author.is_lead and rng.random() < 0.3:
             for lead in leads:
                 if lead.user_id not in alerted:
                     alerted.append(lead.user_id)

@@ -1,32 +1,75 @@
 """Build a synthetic dataset: schools through the real service, then each school's staff,
-pupils, incidents, actions, alerts, drafts, sign-ins and audit trail in bulk, one school per
-transaction, so a failure leaves whole schools and a dataset marked unfinished."""
+pupils, incidents, actions, alerts, drafts, sign-ins and audit trail in bulk, all in one
+transaction: a build that fails leaves nothing behind, and one that commits is whole."""
 
 import datetime
 import random
 import uuid
 from collections.abc import Callable
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.accounts.models import School, Trust
-from safeguard.audit.models import AuditAction
+from safeguard.accounts.models import Membership, School, StaffGroup, Trust, User
+from safeguard.audit.models import AuditAction, AuditEvent, Seal
 from safeguard.demo.models import SyntheticDataset
 from safeguard.demo.synthetic import identities
 from safeguard.demo.synthetic.actions import make_actions
 from safeguard.demo.synthetic.context import SchoolContext
 from safeguard.demo.synthetic.incidents import make_incidents
+from safeguard.demo.synthetic.loading import indexes_built_after, owns
 from safeguard.demo.synthetic.pupils import make_pupils
 from safeguard.demo.synthetic.sink import Ids, Sink
-from safeguard.demo.synthetic.sizes import SIZES, SchoolPlan, plan
+from safeguard.demo.synthetic.sizes import SIZES, SchoolPlan, Size, plan
 from safeguard.demo.synthetic.staff import load_categories, make_school, make_staff
 from safeguard.demo.synthetic.text import Narratives
 from safeguard.demo.synthetic.trail import Trail
-from safeguard.incidents.models import Draft, RecordKind
+from safeguard.incidents.models import (
+    Action,
+    Alert,
+    BodyMapMark,
+    Draft,
+    Incident,
+    IncidentCategory,
+    IncidentCorrection,
+    IncidentCounter,
+    IncidentReference,
+    IncidentReview,
+    LinkedPupil,
+    RecordKind,
+)
+from safeguard.pupils.models import Pupil, PupilStatus
+
+# Every table the generator writes in bulk (their indexes are built after loading).
+LOADED = (
+    User,
+    EmailAddress,
+    Membership,
+    Authenticator,
+    StaffGroup.members.through,
+    Pupil,
+    PupilStatus,
+    Incident,
+    IncidentReference,
+    IncidentCategory,
+    LinkedPupil,
+    BodyMapMark,
+    IncidentReview,
+    IncidentReview.categories.through,
+    IncidentCorrection,
+    IncidentCounter,
+    Action,
+    Alert,
+    Draft,
+    AuditEvent,
+    Seal,
+)
 
 
+@transaction.atomic
 def build(
     size_name: str,
     *,
@@ -62,35 +105,48 @@ def build(
         )
         schools.append((school_plan, school, opened_at))
     password_hash = make_password(identities.PASSWORD)
-    ids = Ids()
+    ids = Ids(from_sequences=not owns(LOADED))
     sink = Sink(show_progress=show_progress)
     trail = Trail(ids, sink)
     try:
-        for school_plan, school, opened_at in schools:
-            school_rng = random.Random(seed * 1_000_003 + school_plan.number)
-            ctx = SchoolContext(
-                school_id=school.pk,
-                number=school_plan.number,
-                code=school.reference_code,
-                is_secondary=school_plan.is_secondary,
-                opened_at=opened_at,
-                now=now,
-                rng=school_rng,
-                ids=ids,
-                sink=sink,
-                trail=trail,
-                incident_text=Narratives(school_rng, median=450, spread=0.9, longest=30_000),
-                action_text=Narratives(school_rng, median=180, spread=0.8, longest=8_000),
-            )
-            with transaction.atomic():
-                _school(ctx, school_plan, size.actions_per_incident, password_hash)
-        sink.finish()
+        with indexes_built_after(LOADED):
+            _schools(schools, size, seed, now, password_hash, ids, sink, trail)
+        sink.finish(ids=ids)
     finally:
         sink.close()
     dataset.finished_at = timezone.now()
     dataset.rows = dict(sorted(sink.rows.items()))
     dataset.save(update_fields=["finished_at", "rows"])
     return dataset
+
+
+def _schools(
+    schools: list[tuple[SchoolPlan, School, datetime.datetime]],
+    size: Size,
+    seed: int,
+    now: datetime.datetime,
+    password_hash: str,
+    ids: Ids,
+    sink: Sink,
+    trail: Trail,
+) -> None:
+    for school_plan, school, opened_at in schools:
+        school_rng = random.Random(seed * 1_000_003 + school_plan.number)
+        ctx = SchoolContext(
+            school_id=school.pk,
+            number=school_plan.number,
+            code=school.reference_code,
+            is_secondary=school_plan.is_secondary,
+            opened_at=opened_at,
+            now=now,
+            rng=school_rng,
+            ids=ids,
+            sink=sink,
+            trail=trail,
+            incident_text=Narratives(school_rng, median=450, spread=0.9, longest=30_000),
+            action_text=Narratives(school_rng, median=180, spread=0.8, longest=8_000),
+        )
+        _school(ctx, school_plan, size.actions_per_incident, password_hash)
 
 
 def _school(

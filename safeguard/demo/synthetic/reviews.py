@@ -151,7 +151,7 @@ def _correct(
 def views(ctx: SchoolContext, info: IncidentInfo) -> None:
     """The leads open most incidents once or twice; now and then the pupil's page too."""
     rng = ctx.rng
-    for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
+    for _ in range(rng.choice((0, 1, 1, 1, 1, 2))):
         viewer = rng.choice(ctx.leads).user_id
         at = ctx.after(info.recorded_at, median_minutes=6 * 60, spread=1.5)
         ctx.trail.add(

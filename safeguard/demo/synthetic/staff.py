@@ -73,7 +73,8 @@ def make_school(
             trust=trust,
             email_domains=identities.school_domain(number),
         )
-    School.objects.filter(pk=school.pk).update(reference_code=reference_code(number))
+    school.reference_code = reference_code(number)
+    School.objects.filter(pk=school.pk).update(reference_code=school.reference_code)
     SyntheticSchool.objects.create(school=school, dataset=dataset, number=number)
     return school
 
@@ -92,7 +93,7 @@ def make_staff(ctx: SchoolContext, *, count: int, password_hash: str) -> None:
     people: list[tuple[str, str, bool]] = [
         (role, identities.role_email(n, role), True) for role in Role
     ]
-    extra_deputies = 2 if ctx.is_secondary else 0
+    extra_deputies = 1 if ctx.is_secondary else 0
     people += [
         (Role.DEPUTY_DSL, f"deputy{i}@{identities.school_domain(n)}", False)
         for i in range(extra_deputies)
