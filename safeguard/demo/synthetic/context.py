@@ -59,6 +59,7 @@ class SchoolContext:
     action_text: Narratives
     staff: list[Staff] = field(default_factory=list)
     categories: list[CategoryInfo] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)  # the school's computers
 
     @property
     def leads(self) -> list[Staff]:
@@ -71,7 +72,12 @@ class SchoolContext:
 
     def ip(self) -> str:
         """A school network address, as the audit trail keeps for each request."""
-        return f"10.{self.number % 250}.{self.rng.randrange(1, 250)}.{self.rng.randrange(2, 250)}"
+        if not self.addresses:
+            self.addresses = [
+                f"10.{self.number % 250}.{self.rng.randrange(1, 250)}.{self.rng.randrange(2, 250)}"
+                for _ in range(64)
+            ]
+        return self.addresses[int(self.rng.random() * 64)]
 
     def between(self, start: datetime.datetime, end: datetime.datetime) -> datetime.datetime:
         """A moment between two others (to the second), no later than now."""
