@@ -109,7 +109,7 @@ def build(
     sink = Sink(show_progress=show_progress)
     trail = Trail(ids, sink)
     try:
-        with indexes_built_after(LOADED):
+        with indexes_built_after(LOADED, say=say):
             _schools(schools, size, seed, now, password_hash, ids, sink, trail)
         sink.finish(ids=ids)
     finally:

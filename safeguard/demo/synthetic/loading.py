@@ -10,7 +10,8 @@ rows. Primary keys stay (ids arrive in order), and so do the triggers that keep 
 and the audit trail unchanged: the loader only ever INSERTs.
 """
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -72,7 +73,9 @@ def owns(models_loaded: Sequence[type[models.Model]]) -> bool:
 
 
 @contextmanager
-def indexes_built_after(models_loaded: Sequence[type[models.Model]]) -> Iterator[None]:
+def indexes_built_after(
+    models_loaded: Sequence[type[models.Model]], *, say: Callable[[str], None] = print
+) -> Iterator[None]:
     """Within the caller's transaction: set the tables' indexes aside, load, put them back."""
     if connection.vendor != "postgresql" or not owns(models_loaded):
         yield  # slower, with every check in place: fine for the tiny size the tests build
@@ -90,7 +93,12 @@ def indexes_built_after(models_loaded: Sequence[type[models.Model]]) -> Iterator
                 cursor.execute(f'ALTER TABLE "{item.table}" DROP CONSTRAINT "{item.name}"')
             else:
                 cursor.execute(f'DROP INDEX "{item.name}"')
+    loading = time.monotonic()
     yield
+    started = time.monotonic()
+    say(
+        f"Rows loaded in {started - loading:,.0f} s; putting back {len(saved)} indexes and constraints..."
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -103,3 +111,4 @@ def indexes_built_after(models_loaded: Sequence[type[models.Model]]) -> Iterator
                 )
             else:
                 cursor.execute(item.definition)
+    say(f"Indexes and constraints back in {time.monotonic() - started:,.0f} s.")
