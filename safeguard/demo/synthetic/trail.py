@@ -1,0 +1,116 @@
+"""The audit trail of a synthetic school: the events the real services would have written,
+linked and sealed by the audit app's own functions.
+
+Events are collected for a whole school, put in time order, linked into the chain with
+`audit.services.link_events` (from the heads `chain_heads` gave at the start, carried from
+school to school) and given ids in that order. Each immutable record is sealed with the
+event that wrote it, as `audit.services.record(seal=...)` does: its digest comes from
+`audit.sealing.record_digest` over exactly the values written, and the event commits to
+its seals with `audit.sealing.commitment`. Nothing here hashes anything itself.
+"""
+
+import datetime
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+from safeguard.audit import sealing
+from safeguard.audit.models import AuditAction, AuditEvent, Seal, SealLayout
+from safeguard.audit.services import chain_heads, link_events
+from safeguard.demo.synthetic.sink import Ids, Row, Sink
+
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Safari/537.36"
+)
+
+
+class Trail:
+    """Collects one school's events and seals, then links and writes them in time order."""
+
+    def __init__(self, ids: Ids, sink: Sink) -> None:
+        self.ids = ids
+        self.sink = sink
+        self.heads = chain_heads()
+        self.events: list[SimpleNamespace] = []
+        self.layouts: dict[str, tuple[int, list[str], str]] = {}
+
+    def _layout(self, label: str) -> tuple[int, list[str], str]:
+        found = self.layouts.get(label)
+        if found is None:
+            fields = sealing.field_names(apps.get_model(label))
+            joined = " ".join(fields)
+            layout, _ = SealLayout.objects.get_or_create(record_type=label, fields=joined)
+            found = self.layouts[label] = (layout.pk, fields, joined)
+        return found
+
+    def seal(self, model: type[models.Model], row: Row) -> sealing.Digest:
+        """The digest of a record about to be written, as `verify_audit` will recompute it."""
+        label = model._meta.label_lower
+        _, fields, joined = self._layout(label)
+        pk = model._meta.pk.attname
+        digest = sealing.record_digest(label, fields, row, None)
+        return sealing.Digest(label, row[pk], joined, digest)
+
+    def add(
+        self,
+        action: AuditAction,
+        *,
+        at: datetime.datetime,
+        actor: int | None,
+        school: int | None,
+        target: tuple[str, int] | None = None,
+        detail: dict[str, Any] | None = None,
+        pupil: int | None = None,
+        seals: Sequence[sealing.Digest] = (),
+        ip: str | None = None,
+    ) -> None:
+        detail = dict(detail or {})
+        if seals:
+            detail["sealed"] = sealing.commitment(seals)
+        self.events.append(
+            SimpleNamespace(
+                school_id=school,
+                actor_id=actor,
+                action=action.value,
+                target_type=target[0] if target else "",
+                target_id=str(target[1]) if target else "",
+                detail=detail,
+                pupil_id=pupil,
+                ip_address=ip,
+                user_agent=BROWSER if ip else "",
+                created_at=at,
+                seals=seals,
+            )
+        )
+
+    def flush(self) -> None:
+        """Link the collected events in time order, then write them and their seals."""
+        events = sorted(self.events, key=lambda e: e.created_at)
+        self.events = []
+        if not events:
+            return
+        link_events(events, self.heads)
+        first = self.ids.take(AuditEvent, len(events))
+        seal_rows: list[Row] = []
+        for offset, event in enumerate(events):
+            event.id = first + offset
+            for digest in event.seals:
+                seal_rows.append(
+                    {
+                        "event_id": event.id,
+                        "record_type": digest.record_type,
+                        "record_id": digest.record_id,
+                        "layout_id": self.layouts[digest.record_type][0],
+                        "sha256": digest.sha256,
+                    }
+                )
+        self.sink.write(AuditEvent, [vars(e) for e in events])
+        if seal_rows:
+            first_seal = self.ids.take(Seal, len(seal_rows))
+            for offset, row in enumerate(seal_rows):
+                row["id"] = first_seal + offset
+            self.sink.write(Seal, seal_rows)
