@@ -49,6 +49,7 @@ def review(
         "pupil_id": info.pupil,
         "status": status,
         "is_withdrawn": False,
+        "recorded_at": info.recorded_at,
         "updated_at": info.recorded_at,
     }
     categories = chosen
