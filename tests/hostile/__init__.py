@@ -51,7 +51,7 @@ are added, so `pytest tests/hostile --collect-only -q` gives today's):
   address (3).
 - test_malformed_input.py: NUL bytes and invalid UTF-8 in every field of every form, huge,
   empty, control-character and damaged text, future and impossible dates, body map marks off
-  the drawing, overflowing, zero, negative and malformed ids in every URL, odd page numbers
+  the drawing or given a part of the other side, overflowing, zero, negative and malformed ids in every URL, odd page numbers
   and audit filters, huge and NUL-holding searches.
 
 The other modules test one surface each in more depth (restricted records, alerts across
