@@ -15,7 +15,7 @@ from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import ALREADY_ON_STAFF, SLT_RENAME, email_domain_error
 from safeguard.lib.forms import model_choice_field
-from safeguard.lib.text import single_line_problem
+from safeguard.lib.text import direction_control_problem, single_line_problem
 
 DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$"
@@ -38,6 +38,13 @@ def single_line(value: str) -> None:
     """Names reach pages and email headers: one line, no control or direction-override
     characters (a line break in a name could otherwise start a new email header)."""
     problem = single_line_problem(value, max_length=len(value))
+    if problem:
+        raise forms.ValidationError(problem)
+
+
+def no_direction_controls(value: str) -> None:
+    """Descriptions are shown beside names: they must read in the order they were typed."""
+    problem = direction_control_problem(value, noun="Descriptions")
     if problem:
         raise forms.ValidationError(problem)
 
@@ -168,6 +175,7 @@ class StaffGroupForm(PlainLabelsMixin, forms.Form):
         max_length=300,
         required=False,
         label="Description (optional)",
+        validators=[no_direction_controls],
         help_text="Who is in it and when to alert them.",
     )
 
