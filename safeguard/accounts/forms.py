@@ -148,7 +148,39 @@ class StaffDetailsForm(PlainLabelsMixin, forms.Form):
         """Show the name read-only: it is the person's own to change (services.NAME_IS_THEIRS)."""
         for name in ("first_name", "last_name"):
             self.fields[name].widget.attrs["readonly"] = True
-            self.fields[name].help_text = "Only the person themself can change their name."
+            self.fields[
+                name
+            ].help_text = (
+                "Only the person themself can change their name, on their Your details page."
+            )
+
+
+class OwnDetailsForm(PlainLabelsMixin, forms.Form):
+    """ "Your details": the person's own name. Their email address has its own page."""
+
+    first_name = forms.CharField(
+        max_length=100,
+        label="First name",
+        validators=[single_line],
+        error_messages={
+            **required("Enter your first name."),
+            "max_length": "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        label="Last name",
+        validators=[single_line],
+        error_messages={
+            **required("Enter your last name."),
+            "max_length": "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
 
 
 class ChangeRoleForm(PlainLabelsMixin, forms.Form):
