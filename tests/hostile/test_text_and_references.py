@@ -1,8 +1,8 @@
 """Direction-control characters, and record numbers that leak another school's activity.
 
 A right-to-left override (U+202E) in a name or a record makes it read differently from
-what it says ("Trojan Source"): names refuse them, and record text keeps them as typed
-but shows each one as a visible marker. Record numbers used to be shared by every
+what it says ("Trojan Source"): names and descriptions refuse them, and record text keeps
+them as typed but shows each one as a visible marker. Record numbers used to be shared by every
 school, so the gap between two of your own numbers counted another school's incidents:
 people now see a per-school reference, and incident addresses carry an opaque key.
 """
