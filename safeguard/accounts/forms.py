@@ -15,7 +15,7 @@ from safeguard.accounts.models import Membership, School, StaffGroup, User
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.services import ALREADY_ON_STAFF, SLT_RENAME, email_domain_error
 from safeguard.lib.forms import model_choice_field
-from safeguard.lib.text import single_line_problem
+from safeguard.lib.text import direction_control_problem, single_line_problem
 
 DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$"
@@ -38,6 +38,13 @@ def single_line(value: str) -> None:
     """Names reach pages and email headers: one line, no control or direction-override
     characters (a line break in a name could otherwise start a new email header)."""
     problem = single_line_problem(value, max_length=len(value))
+    if problem:
+        raise forms.ValidationError(problem)
+
+
+def no_direction_controls(value: str) -> None:
+    """Descriptions are shown beside names: they must read in the order they were typed."""
+    problem = direction_control_problem(value, noun="Descriptions")
     if problem:
         raise forms.ValidationError(problem)
 
@@ -141,7 +148,39 @@ class StaffDetailsForm(PlainLabelsMixin, forms.Form):
         """Show the name read-only: it is the person's own to change (services.NAME_IS_THEIRS)."""
         for name in ("first_name", "last_name"):
             self.fields[name].widget.attrs["readonly"] = True
-            self.fields[name].help_text = "Only the person themself can change their name."
+            self.fields[
+                name
+            ].help_text = (
+                "Only the person themself can change their name, on their Your details page."
+            )
+
+
+class OwnDetailsForm(PlainLabelsMixin, forms.Form):
+    """ "Your details": the person's own name. Their email address has its own page."""
+
+    first_name = forms.CharField(
+        max_length=100,
+        label="First name",
+        validators=[single_line],
+        error_messages={
+            **required("Enter your first name."),
+            "max_length": "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        label="Last name",
+        validators=[single_line],
+        error_messages={
+            **required("Enter your last name."),
+            "max_length": "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
 
 
 class ChangeRoleForm(PlainLabelsMixin, forms.Form):
@@ -168,6 +207,7 @@ class StaffGroupForm(PlainLabelsMixin, forms.Form):
         max_length=300,
         required=False,
         label="Description (optional)",
+        validators=[no_direction_controls],
         help_text="Who is in it and when to alert them.",
     )
 

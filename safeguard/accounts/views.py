@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts import services
-from safeguard.accounts.forms import SetPasswordForm
+from safeguard.accounts.forms import OwnDetailsForm, SetPasswordForm
 from safeguard.accounts.models import User
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
@@ -40,6 +40,26 @@ def switch_school(request: SchoolRequest) -> HttpResponse:
     else:
         working.say(request)
     return redirect("dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.USE_APP)
+def own_details(request: SchoolRequest) -> HttpResponse:
+    """Your details: the signed-in person's own name, shown by every school they work at."""
+    user = request.user
+    form = OwnDetailsForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = services.change_own_name(
+            user=user,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        if changed:
+            messages.success(request, "Your name has been changed.")
+        return redirect("accounts:own-details")
+    return render(request, "accounts/own_details.html", {"form": form})
 
 
 def _invited_user(uidb36: str, key: str) -> User | None:

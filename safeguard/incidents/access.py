@@ -48,10 +48,15 @@ def get_attachment_for(request: HttpRequest, incident: Incident, attachment_id: 
         raise Http404 from None
 
 
-def get_alert_for(request: HttpRequest, alert_id: int) -> Alert:
-    """Only the recipient opens their own alert."""
+def _alert_lookup(alert: int | uuid.UUID) -> dict[str, object]:
+    """An alert is named by its key, or by its id on pages shown before keys were used."""
+    return {"key": alert} if isinstance(alert, uuid.UUID) else {"pk": alert}
+
+
+def get_alert_for(request: HttpRequest, alert: int | uuid.UUID) -> Alert:
+    """Only the recipient opens their own alert, in the school they are working in."""
     try:
-        return alerts_for(_membership(request)).get(pk=alert_id)
+        return alerts_for(_membership(request)).get(**_alert_lookup(alert))
     except Alert.DoesNotExist:
         raise Http404 from None
 
@@ -64,10 +69,10 @@ def _own_alert_anywhere(request: HttpRequest, **lookup: object) -> Alert:
     return alert
 
 
-def get_own_alert_anywhere_for(request: HttpRequest, alert_id: int) -> Alert:
+def get_own_alert_anywhere_for(request: HttpRequest, alert: int | uuid.UUID) -> Alert:
     """The person's own alert in any school where they may still see it (the alert list
     spans every school of theirs), or 404."""
-    return _own_alert_anywhere(request, pk=alert_id)
+    return _own_alert_anywhere(request, **_alert_lookup(alert))
 
 
 def get_alert_by_key_for(request: HttpRequest, key: uuid.UUID) -> Alert:

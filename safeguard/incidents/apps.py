@@ -37,11 +37,12 @@ class IncidentsConfig(AppConfig):
 
         from django.urls import register_converter
 
-        from safeguard.incidents.links import IncidentKeyConverter
+        from safeguard.incidents.links import FileKeyConverter, IncidentKeyConverter
 
-        # `<incident:incident_id>`: addresses carry an opaque key, never the id (links.py).
-        # Registered before any URL module is imported, as every incident URL uses it.
+        # `<incident:incident_id>`, `<file:attachment_id>`: addresses carry an opaque key,
+        # never the id (links.py). Registered before any URL module is imported.
         register_converter(IncidentKeyConverter, "incident")
+        register_converter(FileKeyConverter, "file")
 
         from safeguard.audit import sealing
         from safeguard.incidents.models import (

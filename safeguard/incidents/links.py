@@ -1,4 +1,4 @@
-"""Opaque incident addresses: /incidents/k3x7q2mzd4abc/ instead of /incidents/41/.
+"""Opaque record addresses: /incidents/k3x7q2mzd4abc/ instead of /incidents/41/.
 
 Incident ids are shared by every school, so a sequential id in an address told
 a teacher how many incidents the whole installation (other schools included)
@@ -13,12 +13,21 @@ Keys made before SECRET_KEY was rotated still open while the old key is listed
 in SECRET_KEY_FALLBACKS. An address by number (`/incidents/41/`) keeps working
 for anyone allowed to see the incident: it is checked and then redirected
 (views.incident_old_link).
+
+Files and actions are numbered by the same shared sequences, so they get keys the
+same way, each kind under its own key derived from SECRET_KEY (a file's key and an
+action's key for the same number differ, and neither is the incident's): a file's
+download address (`<file:attachment_id>`, views.attachments.attachment_old_link
+redirects the old numeric one) and an action's anchor and follow-up parameter
+(`action_key`, templatetags.action_tags). The incident key is exactly what it was
+before the other kinds existed, so every address already sent keeps working.
 """
 
 import base64
 import functools
 import hashlib
 import hmac
+from typing import Literal
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -28,11 +37,15 @@ ROUNDS = 4
 KEY_LENGTH = 13  # 64 bits in base32, without padding
 _HALF = 0xFFFFFFFF
 
+# What a key names. Each kind has its own derived key ("incident address", "file address",
+# "action address"): the incident's is the one used before the others existed.
+Kind = Literal["incident", "file", "action"]
 
-@functools.lru_cache(maxsize=8)
-def _key(secret: str) -> bytes:
+
+@functools.lru_cache(maxsize=32)
+def _key(secret: str, kind: Kind = "incident") -> bytes:
     return salted_hmac(
-        "safeguard.incidents.links", "incident address", secret=secret, algorithm="sha256"
+        "safeguard.incidents.links", f"{kind} address", secret=secret, algorithm="sha256"
     ).digest()
 
 
@@ -55,8 +68,8 @@ def _decrypt(value: int, key: bytes) -> int:
     return (left << 32) | right
 
 
-def _encode(incident_id: int, secret: str) -> str:
-    block = _encrypt(incident_id, _key(secret)).to_bytes(8, "big")
+def _encode(record_id: int, secret: str, kind: Kind = "incident") -> str:
+    block = _encrypt(record_id, _key(secret, kind)).to_bytes(8, "big")
     return base64.b32encode(block).decode().rstrip("=").lower()
 
 
@@ -67,17 +80,17 @@ def _text(secret: object) -> str:
     return secret
 
 
-def incident_key(incident_id: int) -> str:
-    """The opaque address part for an incident id.
+def key_for(kind: Kind, record_id: int) -> str:
+    """The opaque key for a record id of this kind.
 
-    An id no incident can have (0, negative, 2**40 or more) still gets a key, one
-    that `incident_id_from_key` refuses, so its address is a 404 as it was before.
+    An id no record can have (0, negative, 2**40 or more) still gets a key, one that
+    `id_from_key` refuses, so its address is a 404 as it was before.
     """
-    return _encode(min(max(incident_id, 0), 2**64 - 1), _text(settings.SECRET_KEY))
+    return _encode(min(max(record_id, 0), 2**64 - 1), _text(settings.SECRET_KEY), kind)
 
 
-def incident_id_from_key(key: str) -> int | None:
-    """The incident id an address part names, or None if no key of ours made it."""
+def id_from_key(kind: Kind, key: str) -> int | None:
+    """The record id a key of this kind names, or None if no key of ours made it."""
     if len(key) != KEY_LENGTH:
         return None
     try:
@@ -85,24 +98,47 @@ def incident_id_from_key(key: str) -> int | None:
     except ValueError:
         return None
     for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
-        incident_id = _decrypt(block, _key(secret))
+        record_id = _decrypt(block, _key(_text(secret), kind))
         # Re-encoding refuses a key that differs only in base32's unused last bit.
-        if 0 < incident_id < 2**ID_BITS and _encode(incident_id, _text(secret)) == key:
-            return incident_id
+        if 0 < record_id < 2**ID_BITS and _encode(record_id, _text(secret), kind) == key:
+            return record_id
     return None
 
 
-class IncidentKeyConverter:
-    """URL converter: `<incident:incident_id>` gives views the id, and reverse() the key."""
+def incident_key(incident_id: int) -> str:
+    """The opaque address part for an incident id."""
+    return key_for("incident", incident_id)
 
+
+def incident_id_from_key(key: str) -> int | None:
+    """The incident id an address part names, or None if no key of ours made it."""
+    return id_from_key("incident", key)
+
+
+class _KeyConverter:
+    """URL converter: views get the id, and reverse() (given a record or an id) the key."""
+
+    kind: Kind
     regex = f"[a-z2-7]{{{KEY_LENGTH}}}"
 
     def to_python(self, value: str) -> int:
-        incident_id = incident_id_from_key(value)
-        if incident_id is None:
-            raise ValueError("not an incident address")  # Django answers 404
-        return incident_id
+        record_id = id_from_key(self.kind, value)
+        if record_id is None:
+            raise ValueError(f"not a {self.kind} address")  # Django tries the next pattern
+        return record_id
 
     def to_url(self, value: object) -> str:
-        incident_id = getattr(value, "pk", value)
-        return incident_key(int(incident_id))  # type: ignore[call-overload]
+        record_id = getattr(value, "pk", value)
+        return key_for(self.kind, int(record_id))  # type: ignore[call-overload]
+
+
+class IncidentKeyConverter(_KeyConverter):
+    """`<incident:incident_id>`."""
+
+    kind = "incident"
+
+
+class FileKeyConverter(_KeyConverter):
+    """`<file:attachment_id>`: a file's download address."""
+
+    kind = "file"

@@ -2,7 +2,9 @@
 
 The paths are the ones people have bookmarked and been emailed: incidents under
 /incidents/, a person's alerts under /alerts/ (the emailed link is /alerts/<key>/), and
-the school's categories under /school/categories/.
+the school's categories under /school/categories/. Incidents and files are named by opaque
+keys (links.py), alerts by their random key; the addresses by number they had before still
+answer, for the people allowed to use them.
 """
 
 from django.urls import include, path, re_path
@@ -42,9 +44,15 @@ incident_urls = [
     ),
     path("tasks/", actions.assignment_list, name="assignment-list"),
     path(
-        "<incident:incident_id>/files/<int:attachment_id>/",
+        "<incident:incident_id>/files/<file:attachment_id>/",
         attachments.attachment_download,
         name="attachment-download",
+    ),
+    # A file's address by number, from pages shown before files had keys: checked, then sent on.
+    path(
+        "<incident:incident_id>/files/<int:attachment_id>/",
+        attachments.attachment_old_link,
+        name="attachment-old-link",
     ),
     # DSL corrections and mistake reports.
     path(
@@ -75,9 +83,17 @@ incident_urls = [
 alert_urls = [
     path("", alerts.alert_list, name="alert-list"),
     path("<uuid:key>/", alerts.alert_open, name="alert-open"),
-    path("<int:alert_id>/incident/", alerts.alert_incident, name="alert-incident"),
-    path("<int:alert_id>/read/", alerts.alert_read, name="alert-read"),
-    path("<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
+    path("<uuid:key>/incident/", alerts.alert_incident, name="alert-incident"),
+    path("<uuid:key>/read/", alerts.alert_read, name="alert-read"),
+    path("<uuid:key>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
+    # By number, as pages shown before alerts were addressed by their key posted them.
+    path("<int:alert_id>/incident/", alerts.alert_incident, name="alert-incident-by-number"),
+    path("<int:alert_id>/read/", alerts.alert_read, name="alert-read-by-number"),
+    path(
+        "<int:alert_id>/acknowledge/",
+        alerts.alert_acknowledge,
+        name="alert-acknowledge-by-number",
+    ),
 ]
 
 category_urls = [

@@ -43,6 +43,17 @@ def single_line_problem(value: str, *, max_length: int, noun: str = "Names") -> 
     return None
 
 
+def direction_control_problem(value: str, *, noun: str) -> str | None:
+    """For descriptions and other short text shown beside names: no direction controls.
+
+    Unlike `single_line_problem` this allows line breaks (a description may be typed
+    in a text box), but a reader must see the words in the order they were typed.
+    """
+    if BIDI_CONTROLS.intersection(value):
+        return NAME_DIRECTION_MESSAGE.replace("Names", noun, 1)
+    return None
+
+
 def reveal_direction_controls(text: str) -> str:
     """The text with each direction control shown as a visible marker such as "[U+202E]".
 

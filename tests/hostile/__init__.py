@@ -51,12 +51,13 @@ are added, so `pytest tests/hostile --collect-only -q` gives today's):
   address (3).
 - test_malformed_input.py: NUL bytes and invalid UTF-8 in every field of every form, huge,
   empty, control-character and damaged text, future and impossible dates, body map marks off
-  the drawing, overflowing, zero, negative and malformed ids in every URL, odd page numbers
-  and audit filters, huge and NUL-holding searches.
+  the drawing or given a part of the other side, overflowing, zero, negative and malformed
+  ids in every URL, odd page numbers and audit filters, huge and NUL-holding searches.
 
 The other modules test one surface each in more depth (restricted records, alerts across
 schools, staff shared between schools, uploads and drafts, signing in and accounts, text and
-references, queued emails, the database and the audit chain under attack). Shared pieces:
+references, ids every school shares in addresses and anchors, queued emails, the database
+and the audit chain under attack). Shared pieces:
 payloads.py (what an attacker types), files.py (uploads that lie), state.py (a snapshot of
 everything stored, and pages made comparable), helpers.py (form data, lookups, a recorded
 incident) and conftest.py (a pupil, another school's records, a submitted incident).

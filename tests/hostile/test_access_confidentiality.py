@@ -206,11 +206,15 @@ def test_a_demoted_deputy_gets_the_same_404_as_for_a_missing_record(
     assert comparable(refused) == comparable(missing)
 
 
-@pytest.mark.parametrize("verb", ["alert-read", "alert-acknowledge"])
+@pytest.mark.parametrize(
+    "verb",
+    ["alert-read", "alert-acknowledge", "alert-read-by-number", "alert-acknowledge-by-number"],
+)
 def test_a_demoted_deputy_cannot_mark_a_lead_alert(verb, demoted, deputy, client_as):
     _, alert, _ = demoted
     before = snapshot()
-    response = client_as(deputy).post(reverse(f"incidents:{verb}", args=[alert.pk]))
+    named = alert.pk if verb.endswith("-by-number") else alert.key
+    response = client_as(deputy).post(reverse(f"incidents:{verb}", args=[named]))
     assert response.status_code == 404
     assert changes(before, snapshot()) == {}
 

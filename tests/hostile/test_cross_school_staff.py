@@ -331,3 +331,50 @@ def test_an_old_personal_address_cannot_be_made_primary(terry, teacher):
     old.refresh_from_db()
     assert teacher.email == "teacher@larkspur.example"
     assert not old.primary
+
+
+# The person's own name: theirs to change, in every school ----------------------------------
+
+
+def test_someone_shared_changes_their_own_name_and_both_schools_are_told(
+    client_as, dsl, school, other_school, nell
+):
+    """The school that may not rename her (above) sees her own change, audited in both."""
+    membership = shared_nell(client_as, dsl, school, nell)
+
+    response = client_as(nell).post(
+        reverse("accounts:own-details"), {"first_name": "Nell", "last_name": "Whitlock-Hart"}
+    )
+
+    assert response.status_code == 302
+    nell.refresh_from_db()
+    assert (nell.first_name, nell.last_name) == ("Nell", "Whitlock-Hart")
+    events = AuditEvent.objects.filter(action=AuditAction.STAFF_UPDATED)
+    assert sorted(e.school_id for e in events) == sorted([school.pk, other_school.pk])
+    assert all(
+        e.actor == nell and e.detail == {"fields": ["first_name", "last_name"]} for e in events
+    )
+    # Larkspur's screens now show the name she gave, no longer the one Larkspur typed.
+    page = client_as(dsl).get(detail_url(membership)).content.decode()
+    assert "Nell Whitlock-Hart" in page and "Nell Typed" not in page
+
+
+def test_your_details_changes_only_your_own_account_whatever_is_posted(
+    client_as, dsl, school, nell
+):
+    """No id in the address or the form: a crafted field naming someone else does nothing."""
+    membership = shared_nell(client_as, dsl, school, nell)
+
+    client_as(dsl).post(
+        reverse("accounts:own-details"),
+        {
+            "first_name": "Dana",
+            "last_name": "Whitfield",
+            "user": nell.pk,
+            "membership_id": membership.pk,
+            "email": NELL,
+        },
+    )
+
+    nell.refresh_from_db()
+    assert (nell.first_name, nell.last_name) == ("Eleanor", "Whitlock")

@@ -160,6 +160,8 @@ POST_ONLY = [
     "incidents:draft-discard",
     "incidents:alert-read",
     "incidents:alert-acknowledge",
+    "incidents:alert-read-by-number",
+    "incidents:alert-acknowledge-by-number",
     "accounts:switch-school",
     "accounts:session-keep-alive",
     "school:staff-change-role",

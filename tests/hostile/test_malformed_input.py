@@ -1,7 +1,7 @@
 """Damaged, oversized, impossible and malformed input: a specific message, never an error.
 
 NUL bytes and invalid UTF-8 in every field of every form; huge, empty, control-character and
-damaged text; future and impossible dates; body-map marks off the drawing; overflowing, zero,
+damaged text; future and impossible dates; body-map marks off the drawing or with a part of the other side; overflowing, zero,
 negative and malformed ids in URLs; odd page numbers and audit filters; huge and NUL-holding
 searches.
 """
@@ -297,3 +297,53 @@ def test_a_huge_staff_search_term_is_answered_without_error(client_as, teacher):
 def test_a_null_byte_in_a_type_ahead_search_is_no_error(url_name, data, client_as, dsl, pupil):
     response = client_as(dsl).post(reverse(url_name), data)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("side", "region", "message"),
+    [
+        pytest.param(
+            "back",
+            "front-right-ear",
+            "“Right ear” is on the front of the body: choose the front, or a part of the back.",
+            id="front-part-on-the-back",
+        ),
+        pytest.param(
+            "front",
+            "back-lower-back",
+            "“Lower back” is on the back of the body: choose the back, or a part of the front.",
+            id="back-part-on-the-front",
+        ),
+    ],
+)
+def test_a_body_part_on_the_wrong_side_is_explained_next_to_the_mark_and_nothing_is_lost(
+    side, region, message, client_as, teacher, pupil, school
+):
+    """Without JavaScript a row's side and part are chosen separately, so they can disagree:
+    the form comes back with the message beside that mark's part, everything typed kept."""
+    before = snapshot()
+    data = incident_data(
+        school,
+        pupil,
+        text="Sally said her brother pushed her into the door.",
+        **{
+            "mark-1-side": side,
+            "mark-1-region": region,
+            "mark-1-type": "bruise",
+            "mark-1-colour": "purple and yellowish",
+            "mark-1-note": "She said it was the door handle",
+        },
+    )
+    response = client_as(teacher).post(ADD, data)
+    assert response.status_code == 200
+    page = html(response)
+    assert f'<p class="errorlist" id="mark-1-region-error">Mark 1: {message}</p>' in page
+    assert f"Mark 1: {message}" in errors_of(response)
+    # What was typed comes back: the account, the mark's choices and its description.
+    assert response.context["form"]["text"].value() == data["text"]
+    assert f'<option value="{side}" selected>' in page
+    assert f'<option value="{region}" selected>' in page
+    assert '<option value="bruise" selected>' in page
+    assert 'value="purple and yellowish"' in page
+    assert 'value="She said it was the door handle"' in page
+    assert changes(before, snapshot()) == {}

@@ -1,8 +1,8 @@
 """Direction-control characters, and record numbers that leak another school's activity.
 
 A right-to-left override (U+202E) in a name or a record makes it read differently from
-what it says ("Trojan Source"): names refuse them, and record text keeps them as typed
-but shows each one as a visible marker. Record numbers used to be shared by every
+what it says ("Trojan Source"): names and descriptions refuse them, and record text keeps
+them as typed but shows each one as a visible marker. Record numbers used to be shared by every
 school, so the gap between two of your own numbers counted another school's incidents:
 people now see a per-school reference, and incident addresses carry an opaque key.
 """
@@ -110,6 +110,77 @@ def test_a_category_name_with_an_override_is_refused(client_as, dsl, school):
     )
     assert NAMES_MESSAGE in page(response)
     assert Category.objects.for_school(school).count() == count
+
+
+DESCRIPTIONS_MESSAGE = "Descriptions cannot contain invisible direction-control characters."
+
+
+@pytest.mark.parametrize("char", DIRECTION_CONTROLS, ids=marker)
+def test_a_category_description_with_a_direction_control_is_refused(client_as, dsl, school, char):
+    count = Category.objects.for_school(school).count()
+    typed = f"Money or food taken{char} from a pupil"
+    response = client_as(dsl).post(
+        reverse("incidents:category-add"), {"name": "Extortion", "description": typed}
+    )
+    assert response.context["form"].errors["description"] == [DESCRIPTIONS_MESSAGE]
+    assert Category.objects.for_school(school).count() == count
+    assert response.context["form"]["description"].value() == typed  # kept to correct
+
+
+def test_a_category_description_cannot_gain_an_override_when_edited(client_as, dsl, school):
+    cat = Category.objects.for_school(school).get(name="Bullying")
+    before = cat.description
+    response = client_as(dsl).post(
+        reverse("incidents:category-edit", args=[cat.pk]),
+        {"name": "Bullying", "description": "Ignore\u202e this"},
+    )
+    assert DESCRIPTIONS_MESSAGE in page(response)
+    cat.refresh_from_db()
+    assert cat.description == before
+
+
+@pytest.mark.parametrize("char", DIRECTION_CONTROLS, ids=marker)
+def test_a_group_description_with_a_direction_control_is_refused(client_as, dsl, school, char):
+    typed = f"Alert us{char} about SEND pupils"
+    response = client_as(dsl).post(
+        reverse("school:group-create"), {"name": "SEND team", "description": typed}
+    )
+    assert response.context["form"].errors["description"] == [DESCRIPTIONS_MESSAGE]
+    assert not StaffGroup.objects.for_school(school).filter(name="SEND team").exists()
+    assert response.context["form"]["description"].value() == typed
+
+
+def test_the_slt_group_description_cannot_gain_an_override(client_as, dsl, school):
+    slt = StaffGroup.objects.for_school(school).get(is_slt=True)
+    before = slt.description
+    response = client_as(dsl).post(
+        reverse("school:group-update", args=[slt.pk]),
+        {"name": slt.name, "description": "Senior\u202e leaders"},
+    )
+    assert DESCRIPTIONS_MESSAGE in page(response)
+    slt.refresh_from_db()
+    assert slt.description == before
+
+
+def test_descriptions_stored_with_an_override_are_shown_with_it_visible(client_as, dsl, school):
+    """Descriptions saved before they were checked still show each control as a marker."""
+    Category.objects.for_school(school).filter(name="Bullying").update(
+        description="Name-calling\u202e gnillac-emaN"
+    )
+    group = StaffGroup.objects.create(
+        school=school, name="Year 6 team", description="Year 6\u2067 staff"
+    )
+    client = client_as(dsl)
+    pages = {
+        "category list": page(client.get(reverse("incidents:category-list"))),
+        "group list": page(client.get(reverse("school:group-list"))),
+        "group members": page(client.get(reverse("school:group-members", args=[group.pk]))),
+    }
+    assert "Name-calling[U+202E] gnillac-emaN" in pages["category list"]
+    assert "Year 6[U+2067] staff" in pages["group list"]
+    assert "Year 6[U+2067] staff" in pages["group members"]
+    for name, text in pages.items():
+        assert "\u202e" not in text and "\u2067" not in text, name
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200f"], ids=marker)

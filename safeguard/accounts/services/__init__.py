@@ -9,6 +9,7 @@ One module per feature; every service is importable from here too.
 """
 
 from safeguard.accounts.services.account_changes import (
+    change_own_name,
     own_email_domain_error,
     record_account_change,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "SLT_GROUP_NAME",
     "SLT_RENAME",
     "accept_invitation",
+    "change_own_name",
     "change_role",
     "create_group",
     "create_school",

@@ -1,5 +1,7 @@
-"""A person's own account, which may span several schools: its email address and the audit
-of changes to it."""
+"""A person's own account, which may span several schools: its name, its email address and
+the audit of changes to it."""
+
+from django.db import transaction
 
 from safeguard.accounts.models import Membership, School, User
 from safeguard.audit.models import AuditAction, AuditEvent
@@ -50,3 +52,41 @@ def record_account_change(
         )
         for school in (schools or [None])
     ]
+
+
+NAME_FIELDS = ("first_name", "last_name")
+
+
+@transaction.atomic
+def change_own_name(*, user: User, first_name: str, last_name: str) -> list[str]:
+    """The person's own change to their name ("Your details"): the fields that changed.
+
+    The name belongs to the account, shown by every school they work at, so it is theirs
+    to change wherever they work (a school may rename only someone who works there alone).
+    A name a school typed for its own screens when it added them gives way to theirs in
+    every school where they hold an active role. The change is audited in each of those
+    schools, naming the fields only.
+    """
+    name = dict(zip(NAME_FIELDS, (first_name.strip(), last_name.strip()), strict=True))
+    named_here = [
+        m for m in Membership.objects.active_for_user(user).select_for_update() if m.is_named_here
+    ]
+    changed = [
+        field
+        for field in NAME_FIELDS
+        if getattr(user, field) != name[field]
+        or any(getattr(m, field) != name[field] for m in named_here)
+    ]
+    if not changed:
+        return []
+    for field in NAME_FIELDS:
+        setattr(user, field, name[field])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(NAME_FIELDS))
+    for membership in named_here:
+        membership.first_name = membership.last_name = ""
+        membership.save(update_fields=list(NAME_FIELDS))
+    record_account_change(
+        actor=user, action=AuditAction.STAFF_UPDATED, user=user, detail={"fields": changed}
+    )
+    return changed

@@ -26,8 +26,8 @@ FORMER_STAFF_DETAILS = (
 )
 NAME_IS_THEIRS = (
     "{name} also works at another school, so their name belongs to their account, not to "
-    "this school. Only the person themself can change it. You can still change their job "
-    "title, role and status here."
+    "this school. Only the person themself can change it, on their Your details page. You "
+    "can still change their job title, role and status here."
 )
 
 

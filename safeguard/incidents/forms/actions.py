@@ -18,6 +18,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.permissions import is_lead
 from safeguard.accounts.selectors import groups_of
+from safeguard.incidents import links
 from safeguard.incidents.forms.fields import chosen_by_id, parse_id, submit_key_field
 from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
 from safeguard.incidents.selectors import (
@@ -36,6 +37,16 @@ NOT_IN_LIST = "Choose from the list."
 REPLACEMENT_CHARACTER = "\ufffd"
 
 
+def _action_id(value: object) -> int | None:
+    """The action a posted or linked value names: its key, or its id from an older page."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    return links.id_from_key("action", text)
+
+
 def now_for_input() -> datetime.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
@@ -47,6 +58,26 @@ class StaffChoiceField(forms.ModelChoiceField[Membership]):
 
 
 class AssignmentChoiceField(forms.ModelChoiceField[Action]):
+    """A task of the person's, offered and posted by its opaque key (links.py), as the
+    follow-up links give it (`?follows_up=<key>`). The id of a page shown before keys is
+    still accepted; anything else is "not one of your tasks", like an unknown id."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Action):
+            return links.key_for("action", value.pk)
+        record_id = _action_id(value)
+        return links.key_for("action", record_id) if record_id is not None else value
+
+    def to_python(self, value: Any) -> Action | None:
+        if value in self.empty_values:
+            return None
+        record_id = _action_id(value)
+        if record_id is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(record_id)
+
     def label_from_instance(self, obj: Action) -> str:
         due = f"due {display_date(obj.due_on)}" if obj.due_on else "no due date"
         text = " ".join(obj.text.split())

@@ -6,7 +6,7 @@ from django import forms
 
 from safeguard.accounts.models import School
 from safeguard.incidents.models import Category
-from safeguard.lib.text import single_line_problem
+from safeguard.lib.text import direction_control_problem, single_line_problem
 
 _name_max = Category._meta.get_field("name").max_length
 if _name_max is None:  # a CharField always has one
@@ -81,3 +81,11 @@ class CategoryForm(forms.Form):
                 f"This school already has a category called “{existing.name}”{retired}."
             )
         return name
+
+    def clean_description(self) -> str:
+        description: str = self.cleaned_data["description"]
+        # Shown to staff beside the name: it must read as it was typed.
+        problem = direction_control_problem(description, noun="Descriptions")
+        if problem:
+            raise forms.ValidationError(problem)
+        return description

@@ -3,9 +3,21 @@
 from django import template
 from django.db.models import QuerySet
 
+from safeguard.incidents import links
 from safeguard.incidents.models import Action
 
 register = template.Library()
+
+
+@register.filter
+def action_key(action: Action | int | None) -> str:
+    """`#action-{{ action|action_key }}`, `#action-{{ alert.action_id|action_key }}`: an
+    action named by its opaque key (links.py), never by the id every school shares."""
+    if isinstance(action, Action):
+        return links.key_for("action", action.pk)
+    if isinstance(action, int):
+        return links.key_for("action", action)
+    return ""
 
 
 @register.simple_tag

@@ -34,7 +34,7 @@ def test_the_header_shows_my_unread_count(client_as, slt, teacher, membership_of
 def test_the_header_count_drops_when_an_alert_is_read(client_as, slt, teacher, membership_of):
     incident = alert_the_slt_member(teacher, slt, membership_of)
     client = client_as(slt)
-    client.post(reverse("incidents:alert-read", args=[alert_of(slt, incident).pk]))
+    client.post(reverse("incidents:alert-read", args=[alert_of(slt, incident).key]))
     response = client.get(reverse("dashboard"))
     assert response.context["unread_alerts"] == 0
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.selectors import staff_matching
+from safeguard.incidents import links
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.actions import ActionForm, now_for_input
 from safeguard.incidents.forms.fields import intent_of
@@ -66,7 +67,8 @@ def action_add(request: SchoolRequest, incident_id: int) -> HttpResponse:
                 # A double click or a retried request lands on the action already there.
                 if submitted.is_new:
                     messages.success(request, _added_message(submitted.told))
-                return redirect(_incident_url(incident, f"action-{submitted.record.pk}"))
+                anchor = f"action-{links.key_for('action', submitted.record.pk)}"
+                return redirect(_incident_url(incident, anchor))
     else:
         form = ActionForm(
             membership=membership,

@@ -4,7 +4,9 @@ An alert belongs to its recipient alone. Anyone else asking for it, by id or
 by the key in the emailed link, gets the same 404 as for an alert that
 doesn't exist, so a forwarded link tells its reader nothing.
 
-The list and the buttons work per incident: one row per incident,
+The buttons and the list's links name an alert by its random key, never by its id (ids are
+shared by every school, so they would count other schools' alerts); the addresses by id
+that pages shown before answer as they did. The list and the buttons work per incident: one row per incident,
 and one "Mark as read" or "I have read and understood" covers every alert of the
 person's on it up to the newest the page showed. The list shows the person's alerts
 in every school where they hold an active role; opening one from another
@@ -59,6 +61,15 @@ class AlertRow:
 
 def _alert_on_incident_url(alert: Alert) -> str:
     return reverse("incidents:incident-detail", args=[alert.incident_id]) + "#alert-bar"
+
+
+def _named(key: uuid.UUID | None, alert_id: int | None) -> uuid.UUID | int:
+    """The alert a button names: by its key, or by its id from a page shown before keys."""
+    if key is not None:
+        return key
+    if alert_id is None:
+        raise Http404
+    return alert_id
 
 
 def _work_in_school_of(request: SchoolRequest, alert: Alert) -> Membership:
@@ -127,9 +138,11 @@ def _edge(request: SchoolRequest, name: str) -> tuple[object, int] | None:
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
-def alert_incident(request: SchoolRequest, alert_id: int) -> HttpResponse:
+def alert_incident(
+    request: SchoolRequest, key: uuid.UUID | None = None, alert_id: int | None = None
+) -> HttpResponse:
     """From the alert list: the alert's incident, in the alert's school. Marks nothing."""
-    alert = get_own_alert_anywhere_for(request, alert_id)
+    alert = get_own_alert_anywhere_for(request, _named(key, alert_id))
     _work_in_school_of(request, alert)
     return redirect(_alert_on_incident_url(alert))
 
@@ -154,9 +167,11 @@ def alert_open(request: SchoolRequest, key: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def alert_read(request: SchoolRequest, alert_id: int) -> HttpResponse:
+def alert_read(
+    request: SchoolRequest, key: uuid.UUID | None = None, alert_id: int | None = None
+) -> HttpResponse:
     """Mark read the person's alerts on the incident, up to this one (the newest shown)."""
-    alert = get_alert_for(request, alert_id)
+    alert = get_alert_for(request, _named(key, alert_id))
     if alerting.mark_alerts_read(membership=request.membership, alert=alert):
         messages.success(request, "Marked as read.")
     return redirect(_alert_on_incident_url(alert))
@@ -164,10 +179,12 @@ def alert_read(request: SchoolRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Capability.RECORD_INCIDENT)
-def alert_acknowledge(request: SchoolRequest, alert_id: int) -> HttpResponse:
+def alert_acknowledge(
+    request: SchoolRequest, key: uuid.UUID | None = None, alert_id: int | None = None
+) -> HttpResponse:
     """Acknowledge ("I have read and understood") the person's alerts on the incident, up
     to this one (the newest shown), which also marks them read."""
-    alert = get_alert_for(request, alert_id)
+    alert = get_alert_for(request, _named(key, alert_id))
     if alerting.acknowledge_alerts(membership=request.membership, alert=alert):
         messages.success(request, "Acknowledged: you have read and understood this alert.")
     return redirect(_alert_on_incident_url(alert))

@@ -1,7 +1,13 @@
-"""Downloading an attached file: only through this view, only as a download."""
+"""Downloading an attached file: only through this view, only as a download.
+
+A file's address carries an opaque key (`<file:attachment_id>`, links.py), not its id,
+which every school's files share. An address by number, from a page shown before, is
+checked as the download is and then sent on to the keyed one.
+"""
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
@@ -47,3 +53,18 @@ def attachment_download(
         },
     )
     return response
+
+
+@require_GET
+@requires(Capability.RECORD_INCIDENT)
+def attachment_old_link(
+    request: SchoolRequest, incident_id: int, attachment_id: int
+) -> HttpResponse:
+    """`/incidents/<key>/files/57/`: the same 404 as the download for anyone who may not
+    have the file, else a redirect to its keyed address. Nothing is downloaded or audited
+    here; the download it leads to is."""
+    if attachment_id >= 2**63:
+        raise Http404
+    incident = get_incident_for(request, incident_id)
+    attachment = get_attachment_for(request, incident, attachment_id)
+    return redirect("incidents:attachment-download", incident.pk, attachment.pk)

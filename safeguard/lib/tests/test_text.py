@@ -3,6 +3,7 @@ import pytest
 from safeguard.lib.text import (
     BIDI_CONTROLS,
     NAME_DIRECTION_MESSAGE,
+    direction_control_problem,
     reveal_direction_controls,
     single_line_problem,
 )
@@ -26,3 +27,16 @@ def test_revealed_text_reads_in_the_order_it_was_typed():
 def test_text_without_controls_is_shown_unchanged():
     text = "שלום Sam, café \u200d👩‍👧"
     assert reveal_direction_controls(text) == text
+
+
+@pytest.mark.parametrize("char", sorted(BIDI_CONTROLS))
+def test_a_description_with_a_direction_control_gets_the_specific_message(char):
+    assert direction_control_problem(f"For\n{char}SEND", noun="Descriptions") == (
+        "Descriptions cannot contain invisible direction-control characters."
+    )
+
+
+def test_a_description_may_run_over_several_lines():
+    assert (
+        direction_control_problem("Year 6 staff.\nAlert them first.", noun="Descriptions") is None
+    )

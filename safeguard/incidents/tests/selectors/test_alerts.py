@@ -61,7 +61,8 @@ def test_a_demoted_deputy_no_longer_opens_what_they_were_alerted_to_as_a_lead(
         url("incidents:alert-open", alert.key),
     ):
         assert client.get(address).status_code == 404, address
-    assert client.post(url("incidents:alert-read", alert.pk)).status_code == 404
+    assert client.post(url("incidents:alert-read", alert.key)).status_code == 404
+    assert client.post(url("incidents:alert-read-by-number", alert.pk)).status_code == 404
 
 
 def test_a_demoted_deputys_lists_and_counts_leave_it_out(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import StaffGroup
 from safeguard.accounts.permissions import Role
+from safeguard.incidents import links
 from safeguard.incidents.models import Action, Alert, Attachment, Category, EmailState
 from safeguard.incidents.tests.factories import (
     add_test_action,
@@ -69,7 +70,10 @@ def test_an_alerted_colleague_adds_an_action(client_as, slt, incident):
     response = client_as(slt).post(add_url(incident), form_data())
     [action] = actions_on(incident)
     assert response.status_code == 302
-    assert response["Location"] == f"{detail_url(incident)}#action-{action.pk}"
+    assert (
+        response["Location"]
+        == f"{detail_url(incident)}#action-{links.key_for('action', action.pk)}"
+    )
     assert action.author == slt
 
 
@@ -150,7 +154,8 @@ def test_a_double_submit_adds_one_action(client_as, slt, incident):
     first = client.post(add_url(incident), data)
     second = client.post(add_url(incident), data)
     [action] = actions_on(incident)
-    assert first["Location"] == second["Location"] == f"{detail_url(incident)}#action-{action.pk}"
+    anchor = f"#action-{links.key_for('action', action.pk)}"
+    assert first["Location"] == second["Location"] == f"{detail_url(incident)}{anchor}"
 
 
 def test_a_submit_key_from_another_incidents_form_is_refused(
@@ -236,7 +241,8 @@ def assignment(teacher, slt, membership_of, incident):
 def test_my_tasks_lists_a_task_assigned_to_me(client_as, slt, assignment):
     response = client_as(slt).get(reverse("incidents:assignment-list"))
     assert list(response.context["page"]) == [assignment]
-    assert f"{add_url(assignment.incident)}?follows_up={assignment.pk}" in response.content.decode()
+    key = links.key_for("action", assignment.pk)
+    assert f"{add_url(assignment.incident)}?follows_up={key}" in response.content.decode()
 
 
 def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
@@ -246,9 +252,13 @@ def test_an_overdue_task_says_so_in_words(client_as, slt, teacher, incident):
     assert "Overdue" in response.content.decode()
 
 
-def test_the_follow_up_link_preselects_the_task(client_as, slt, assignment):
-    response = client_as(slt).get(f"{add_url(assignment.incident)}?follows_up={assignment.pk}")
-    assert str(response.context["form"]["follows_up"].value()) == str(assignment.pk)
+@pytest.mark.parametrize("named_by", ["key", "number"])
+def test_the_follow_up_link_preselects_the_task(client_as, slt, assignment, named_by):
+    """By its key, as links give it now, or by number, as links made before keys did."""
+    key = links.key_for("action", assignment.pk)
+    named = key if named_by == "key" else assignment.pk
+    response = client_as(slt).get(f"{add_url(assignment.incident)}?follows_up={named}")
+    assert response.context["form"]["follows_up"].value() == key
 
 
 def test_recording_the_follow_up_clears_the_task(client_as, slt, assignment):

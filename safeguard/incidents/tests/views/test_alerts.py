@@ -30,11 +30,11 @@ def incident(teacher, slt, dsl, membership_of) -> Incident:
 
 
 def read_url(alert: Alert) -> str:
-    return reverse("incidents:alert-read", args=[alert.pk])
+    return reverse("incidents:alert-read", args=[alert.key])
 
 
 def ack_url(alert: Alert) -> str:
-    return reverse("incidents:alert-acknowledge", args=[alert.pk])
+    return reverse("incidents:alert-acknowledge", args=[alert.key])
 
 
 def test_the_list_shows_my_alerts_newest_first(client_as, slt, teacher, membership_of, incident):
@@ -262,13 +262,13 @@ def test_the_incident_page_offers_one_read_and_one_acknowledge(client_as, dsl, t
     assert content.count("I have read and understood") == 1
     assert content.count(">Mark as read<") == 1
     newest_alert = newest_alert_of(dsl, thrice_alerted)
-    assert reverse("incidents:alert-acknowledge", args=[newest_alert.pk]) in content
+    assert reverse("incidents:alert-acknowledge", args=[newest_alert.key]) in content
 
 
 def test_pressing_acknowledge_once_covers_the_incident(client_as, dsl, thrice_alerted):
     client = client_as(dsl)
     response = client.post(
-        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).pk])
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).key])
     )
     assert response.status_code == 302
     assert all(alert.acknowledged_at for alert in alerts_of(dsl, thrice_alerted))
@@ -282,7 +282,7 @@ def test_a_later_action_raises_a_new_unread_item(
 ):
     client = client_as(dsl)
     client.post(
-        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).pk])
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).key])
     )
     add_test_action(membership_of(teacher), thrice_alerted, tell_leads=True)
     assert client.get(reverse("dashboard")).context["unread_alerts"] == 1
@@ -291,7 +291,7 @@ def test_a_later_action_raises_a_new_unread_item(
     ).content.decode()
     assert page.count("I have read and understood") == 1
     assert (
-        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).pk])
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(dsl, thrice_alerted).key])
         in page
     )
 
@@ -320,7 +320,7 @@ def test_opening_the_emailed_link_marks_my_alerts_on_the_incident_read(
 def test_the_alert_log_summarises_each_entry(client_as, dsl, slt, teacher, membership_of):
     recorded = record_test_incident(membership_of(teacher), people=[membership_of(slt)])
     client_as(slt).post(
-        reverse("incidents:alert-acknowledge", args=[newest_alert_of(slt, recorded).pk])
+        reverse("incidents:alert-acknowledge", args=[newest_alert_of(slt, recorded).key])
     )
     add_test_action(membership_of(teacher), recorded, people=[membership_of(slt)])
     content = (
@@ -381,7 +381,7 @@ def test_opening_an_alert_from_another_school_switches_school_and_audits_it(
     work_in(client, school)
     listing = client.get(reverse("incidents:alert-list")).content.decode()
     [alert] = alerts_of(trust_lead, there)
-    url = reverse("incidents:alert-incident", args=[alert.pk])
+    url = reverse("incidents:alert-incident", args=[alert.key])
     assert url in listing
     response = client.get(url, follow=True)
     assert response.status_code == 200
