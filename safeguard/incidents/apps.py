@@ -37,12 +37,17 @@ class IncidentsConfig(AppConfig):
 
         from django.urls import register_converter
 
-        from safeguard.incidents.links import FileKeyConverter, IncidentKeyConverter
+        from safeguard.incidents.links import (
+            DraftKeyConverter,
+            FileKeyConverter,
+            IncidentKeyConverter,
+        )
 
-        # `<incident:incident_id>`, `<file:attachment_id>`: addresses carry an opaque key,
+        # `<incident:incident_id>`, `<file:attachment_id>`, `<draft:draft_id>`: addresses carry an opaque key,
         # never the id (links.py). Registered before any URL module is imported.
         register_converter(IncidentKeyConverter, "incident")
         register_converter(FileKeyConverter, "file")
+        register_converter(DraftKeyConverter, "draft")
 
         from safeguard.audit import sealing
         from safeguard.incidents.models import (

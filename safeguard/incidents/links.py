@@ -38,8 +38,8 @@ KEY_LENGTH = 13  # 64 bits in base32, without padding
 _HALF = 0xFFFFFFFF
 
 # What a key names. Each kind has its own derived key ("incident address", "file address",
-# "action address"): the incident's is the one used before the others existed.
-Kind = Literal["incident", "file", "action"]
+# "action address", "draft address"): the incident's is the one used before the others existed.
+Kind = Literal["incident", "file", "action", "draft"]
 
 
 @functools.lru_cache(maxsize=32)
@@ -142,3 +142,9 @@ class FileKeyConverter(_KeyConverter):
     """`<file:attachment_id>`: a file's download address."""
 
     kind = "file"
+
+
+class DraftKeyConverter(_KeyConverter):
+    """`<draft:draft_id>`: a draft's address, which only its author may open."""
+
+    kind = "draft"

@@ -33,8 +33,15 @@ incident_urls = [
     path("staff-search/", recording.staff_search, name="staff-search"),
     path("recipients-preview/", recording.recipients_preview, name="recipients-preview"),
     path("draft/", drafts.draft_save, name="draft-save"),
-    path("drafts/<int:draft_id>/", drafts.draft_resume, name="draft-resume"),
-    path("drafts/<int:draft_id>/discard/", drafts.draft_discard, name="draft-discard"),
+    path("drafts/<draft:draft_id>/", drafts.draft_resume, name="draft-resume"),
+    path("drafts/<draft:draft_id>/discard/", drafts.draft_discard, name="draft-discard"),
+    # By number, from pages shown before drafts had keys: still only the author's own.
+    path("drafts/<int:draft_id>/", drafts.draft_resume, name="draft-resume-by-number"),
+    path(
+        "drafts/<int:draft_id>/discard/",
+        drafts.draft_discard,
+        name="draft-discard-by-number",
+    ),
     # Actions, and the assignments they give ("Your tasks").
     path("<incident:incident_id>/actions/add/", actions.action_add, name="action-add"),
     path(

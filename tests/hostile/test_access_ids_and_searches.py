@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safeguard.accounts.permissions import Role, capabilities_of
 from safeguard.accounts.tests.factories import MembershipFactory, member
+from safeguard.incidents import links
 from safeguard.incidents.models import Action, Alert, Draft
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
@@ -239,7 +240,9 @@ def test_a_draft_stuffed_with_another_schools_ids_shows_nothing_of_theirs_when_r
             "dsl_spoken_to": str(elsewhere["dsl_membership"].pk),
         },
     )
-    draft = Draft.objects.for_school(school).get(pk=saved.json()["draft_id"])
+    draft = Draft.objects.for_school(school).get(
+        pk=links.id_from_key("draft", saved.json()["draft"])
+    )
     response = client.get(reverse("incidents:draft-resume", args=[draft.pk]))
     assert response.status_code == 200
     assert_nothing_from_elsewhere(html(response))

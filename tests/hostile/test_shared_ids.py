@@ -4,7 +4,8 @@ Files, actions and alerts are numbered by sequences every school shares, so a nu
 teacher's page told them how many files, actions or alerts the whole installation (other
 schools included) had made between two of theirs. Their addresses now carry opaque keys: a
 file's download address a keyed permutation of its id (like an incident's), an action's
-anchor and follow-up parameter another, an alert's buttons its random key. Old addresses
+anchor and follow-up parameter another, a draft's address another, an alert's buttons its
+random key. Old addresses
 by number keep working for the people allowed to use them; made-up keys are not found.
 """
 
@@ -313,3 +314,47 @@ def test_each_kind_has_its_own_key_for_the_same_number():
     for kind, key in keys.items():
         assert links.id_from_key(kind, key) == 41
         assert [other for other in keys if links.id_from_key(other, key) == 41] == [kind]
+
+
+def test_a_drafts_address_and_autosave_answer_carry_no_shared_number(client_as, teacher, school):
+    """Drafts are numbered by a sequence every school shares: the author's own draft list,
+    its discard button and the autosave answer name it by key only."""
+    client = client_as(teacher)
+    saved = client.post(
+        reverse("incidents:draft-save"),
+        {"submit_key": str(uuid.uuid4()), "text": "Half a sentence worth keeping"},
+    )
+    answer = saved.json()
+    assert "draft_id" not in answer
+    draft_id = links.id_from_key("draft", answer["draft"])
+    assert draft_id is not None
+    assert str(draft_id) not in answer["draft"]
+
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"/incidents/drafts/{links.key_for('draft', draft_id)}/" in page
+    assert f"/incidents/drafts/{draft_id}/" not in page
+    resumed = client.get(reverse("incidents:draft-resume", args=[draft_id]))
+    assert resumed.status_code == 200
+    assert "Half a sentence worth keeping" in resumed.content.decode()
+
+
+def test_an_old_draft_address_by_number_still_opens_for_its_author_only(
+    client_as, teacher, midday, school
+):
+    client = client_as(teacher)
+    saved = client.post(
+        reverse("incidents:draft-save"),
+        {"submit_key": str(uuid.uuid4()), "text": "Kept before drafts had keys"},
+    )
+    draft_id = links.id_from_key("draft", saved.json()["draft"])
+    by_number = f"/incidents/drafts/{draft_id}/"
+    assert "Kept before drafts had keys" in client.get(by_number).content.decode()
+    assert client_as(midday).get(by_number).status_code == 404
+    key = links.key_for("draft", draft_id)
+    assert client_as(midday).get(f"/incidents/drafts/{key}/").status_code == 404
+
+
+def test_a_made_up_draft_key_is_not_found(client_as, teacher):
+    client = client_as(teacher)
+    assert client.get("/incidents/drafts/aaaaaaaaaaaaa/").status_code == 404
+    assert client.post("/incidents/drafts/aaaaaaaaaaaaa/discard/").status_code == 404

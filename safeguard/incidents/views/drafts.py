@@ -17,6 +17,7 @@ from safeguard.accounts.requests import SafeguardRequest, SchoolRequest
 from safeguard.incidents.access import get_draft_for
 from safeguard.incidents.forms.fields import INTENT_FIELDS
 from safeguard.incidents.forms.recording import IncidentForm, as_form_data
+from safeguard.incidents.links import key_for
 from safeguard.incidents.models import Draft
 from safeguard.incidents.services import drafts
 from safeguard.incidents.views.incident_form import render_incident_form
@@ -103,7 +104,7 @@ def draft_save(request: SchoolRequest) -> HttpResponse:
         # Nothing written or chosen yet (drafts.is_worth_keeping): no draft to show.
         return JsonResponse({"kept": False})
     saved_at = timezone.localtime(draft.updated_at)
-    answer = {"kept": True, "saved_at": f"{saved_at:%H:%M}", "draft_id": draft.pk}
+    answer = {"kept": True, "saved_at": f"{saved_at:%H:%M}", "draft": key_for("draft", draft.pk)}
     if draft.submit_key != key:
         # The page carries on with the new key (recording.js), so the next save updates it.
         answer |= {"submit_key": str(draft.submit_key), "notice": _moved_notice(request)}
