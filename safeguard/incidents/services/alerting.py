@@ -17,10 +17,9 @@ anyone without an active role in the school, nor the author themself.
 Leads only: about an incident kept with the leads (a lead kept it, or it has a
 restricted category as its categories stand now: `selectors.is_kept_with_leads`) and
 about an action a DSL or deputy kept for the leads, only DSLs and deputies are
-alerted or assigned. A
-named colleague who isn't one is refused with a message (`actions`,
-`recording`); the incident's author and the members of a chosen group who
-aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
+alerted or assigned. A named colleague who isn't one is refused with a message
+(`actions`, `recording`); the incident's author and the members of a chosen group
+who aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
 lets its recipient open the incident only while they are a lead.
 
 The recipient marks their alerts on an incident read, and may acknowledge them ("I
