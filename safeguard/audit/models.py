@@ -46,6 +46,11 @@ class AuditAction(models.TextChoices):
     INCIDENT_PRINTED = "incident_printed", "Incident printed"
     INCIDENT_CORRECTED = "incident_corrected", "Incident corrected by a DSL"
     INCIDENT_STATUS_CHANGED = "incident_status_changed", "Incident status changed"
+    INCIDENT_KEPT_WITH_LEADS = "incident_kept_with_leads", "Incident kept with the leads"
+    INCIDENT_RELEASED_FROM_LEADS = (
+        "incident_released_from_leads",
+        "Incident released from the leads",
+    )
     MISTAKE_REPORTED = "mistake_reported", "Mistake reported to the DSL"
     ACTION_ADDED = "action_added", "Action added"
     ATTACHMENT_ADDED = "attachment_added", "File attached"

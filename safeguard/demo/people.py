@@ -54,6 +54,12 @@ PEOPLE = (
         ((LARKSPUR, Role.TEACHER, "Year 6 class teacher"),),
     ),
     DemoPerson(
+        "teacher2@larkspur.example",
+        "Hannah",
+        "Price",
+        ((LARKSPUR, Role.TEACHER, "Year 5 class teacher"),),
+    ),
+    DemoPerson(
         "ta@larkspur.example",
         "Aisha",
         "Rahman",

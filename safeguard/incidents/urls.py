@@ -79,6 +79,11 @@ incident_urls = [
         name="incident-status",
     ),
     path(
+        "<incident:incident_id>/correct/leads/",
+        corrections.incident_keep_with_leads,
+        name="incident-keep-with-leads",
+    ),
+    path(
         "<incident:incident_id>/report-mistake/",
         corrections.incident_report_mistake,
         name="incident-report-mistake",

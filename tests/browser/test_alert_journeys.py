@@ -9,6 +9,9 @@
 10. A trust lead who works in two schools lands in Fernhill and still sees the four
    unread Larkspur alerts in the header; the alert list names the school, and opening
    one switches to it.
+- A DSL keeps an incident with the leads, with a reason; the teacher who recorded it is then
+  told only that the safeguarding leads alone can be told, and offered only leads; once the
+  DSL releases it, the teacher may alert anyone again.
 
 Each runs on a desktop and on a 375px phone, with no axe violations, nothing wider than
 the screen and no console errors (tests/browser/conftest.py).
@@ -20,7 +23,7 @@ import uuid
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Role
@@ -204,3 +207,60 @@ def test_a_trust_lead_in_fernhill_sees_and_opens_the_larkspur_alerts(
     page.get_by_role("button", name="I have read and understood").click()
     expect(alerts_link(page, 3).first).to_be_attached()
     check_page(page)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_a_dsl_keeps_an_incident_with_the_leads_and_the_teacher_is_told_only_that(
+    browser: Browser, page, context, live_server, site, larkspur, viewport
+):
+    school, teacher, dsl = larkspur["school"], larkspur["teacher"], larkspur["dsl"]
+    member(school, Role.OTHER, first_name="Sid", last_name="Manager")
+    incident = record_test_incident(membership(teacher, school), pupil=larkspur["pupil"])
+    incident_page = site(reverse("incidents:incident-detail", args=[incident.pk]))
+    add_action = site(reverse("incidents:action-add", args=[incident.pk]))
+    reason = "Police asked us to tell no one else for now."
+
+    page.set_viewport_size(viewport)
+    sign_in(context, live_server, dsl)
+    page.goto(incident_page)
+    page.get_by_role("link", name="Keep with the leads").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keep with the leads")
+    check_page(page)
+    page.get_by_label("Reason").fill(reason)
+    page.get_by_role("button", name="Keep with the leads").click()
+    expect(page.locator(".message--success")).to_contain_text("Kept with the leads")
+    panel = page.locator("#keep-with-leads")
+    expect(panel).to_contain_text("Kept with the leads")
+    expect(page.locator(".corrections")).to_contain_text(reason)
+    check_page(page)
+
+    staff_context = browser.new_context(viewport=viewport)
+    try:
+        sign_in(staff_context, live_server, teacher)
+        staff = staff_context.new_page()
+        staff.goto(add_action)
+        expect(staff.get_by_role("heading", level=1)).to_have_text("Add an action")
+        expect(staff.locator("#limited-hint")).to_contain_text(
+            "Only the safeguarding leads can be told about this incident."
+        )
+        expect(staff.get_by_text(reason)).to_have_count(0)
+        expect(staff.get_by_label("Assign a task to").locator("option")).to_have_text(
+            ["No one: this isn't a task", re.compile("^Dana")]
+        )
+        check_page(staff)
+
+        page.goto(incident_page)
+        panel.get_by_role("link", name="Release from the leads").click()
+        page.get_by_label("Reason").fill("The police have finished.")
+        page.get_by_role("button", name="Release from the leads").click()
+        expect(page.locator(".message--success")).to_contain_text("Released: staff can be")
+        check_page(page)
+
+        staff.reload()
+        expect(staff.locator("#limited-hint")).to_have_count(0)
+        expect(staff.get_by_label("Assign a task to").locator("option")).to_contain_text(
+            [re.compile("^Sid Manager")]
+        )
+        check_page(staff)
+    finally:
+        staff_context.close()

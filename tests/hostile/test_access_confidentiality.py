@@ -93,8 +93,8 @@ def test_a_crafted_post_passing_a_restricted_incident_to_a_non_lead_is_refused_b
     assert response.status_code == 400
     errors = response.context["form"].errors[field]
     assert errors == [
-        "Sid Manager isn't a DSL or deputy. The DSL has limited who can be told about this "
-        "incident: only the school's DSLs and deputies can be alerted or given a task."
+        "Sid Manager isn't a DSL or deputy. Only the safeguarding leads can be told about "
+        "this incident."
     ]
     assert "restricted" not in response.content.decode().lower()
     assert response.context["form"]["text"].value() == TYPED

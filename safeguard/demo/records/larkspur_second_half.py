@@ -15,6 +15,7 @@ from safeguard.demo.records.story import (
     SLT,
     TA,
     TEACHER,
+    TEACHER2,
     Act,
     Correct,
     File,
@@ -63,6 +64,9 @@ LARKSPUR_SECOND_HALF = (
             },
         ),
         groups=("Year 6 team", "SLT"),
+        # His teacher last year, named by the author: another teacher alerted to the
+        # incident before the DSL added Child protection.
+        people=(TEACHER2,),
         spoke_to_dsl=DSL,
         read_after=datetime.timedelta(minutes=35),
         acknowledged_by=(TA,),
@@ -90,7 +94,7 @@ LARKSPUR_SECOND_HALF = (
                 "thanks-to-staff",
                 DSL,
                 HOUR + datetime.timedelta(minutes=10),
-                "Thank you both: I have taken this forward. Please carry on as normal with "
+                "Thank you all: I have taken this forward. Please carry on as normal with "
                 "{child} and tell me straight away if {he} says anything more.",
                 shared=True,
                 read_by=EVERYONE,

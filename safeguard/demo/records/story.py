@@ -15,6 +15,7 @@ DSL = "dsl@larkspur.example"
 DEPUTY = "deputy@larkspur.example"
 SLT = "slt@larkspur.example"
 TEACHER = "teacher@larkspur.example"
+TEACHER2 = "teacher2@larkspur.example"  # Year 5: taught the Year 6 children last year
 TA = "ta@larkspur.example"
 OFFICE = "office@larkspur.example"
 MIDDAY = "midday@larkspur.example"

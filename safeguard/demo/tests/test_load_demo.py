@@ -58,6 +58,16 @@ def test_every_demo_account_can_sign_in_with_the_printed_password():
     assert not EmailAddress.objects.filter(verified=False).exists()
 
 
+def test_larkspur_has_a_second_teacher_printed_with_the_other_accounts():
+    output = load_demo()
+    larkspur = School.objects.get(name=LARKSPUR)
+    teachers = Membership.objects.for_school(larkspur).filter(role=Role.TEACHER)
+    emails = set(teachers.values_list("user__email", flat=True))
+    assert emails == {"teacher@larkspur.example", "teacher2@larkspur.example"}
+    assert "teacher2@larkspur.example" in output
+    assert authenticate(email="teacher2@larkspur.example", password=DEMO_PASSWORD) is not None
+
+
 def test_demo_trust_lead_belongs_to_both_schools():
     load_demo()
     lead = User.objects.get(email="lead@northwind.example")

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, User
+from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditEvent
 from safeguard.demo.people import FERNHILL, LARKSPUR
 from safeguard.incidents.models import (
     Action,
     Alert,
+    AlertReason,
     Attachment,
     BodyMapMark,
     CorrectionKind,
@@ -32,6 +34,8 @@ from safeguard.incidents.selectors import (
 )
 
 pytestmark = pytest.mark.django_db
+
+OTHER_TEACHER = "teacher2@larkspur.example"
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +134,10 @@ def test_loading_the_demo_again_records_nothing_new(demo):
     output = StringIO()
     call_command("load_demo", stdout=output)
     assert record_counts() == first
+    alerts_to_the_other_teacher = Alert.objects.for_school(cp_story().school).filter(
+        incident=cp_story(), action=None, recipient__email=OTHER_TEACHER
+    )
+    assert alerts_to_the_other_teacher.count() == 1
     assert "nothing new" in output.getvalue()
 
 
@@ -157,6 +165,37 @@ def test_the_alerted_ta_sees_the_teachers_incident_without_child_protection_or_t
         incident=incident, action=None, recipient=ta.user
     )
     assert alert.acknowledged_at is not None and not alert.is_lead_only
+
+
+def test_another_teacher_alerted_by_name_sees_the_incident_without_what_only_the_leads_see(
+    demo,
+):
+    incident = cp_story()
+    other_teacher = member(OTHER_TEACHER)
+    assert other_teacher.role == Role.TEACHER
+    alert = Alert.objects.for_school(incident.school).get(
+        incident=incident, action=None, recipient=other_teacher.user
+    )
+    assert alert.reason == AlertReason.NAMED and not alert.is_lead_only
+    assert incidents_visible_to(other_teacher).filter(pk=incident.pk).exists()
+    assert "Child protection" not in {c.name for c in categories_shown_to(other_teacher, incident)}
+    leads_only = Action.objects.for_school(incident.school).filter(
+        incident=incident, is_shared_with_alerted=False
+    )
+    assert leads_only.exists()
+    assert not actions_visible_to(other_teacher, incident).filter(pk__in=leads_only).exists()
+
+
+def test_signed_in_the_other_teacher_reads_the_incident_without_child_protection(demo, client_as):
+    incident = cp_story()
+    teacher = User.objects.get(email=OTHER_TEACHER)
+    response = client_as(teacher).get(reverse("incidents:incident-detail", args=[incident.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Physical injury" in html
+    assert "Child protection" not in html
+    assert "front door (MASH)" not in html
+    assert "I have taken this forward" in html  # the DSL's reply, shared with staff
 
 
 def test_the_teacher_has_an_overdue_task_and_a_completed_one(demo):

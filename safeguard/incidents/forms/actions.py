@@ -25,6 +25,7 @@ from safeguard.incidents.selectors import (
     alertable_staff,
     assignable_staff,
     has_restricted_category,
+    is_kept_with_leads,
     open_assignments_for,
 )
 from safeguard.lib.dates import display_date
@@ -175,15 +176,19 @@ class ActionForm(forms.Form):
         self.membership = membership
         self.incident = incident
         self.is_lead = is_lead(membership)
-        # Only leads are offered on a restricted incident. A crafted
-        # choice of anyone else stays valid here so that `submit_action` refuses it by name.
-        self.is_restricted = has_restricted_category(incident)
+        # Only leads are offered on an incident kept with the leads (by a lead or by a
+        # restricted category). A crafted choice of anyone else stays valid here so that
+        # `submit_action` refuses it by name. Only a lead learns which of the two it is.
+        self.is_kept_with_leads = is_kept_with_leads(incident)
+        self.is_restricted = (
+            self.is_lead and self.is_kept_with_leads and has_restricted_category(incident)
+        )
         if not self.is_lead:
             del self.fields["is_shared_with_alerted"]
         model_choice_field(self, "assigned_to").queryset = assignable_staff(membership.school_id)
         self.people_accepted = alertable_staff(membership)
         model_choice_field(self, "people").queryset = self.people_accepted
-        if self.is_restricted:
+        if self.is_kept_with_leads:
             leads = assignable_staff(membership.school_id, leads_only=True)
             self._offer_only(model_choice_field(self, "assigned_to"), leads)
         model_choice_field(self, "groups").queryset = groups_of(membership.school)
@@ -199,9 +204,9 @@ class ActionForm(forms.Form):
         field.widget.choices = [("", field.empty_label), *choices]
 
     def offered_people(self, *, is_shared: bool) -> QuerySet[Membership]:
-        """Whom the type-ahead suggests: leads only about a restricted incident or for a
-        lead's action that isn't shared (`actions.submit_action` refuses anyone else)."""
-        leads_only = self.is_restricted or (self.is_lead and not is_shared)
+        """Whom the type-ahead suggests: leads only about an incident kept with the leads or
+        for a lead's action that isn't shared (`actions.submit_action` refuses anyone else)."""
+        leads_only = self.is_kept_with_leads or (self.is_lead and not is_shared)
         return alertable_staff(self.membership, leads_only=leads_only)
 
     def chosen_people(self, data: Mapping[str, Any]) -> list[Membership]:

@@ -148,6 +148,28 @@ class StatusForm(forms.Form):
         _describe(self.fields["reason"], "reason")
 
 
+class KeepWithLeadsForm(forms.Form):
+    """Keep the incident with the leads (`keep` "yes") or release it ("no"), with a reason.
+
+    The page posts what it offered, so a page left open after another lead changed it is
+    refused ("already ...") rather than undoing their change.
+    """
+
+    keep = forms.ChoiceField(
+        choices=[("yes", "Keep with the leads"), ("no", "Release from the leads")],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Reload the incident and try again."},
+    )
+    reason = ReasonField(
+        label="Reason",
+        help_text="Seen by DSLs and deputies only, never by the staff alerted.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _describe(self.fields["reason"], "reason")
+
+
 class MistakeForm(forms.Form):
     note = ReasonField(
         label="What is wrong?",

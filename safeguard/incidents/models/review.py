@@ -20,6 +20,8 @@ class IncidentReview(SchoolOwned):
 
     `pupil` and `categories` start as recorded and change only through an
     audited `IncidentCorrection`; the incident itself keeps the original.
+    `is_kept_with_leads`: a DSL or deputy keeps the incident with the leads, so only
+    they are alerted or assigned on it (as with a restricted category), until released.
     """
 
     incident = models.OneToOneField(Incident, on_delete=models.PROTECT, related_name="review")
@@ -27,6 +29,7 @@ class IncidentReview(SchoolOwned):
     categories = models.ManyToManyField("incidents.Category", related_name="+", blank=True)
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.NEW)
     is_withdrawn = models.BooleanField(default=False)
+    is_kept_with_leads = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
     # The incident's `recorded_at`, copied when it is recorded (it never changes), so that
     # the lists by status and the dashboard's "awaiting review" read one index in their
@@ -49,6 +52,8 @@ class CorrectionKind(models.TextChoices):
     WITHDRAW = "withdraw", "Withdrawn (recorded on the wrong child)"
     STATUS = "status", "Status changed"
     MISTAKE_REPORTED = "mistake_reported", "Mistake reported by the author"
+    KEEP_WITH_LEADS = "keep_with_leads", "Kept with the leads"
+    RELEASE_FROM_LEADS = "release_from_leads", "Released from the leads"
 
 
 class IncidentCorrection(SchoolOwned):

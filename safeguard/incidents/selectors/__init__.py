@@ -6,8 +6,8 @@ to (on the incident or on an action below it), and of those only what a
 non-lead may see:
 
 - an alert sent to someone as a lead (`Alert.is_lead_only`: the automatic DSL
-  alert, a mistake report, an incident with a restricted category, a
-  leads-only action) opens nothing once they are no longer a lead;
+  alert, a mistake report, an incident kept with the leads by a lead or by a
+  restricted category, a leads-only action) opens nothing once they are no longer a lead;
 - the categories as the author recorded them, without restricted ones, and no
   hint that a lead added one;
 - the actions shared with the staff alerted (every non-lead's action, and a
@@ -64,6 +64,7 @@ from safeguard.incidents.selectors.incidents import (
     has_restricted_category,
     incidents_awaiting_review,
     incidents_visible_to,
+    is_kept_with_leads,
     linked_pupils_of,
     marks_of,
     my_incidents,
@@ -108,6 +109,7 @@ __all__ = [
     "has_restricted_category",
     "incidents_awaiting_review",
     "incidents_visible_to",
+    "is_kept_with_leads",
     "leads_of",
     "linked_pupils_of",
     "marks_of",

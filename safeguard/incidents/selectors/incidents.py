@@ -40,11 +40,18 @@ def _in_order(categories: Iterable[Category]) -> list[Category]:
 
 
 def has_restricted_category(incident: Incident) -> bool:
-    """Whether the incident, as its categories stand now, carries a restricted category.
-
-    Then only leads are alerted about it or given assignments on it.
-    """
+    """Whether the incident, as its categories stand now, carries a restricted category."""
     return incident.review.categories.filter(is_restricted=True).exists()
+
+
+def is_kept_with_leads(incident: Incident) -> bool:
+    """Whether only leads may be alerted about the incident or given assignments on it.
+
+    It is when a DSL or deputy keeps it with the leads, or when it carries a restricted
+    category as its categories stand now. Everyone else is told only that the leads alone
+    can be told, never which of the two it is.
+    """
+    return incident.review.is_kept_with_leads or has_restricted_category(incident)
 
 
 def categories_seen_by_non_leads(incident: Incident) -> list[Category]:

@@ -8,9 +8,10 @@ adds the follow-up action that names it, never by editing the assignment.
 
 An action added by a DSL or deputy is for the leads unless they tick "Share
 this action with the staff alerted to this incident"; anyone else's is always
-shared. About an incident with a restricted category, or a leads-only action,
-only leads are alerted or assigned: naming anyone else is refused with a message
-saying why.
+shared. About an incident kept with the leads (by a lead, or by a restricted
+category: `selectors.is_kept_with_leads`), or a leads-only action, only leads are
+alerted or assigned: naming anyone else is refused with a message saying why. Staff
+who are not leads get one message whatever keeps the incident with the leads.
 
 `submit_action` re-checks every rule the form checks, because a crafted request
 can skip the form. The same submit key twice returns the first action (`submitting.py`).
@@ -34,6 +35,7 @@ from safeguard.incidents.selectors import (
     alerted_about,
     has_restricted_category,
     incidents_visible_to,
+    is_kept_with_leads,
 )
 from safeguard.incidents.services import alerting, attachments
 from safeguard.incidents.services.submitting import (
@@ -53,12 +55,14 @@ RESTRICTED_INCIDENT = (
     "This incident has a restricted category, so only the school's DSLs and deputies can "
     "be alerted or given a task."
 )
-# What staff who are not leads are told: a restricted category is for the leads alone, and
-# staff alerted before it was added must not learn that one was (docs/alerts.md).
-LIMITED_BY_LEADS = (
-    "The DSL has limited who can be told about this incident: only the school's DSLs and "
+KEPT_BY_A_LEAD = (
+    "A DSL or deputy has kept this incident with the leads, so only the school's DSLs and "
     "deputies can be alerted or given a task."
 )
+# What staff who are not leads are told, the same whatever keeps the incident with the
+# leads: they must not learn that a restricted category was added, nor why a lead kept it
+# (docs/alerts.md).
+ONLY_LEADS = "Only the safeguarding leads can be told about this incident."
 LEADS_ONLY_ACTION = (
     "This action is for the DSLs and deputies only, so only they can be alerted or given a "
     "task. Tick “Share this action with the staff alerted to this incident” to alert others."
@@ -87,13 +91,13 @@ class _Audience:
     """Who may read the action and be told of it."""
 
     is_shared: bool  # read by the staff alerted to the incident, not only by the leads
-    is_restricted: bool  # the incident has a restricted category now
+    is_kept_with_leads: bool  # the incident is kept with the leads now
 
     @property
     def leads_only(self) -> bool:
-        """Only leads may be alerted or assigned: a restricted incident or a lead's own
-        action kept for the leads."""
-        return self.is_restricted or not self.is_shared
+        """Only leads may be alerted or assigned: an incident kept with the leads or a
+        lead's own action kept for the leads."""
+        return self.is_kept_with_leads or not self.is_shared
 
 
 ONCE_PER_FORM = OncePerForm(Action, refusal=ALREADY_USED, used_elsewhere=ALREADY_USED)
@@ -125,7 +129,7 @@ def submit_action(
     incident = sent["incident"]
     audience = _Audience(
         is_shared=choices.get("is_shared_with_alerted", False) or not is_lead(membership),
-        is_restricted=has_restricted_category(incident),
+        is_kept_with_leads=is_kept_with_leads(incident),
     )
     action, is_new = ONCE_PER_FORM.submit(
         membership,
@@ -146,7 +150,7 @@ def _check(membership: Membership, sent: ActionChoices, audience: _Audience) -> 
     fail = problems.add
     incident, text, occurred_at = sent["incident"], sent["text"], sent["occurred_at"]
     assigned_to, due_on, follows_up = sent["assigned_to"], sent["due_on"], sent["follows_up"]
-    is_restricted, leads_only = audience.is_restricted, audience.leads_only
+    leads_only = audience.leads_only
     school_id = membership.school_id
     if incident.school_id != school_id or not (
         incidents_visible_to(membership).filter(pk=incident.pk).exists()
@@ -168,10 +172,7 @@ def _check(membership: Membership, sent: ActionChoices, audience: _Audience) -> 
             "The action can't be earlier than the incident it follows "
             f"({display_datetime(incident.occurred_at)}).",
         )
-    if is_restricted:
-        why_leads_only = RESTRICTED_INCIDENT if is_lead(membership) else LIMITED_BY_LEADS
-    else:
-        why_leads_only = LEADS_ONLY_ACTION
+    why_leads_only = _why_leads_only(membership, incident, audience)
     if assigned_to is not None and (
         assigned_to.school_id != school_id or not may_be_assigned(assigned_to)
     ):
@@ -203,6 +204,16 @@ def _check(membership: Membership, sent: ActionChoices, audience: _Audience) -> 
         not_a_lead=lambda person: f"{_name(person)} isn't a DSL or deputy. {why_leads_only}",
     )
     problems.raise_any()
+
+
+def _why_leads_only(membership: Membership, incident: Incident, audience: _Audience) -> str:
+    """Why only leads may be told: a lead learns which rule applies, anyone else only that
+    the leads alone can be told."""
+    if not audience.is_kept_with_leads:
+        return LEADS_ONLY_ACTION
+    if not is_lead(membership):
+        return ONLY_LEADS
+    return RESTRICTED_INCIDENT if has_restricted_category(incident) else KEPT_BY_A_LEAD
 
 
 @transaction.atomic

@@ -14,12 +14,12 @@ incident, and an alert per action would bury the ones that matter.
 Everywhere: governors are never alerted (they may see no incidents), nor is
 anyone without an active role in the school, nor the author themself.
 
-Leads only: about an incident that has a
-restricted category (as its categories stand now) and about an action a DSL or
-deputy kept for the leads, only DSLs and deputies are alerted or assigned. A
-named colleague who isn't one is refused with a message (`actions`,
-`recording`); the incident's author and the members of a chosen group who
-aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
+Leads only: about an incident kept with the leads (a lead kept it, or it has a
+restricted category as its categories stand now: `selectors.is_kept_with_leads`) and
+about an action a DSL or deputy kept for the leads, only DSLs and deputies are
+alerted or assigned. A named colleague who isn't one is refused with a message
+(`actions`, `recording`); the incident's author and the members of a chosen group
+who aren't leads are simply left out. Such an alert is marked `is_lead_only`: it
 lets its recipient open the incident only while they are a lead.
 
 The recipient marks their alerts on an incident read, and may acknowledge them ("I
@@ -136,7 +136,7 @@ def recipients_for_action(
 ) -> list[Recipient]:
     """Everyone told of a new action: the assignee, the incident's author, and those picked.
 
-    With `leads_only` (a restricted incident or a leads-only action), only the leads.
+    With `leads_only` (an incident kept with the leads or a leads-only action), only the leads.
     """
     recipients = _Recipients(school=school, author=author, leads_only=leads_only)
     if assignee is not None:

@@ -207,6 +207,48 @@ def set_status(
     )
 
 
+def _set_kept_with_leads(
+    *, membership: Membership, incident: Incident, reason: str, kept: bool
+) -> IncidentCorrection:
+    _require_lead(membership, incident)
+    reason = _clean_reason(reason)
+    review = _locked_review(incident)
+    if review.is_kept_with_leads == kept:
+        already = "already kept with the leads" if kept else "not kept with the leads"
+        raise ValidationError({"reason": f"This incident is {already}."})
+    review.is_kept_with_leads = kept
+    return _correct(
+        membership=membership,
+        incident=incident,
+        review=review,
+        kind=CorrectionKind.KEEP_WITH_LEADS if kept else CorrectionKind.RELEASE_FROM_LEADS,
+        reason=reason,
+        before={"is_kept_with_leads": not kept},
+        after={"is_kept_with_leads": kept},
+        action=AuditAction.INCIDENT_KEPT_WITH_LEADS
+        if kept
+        else AuditAction.INCIDENT_RELEASED_FROM_LEADS,
+    )
+
+
+@transaction.atomic
+def keep_with_leads(
+    *, membership: Membership, incident: Incident, reason: str
+) -> IncidentCorrection:
+    """Keep the incident with the leads: from now on only DSLs and deputies are alerted or
+    assigned on it. Those already alerted keep what they could see; the reason is for the
+    leads alone."""
+    return _set_kept_with_leads(membership=membership, incident=incident, reason=reason, kept=True)
+
+
+@transaction.atomic
+def release_from_leads(
+    *, membership: Membership, incident: Incident, reason: str
+) -> IncidentCorrection:
+    """Release an incident a lead kept with the leads (a restricted category still keeps it)."""
+    return _set_kept_with_leads(membership=membership, incident=incident, reason=reason, kept=False)
+
+
 @transaction.atomic
 def report_mistake(*, membership: Membership, incident: Incident, note: str) -> IncidentCorrection:
     """Tell the school's DSLs about a mistake in an incident; the incident stays as it is.

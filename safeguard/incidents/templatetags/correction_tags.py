@@ -42,6 +42,10 @@ def correction_change(correction: IncidentCorrection, pupils: Mapping[int, Pupil
             return f"{_status(before.get('status'))} → {_status(after.get('status'))}"
         case CorrectionKind.WITHDRAW:
             return "Withdrawn"
+        case CorrectionKind.KEEP_WITH_LEADS:
+            return "Only leads can be alerted or given a task"
+        case CorrectionKind.RELEASE_FROM_LEADS:
+            return "Staff can be alerted and given tasks again"
         case _:
             return ""
 

@@ -83,6 +83,16 @@ def make_restricted(incident: Incident, *, by: Membership) -> Incident:
     return incident
 
 
+def make_kept_with_leads(incident: Incident, *, by: Membership, reason: str = "") -> Incident:
+    """A DSL or deputy keeps the incident with the leads."""
+    from safeguard.incidents.services import corrections
+
+    corrections.keep_with_leads(
+        membership=by, incident=incident, reason=reason or "Police asked us to limit it."
+    )
+    return incident
+
+
 def overdue_assignment(incident: Incident, *, to: Any, text: str, days: int) -> Action:
     """An assignment for `to`, due `days` ago: written straight to its table, as the service
     refuses a due date in the past."""

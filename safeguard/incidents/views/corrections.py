@@ -18,6 +18,7 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.corrections import (
+    KeepWithLeadsForm,
     MistakeForm,
     MoveForm,
     MoveSearchForm,
@@ -212,6 +213,48 @@ def incident_status(request: SchoolRequest, incident_id: int) -> HttpResponse:
         "including any decision not to refer.",
         submit="Change status",
     )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.VIEW_ALL_INCIDENTS)
+def incident_keep_with_leads(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    """Keep the incident with the leads, or release it: only leads are alerted or assigned
+    on it while it is kept. The page offers whichever the incident is not now."""
+    incident = get_incident_for(request, incident_id)
+    kept = incident.review.is_kept_with_leads
+    form = KeepWithLeadsForm(request.POST or None, initial={"keep": "no" if kept else "yes"})
+    if request.method == "POST" and form.is_valid():
+        keep = form.cleaned_data["keep"] == "yes"
+        change = corrections.keep_with_leads if keep else corrections.release_from_leads
+        if _apply(
+            form,
+            lambda: change(
+                membership=request.membership,
+                incident=incident,
+                reason=form.cleaned_data["reason"],
+            ),
+        ):
+            return _done(
+                request,
+                incident,
+                "Kept with the leads: only DSLs and deputies can be alerted or given a task."
+                if keep
+                else "Released: staff can be alerted and given tasks again.",
+            )
+    if kept:
+        title, submit = "Release from the leads", "Release from the leads"
+        intro = (
+            "Staff can then be alerted about this incident and given tasks on it again, "
+            "unless it has a restricted category."
+        )
+    else:
+        title, submit = "Keep with the leads", "Keep with the leads"
+        intro = (
+            "Only the school's DSLs and deputies can then be alerted about this incident or "
+            "given a task on it. Staff already alerted still see what they saw; they are "
+            "told only that the safeguarding leads alone can be told, never your reason."
+        )
+    return _page(request, incident, form, title=title, intro=intro, submit=submit)
 
 
 @require_http_methods(["GET", "POST"])

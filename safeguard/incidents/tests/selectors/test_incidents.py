@@ -9,8 +9,15 @@ from safeguard.incidents.models import Alert, Category
 from safeguard.incidents.selectors import (
     categories_offered_to,
     incidents_visible_to,
+    is_kept_with_leads,
 )
-from safeguard.incidents.tests.factories import category, record_test_incident
+from safeguard.incidents.services import corrections
+from safeguard.incidents.tests.factories import (
+    category,
+    make_kept_with_leads,
+    make_restricted,
+    record_test_incident,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +95,18 @@ def test_a_lead_named_on_an_ordinary_incident_keeps_what_a_non_lead_may_see(
     )
     change_role(membership=membership_of(deputy), changed_by=dsl, role=Role.TEACHER)
     assert list(incidents_visible_to(membership_of(deputy))) == [incident]
+
+
+def test_an_incident_is_kept_with_the_leads_by_a_lead_or_by_a_restricted_category(
+    dsl, behaviour_incident, teacher, membership_of
+):
+    lead = membership_of(dsl)
+    assert not is_kept_with_leads(behaviour_incident)
+    make_kept_with_leads(behaviour_incident, by=lead)
+    behaviour_incident.review.refresh_from_db()
+    assert is_kept_with_leads(behaviour_incident)
+    corrections.release_from_leads(membership=lead, incident=behaviour_incident, reason="Over.")
+    behaviour_incident.review.refresh_from_db()
+    assert not is_kept_with_leads(behaviour_incident)
+    other = make_restricted(record_test_incident(membership_of(teacher)), by=lead)
+    assert is_kept_with_leads(other)

@@ -17,7 +17,7 @@ from safeguard.incidents.selectors import (
     incidents_visible_to,
     open_assignments_for,
 )
-from safeguard.incidents.services.actions import submit_action
+from safeguard.incidents.services.actions import ONLY_LEADS, submit_action
 from safeguard.incidents.tests.factories import (
     add_test_action,
     category,
@@ -345,7 +345,9 @@ def test_on_a_restricted_incident_a_non_lead_cannot_alert_a_non_lead(
             membership_of(slt), restricted_assignment, people=[membership_of(site_manager)]
         )
     assert "people" in refused.value.message_dict
-    assert "DSLs and deputies" in " ".join(refused.value.message_dict["people"])
+    assert refused.value.message_dict["people"] == [
+        f"{site_manager.full_name} isn't a DSL or deputy. {ONLY_LEADS}"
+    ]
     assert not incidents_visible_to(membership_of(site_manager)).exists()
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 
-from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.accounts.permissions import Role
+from safeguard.audit.models import AuditAction, AuditEvent, Seal
 from safeguard.incidents.models import (
     Alert,
     AlertReason,
@@ -267,3 +268,86 @@ def test_a_mistake_report_needs_a_note(teacher, membership_of, incident):
 def test_a_governor_cannot_report_a_mistake(governor, membership_of, incident):
     with pytest.raises(PermissionDenied):
         corrections.report_mistake(membership=membership_of(governor), incident=incident, note="x")
+
+
+# Keeping with the leads ------------------------------------------------------------------
+
+SECRET_REASON = "Police operation Kestrel: do not widen."
+NON_LEADS = [Role.SLT, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.OFFICE, Role.MIDDAY, Role.OTHER]
+
+
+@pytest.mark.parametrize("role", [Role.DSL, Role.DEPUTY_DSL])
+def test_a_dsl_or_deputy_keeps_an_incident_with_the_leads(role, persona, membership_of, incident):
+    lead = membership_of(persona(role))
+    correction = corrections.keep_with_leads(
+        membership=lead, incident=incident, reason=SECRET_REASON
+    )
+    assert review_of(incident).is_kept_with_leads
+    assert correction.kind == CorrectionKind.KEEP_WITH_LEADS
+    assert correction.reason == SECRET_REASON
+    assert (correction.before, correction.after) == (
+        {"is_kept_with_leads": False},
+        {"is_kept_with_leads": True},
+    )
+
+
+def test_keeping_with_the_leads_is_audited_and_sealed_without_the_reason(lead, incident):
+    before = as_recorded(incident)
+    correction = corrections.keep_with_leads(
+        membership=lead, incident=incident, reason=SECRET_REASON
+    )
+    event = AuditEvent.objects.get(action=AuditAction.INCIDENT_KEPT_WITH_LEADS)
+    assert event.target_id == str(incident.pk)
+    assert event.detail["correction"] == correction.pk
+    assert "Kestrel" not in str(event.detail)
+    seal = Seal.objects.get(record_type="incidents.incidentcorrection", record_id=correction.pk)
+    assert seal.event_id == event.pk
+    assert as_recorded(incident) == before
+
+
+def test_releasing_lets_staff_be_told_again_and_is_audited_and_sealed(lead, incident):
+    corrections.keep_with_leads(membership=lead, incident=incident, reason=SECRET_REASON)
+    released = corrections.release_from_leads(
+        membership=lead, incident=incident, reason="Operation over."
+    )
+    assert not review_of(incident).is_kept_with_leads
+    assert released.kind == CorrectionKind.RELEASE_FROM_LEADS
+    assert released.after == {"is_kept_with_leads": False}
+    event = AuditEvent.objects.get(action=AuditAction.INCIDENT_RELEASED_FROM_LEADS)
+    assert Seal.objects.get(record_type="incidents.incidentcorrection", record_id=released.pk)
+    assert event.detail["correction"] == released.pk
+
+
+def test_keeping_twice_or_releasing_what_is_not_kept_is_refused(lead, incident):
+    with pytest.raises(ValidationError, match="not kept with the leads"):
+        corrections.release_from_leads(membership=lead, incident=incident, reason="x")
+    corrections.keep_with_leads(membership=lead, incident=incident, reason="x")
+    with pytest.raises(ValidationError, match="already kept with the leads"):
+        corrections.keep_with_leads(membership=lead, incident=incident, reason="x")
+    assert IncidentCorrection.objects.for_school(incident.school).count() == 1
+
+
+def test_keeping_with_the_leads_needs_a_reason(lead, incident):
+    with pytest.raises(ValidationError, match="Say why"):
+        corrections.keep_with_leads(membership=lead, incident=incident, reason="  ")
+    assert not review_of(incident).is_kept_with_leads
+
+
+@pytest.mark.parametrize("role", NON_LEADS)
+def test_staff_who_are_not_leads_can_neither_keep_nor_release(
+    role, persona, lead, membership_of, incident
+):
+    staff = membership_of(persona(role))
+    with pytest.raises(PermissionDenied):
+        corrections.keep_with_leads(membership=staff, incident=incident, reason="x")
+    corrections.keep_with_leads(membership=lead, incident=incident, reason="x")
+    with pytest.raises(PermissionDenied):
+        corrections.release_from_leads(membership=staff, incident=incident, reason="x")
+    assert review_of(incident).is_kept_with_leads
+
+
+def test_another_schools_dsl_cannot_keep_our_incident(dsl_other_school, membership_of, incident):
+    with pytest.raises(PermissionDenied):
+        corrections.keep_with_leads(
+            membership=membership_of(dsl_other_school), incident=incident, reason="x"
+        )

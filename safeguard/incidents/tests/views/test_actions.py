@@ -564,7 +564,8 @@ def test_the_action_form_on_a_restricted_incident_offers_only_leads_and_says_so(
     site_manager = persona(Role.OTHER, first_name="Sid", last_name="Manager")
     response = client_as(slt).get(url("incidents:action-add", restricted_assignment.pk))
     html = response.content.decode()
-    assert "only the school's DSLs and deputies can be alerted or given a task" in html
+    assert "Only the safeguarding leads can be told about this incident." in html
+    assert "the school's DSLs and deputies only" in html
     assert "restricted" not in html.lower()  # staff are not told a restricted category was added
     assert "Sid Manager" not in html
     assert deputy.full_name in html

@@ -16,7 +16,13 @@ from safeguard.incidents.models import (
 from safeguard.incidents.tests.factories import category, record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
-CORRECTIONS = ["incident-recategorise", "incident-move", "incident-withdraw", "incident-status"]
+CORRECTIONS = [
+    "incident-recategorise",
+    "incident-move",
+    "incident-withdraw",
+    "incident-status",
+    "incident-keep-with-leads",
+]
 
 
 @pytest.fixture
@@ -191,6 +197,54 @@ def test_the_correction_panel_is_shown_to_leads_only(client_as, dsl, teacher, in
     teacher_page = client_as(teacher).get(detail(incident)).content.decode()
     assert "Correct this record" not in teacher_page
     assert url("incident-report-mistake", incident) in teacher_page
+
+
+def test_a_dsl_keeps_the_incident_with_the_leads_and_releases_it_from_its_page(
+    client_as, dsl, incident
+):
+    client = client_as(dsl)
+    page = client.get(detail(incident)).content.decode()
+    assert "Keep with the leads" in page
+    form = client.get(url("incident-keep-with-leads", incident))
+    assert form.status_code == 200
+    assert 'name="keep" value="yes"' in form.content.decode()
+    response = client.post(
+        url("incident-keep-with-leads", incident), {"keep": "yes", "reason": "Police asked."}
+    )
+    assert response.status_code == 302
+    assert review_of(incident).is_kept_with_leads
+    page = client.get(detail(incident)).content.decode()
+    assert "Kept with the leads" in page and "Police asked." in page
+    assert "Release from the leads" in page
+    assert 'name="keep" value="no"' in client.get(url("incident-keep-with-leads", incident)).text
+    response = client.post(
+        url("incident-keep-with-leads", incident), {"keep": "no", "reason": "Case closed."}
+    )
+    assert response.status_code == 302
+    assert not review_of(incident).is_kept_with_leads
+    html = client.get(detail(incident)).content.decode()
+    assert "Released from the leads" in html and "Case closed." in html
+
+
+def test_keeping_with_the_leads_without_a_reason_is_shown_again_with_the_message(
+    client_as, dsl, incident
+):
+    response = client_as(dsl).post(url("incident-keep-with-leads", incident), {"keep": "yes"})
+    assert response.status_code == 400
+    assert "Say why: it is kept with the record." in response.content.decode()
+    assert not review_of(incident).is_kept_with_leads
+
+
+def test_a_page_left_open_cannot_undo_another_leads_keeping(client_as, dsl, deputy, incident):
+    client_as(deputy).post(
+        url("incident-keep-with-leads", incident), {"keep": "yes", "reason": "Police asked."}
+    )
+    response = client_as(dsl).post(
+        url("incident-keep-with-leads", incident), {"keep": "yes", "reason": "Me too."}
+    )
+    assert response.status_code == 400
+    assert "already kept with the leads" in response.content.decode()
+    assert IncidentCorrection.objects.for_school(incident.school).count() == 1
 
 
 # Report a mistake ------------------------------------------------------------------------
