@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0008_seal_existing_records'),
+        ('incidents', '0009_list_order_indexes'),
     ]
 
     operations = [
