@@ -163,7 +163,12 @@ def digests(objects: Iterable[models.Model]) -> list[Digest]:
 
 
 def write_seals(event: models.Model, found: Sequence[Digest], *, apps: Any = None) -> None:
-    """Store the seals of `event`; the caller holds the chain lock (layouts made race-free)."""
+    """Store the seals of `event`, in the caller's transaction.
+
+    A layout two chains' writers both create at once is made once: the second's
+    insert waits for the first to commit, fails the unique constraint, and
+    `get_or_create` reads the first's row (in a savepoint of its own).
+    """
     seal_model, layout_model = _models(apps)
     layouts: dict[tuple[str, str], int] = {}
     for digest in found:
@@ -273,8 +278,11 @@ def check_records(*, limit: int = 20, chunk_size: int = 2000) -> RecordCheck:
     result = RecordCheck(limit=limit)
     # On PostgreSQL, server-side cursors stream only inside a transaction; on SQLite
     # a transaction would be IMMEDIATE and hold off every writer for the whole check.
-    atomic = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
-    with atomic:
+    postgresql = connection.vendor == "postgresql"
+    own_transaction = postgresql and not connection.in_atomic_block
+    with transaction.atomic() if postgresql else nullcontext():
+        if own_transaction:
+            _one_snapshot()
         mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         _check_commitments(mark, result, chunk_size)
         layouts = {
@@ -284,6 +292,19 @@ def check_records(*, limit: int = 20, chunk_size: int = 2000) -> RecordCheck:
             _check_type(_types[label], mark, layouts, result, chunk_size)
         _check_seals_of_no_event(mark, result, chunk_size)
     return result
+
+
+def _one_snapshot() -> None:
+    """Read the whole check from one snapshot (PostgreSQL, first thing in the transaction).
+
+    Chains are per school, so an event can commit after one with a higher id
+    (written at the same time to another chain). Under READ COMMITTED each query
+    would see a different moment, and such an event's records or seals could turn
+    up in one query and not the next. SQLite writers are one at a time, so ids
+    commit in order there.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 def _check_seals_of_no_event(mark: int, result: RecordCheck, chunk_size: int) -> None:
