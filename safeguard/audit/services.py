@@ -104,7 +104,7 @@ def record(
     detail: dict[str, Any] | None = None,
     seal: Sequence[models.Model] = (),
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction.
+    """Append one event to its school's chain (or the deployment's), in the caller's transaction.
 
     `detail` holds ids and field names only, never pupil names or record text.
     The pupil the event concerns is worked out here (see `pupil_of`), so every
@@ -154,11 +154,16 @@ def _head(model: Any, key: int | None) -> str | None:
     return events.order_by("-id").values_list("hash", flat=True).first()
 
 
+def schools() -> models.QuerySet[models.Model]:
+    """Every school, each the key of a chain; asked through the event's foreign key, as the
+    audit app imports no app above it. Schools are the scope, not scoped themselves."""
+    return models.QuerySet(AuditEvent._meta.get_field("school").related_model)
+
+
 def chain_heads() -> dict[int | None, str]:
     """The hash at the head of each chain that has events, as `link_events` takes it."""
-    school_model = AuditEvent._meta.get_field("school").related_model
     keys: list[int | None] = [None]
-    keys += school_model._base_manager.order_by("pk").values_list("pk", flat=True)
+    keys += schools().order_by("pk").values_list("pk", flat=True)
     heads = {}
     for key in keys:
         head = _head(AuditEvent, key)

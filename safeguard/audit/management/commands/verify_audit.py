@@ -4,15 +4,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeguard.audit.models import AuditEvent
 from safeguard.audit.sealing import check_records
-from safeguard.audit.services import ChainState, check_chain
+from safeguard.audit.services import ChainState, check_chain, schools
 
 
 def chain_name(key: int | None) -> str:
     """How the output names a chain: the deployment's, or a school's by id and name."""
     if key is None:
         return "the deployment's chain"
-    school_model = AuditEvent._meta.get_field("school").related_model
-    school = school_model._base_manager.filter(pk=key).first()
+    school = schools().filter(pk=key).first()
     return f"the chain of school {key}" + (f" ({school})" if school is not None else "")
 
 
