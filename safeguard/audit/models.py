@@ -1,4 +1,4 @@
-"""The audit trail: append-only and hash-chained (docs/security.md R3, R4).
+"""The audit trail: append-only and hash-chained, one chain per school (docs/security.md R3, R4).
 
 Nothing but `safeguard.audit.services.record` writes it. The database itself
 refuses UPDATE and DELETE on this table (triggers in migration 0002).
@@ -6,6 +6,7 @@ refuses UPDATE and DELETE on this table (triggers in migration 0002).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -75,8 +76,14 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """One thing someone did. Holds ids and field names, never record text."""
 
+    # Indexed by auditevent_school_time, which starts with it.
     school = models.ForeignKey(
-        "accounts.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -92,20 +99,51 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The chain the event extends: its school's, so schools append without waiting for
+    # each other. Empty for the deployment's chain, which holds the events of no school
+    # (signing in, failed sign-ins, trusts) and every event written before chains were
+    # per school, so their hashes still verify. Set by audit.services, never by hand.
+    chain = models.IntegerField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["school", "created_at"]),
+            # A chain's head: its newest event, one probe.
+            models.Index(fields=["chain", "id"], name="auditevent_chain_head"),
+            # The school's trail, newest first, page by page (created_at, id).
+            models.Index(fields=["school", "created_at", "id"], name="auditevent_school_time"),
+            # What a pupil's access log reads: that pupil's events only, newest first.
+            # (action last, so the log's filter reads the index alone)
+            models.Index(
+                fields=["school", "pupil_id", "created_at", "id", "action"],
+                name="auditevent_pupil_time",
+            ),
+            # Events of no school by a school's staff (signing in and out), and failed
+            # sign-ins against their accounts, without reading every school's.
+            models.Index(
+                fields=["actor", "created_at", "id"],
+                condition=Q(school__isnull=True),
+                name="auditevent_schoolless_actor",
+            ),
+            models.Index(
+                fields=["target_id", "created_at", "id"],
+                condition=Q(school__isnull=True, actor__isnull=True, target_type="user"),
+                name="auditevent_schoolless_target",
+            ),
             models.Index(fields=["target_type", "target_id"]),
-            models.Index(fields=["pupil_id", "created_at"]),
         ]
         constraints = [
-            # A fork in the chain (two events naming the same predecessor) is
-            # refused by the database, whatever the application does.
+            # A fork in a chain (two events naming the same predecessor) is refused by
+            # the database, whatever the application does; each chain starts from its
+            # own genesis value, so chains never collide here.
             models.UniqueConstraint(fields=["prev_hash"], name="auditevent_one_successor"),
+            # A school's chain holds only that school's events.
+            models.CheckConstraint(
+                condition=Q(chain__isnull=True) | Q(chain=F("school")),
+                name="auditevent_chain_of_its_school",
+            ),
         ]
 
     def __str__(self) -> str:

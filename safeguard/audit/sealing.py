@@ -1,20 +1,18 @@
 """Sealed records: tamper evidence for every immutable record, not only for the trail.
 
-Database triggers stop the app and stray queries from changing a submitted
-record, but not the database's owner, who can drop them. So each immutable
-record is *sealed* when it is written: its SHA-256 over every stored field
-(and whatever else its app adds, such as the bytes of an attachment's file)
-is kept in a `Seal` row, and the audit event written in the same transaction
-commits to its seals (`detail["sealed"]`: their count and a digest of them).
-The event's hash covers that commitment, and each event's hash covers the
-one before it, so a record cannot be rewritten, removed or slipped in
-without `verify_audit` noticing, short of rewriting the trail from that
-point on, which the anchored head catches (docs/security.md).
+Database triggers stop the app and stray queries from changing a submitted record, but
+not the database's owner, who can drop them. So each immutable record is *sealed* when it
+is written: its SHA-256 over every stored field (and whatever else its app adds, such as
+the bytes of an attachment's file) is kept in a `Seal` row, and the audit event written
+in the same transaction commits to its seals (`detail["sealed"]`: their count and a digest
+of them). The event's hash covers that commitment, and each event's hash covers the one
+before it in its chain, so a record cannot be rewritten, removed or slipped in without
+`verify_audit` noticing, short of rewriting the chain from that point on, which the
+anchored head catches (docs/security.md).
 
-The audit app knows no other app's models: each app registers its
-immutable models here from its `AppConfig.ready()` (incidents does;
-casework will, the same way), and passes what it writes to
-`audit.services.record(..., seal=[...])`.
+The audit app knows no other app's models: each app registers its immutable models here
+from its `AppConfig.ready()` (incidents does; casework will, the same way), and passes
+what it writes to `audit.services.record(..., seal=[...])`.
 """
 
 import datetime
@@ -163,7 +161,8 @@ def digests(objects: Iterable[models.Model]) -> list[Digest]:
 
 
 def write_seals(event: models.Model, found: Sequence[Digest], *, apps: Any = None) -> None:
-    """Store the seals of `event`; the caller holds the chain lock (layouts made race-free)."""
+    """Store the seals of `event`. A layout two chains' writers create at once is made once:
+    the second's insert waits, fails the unique constraint, and get_or_create reads it."""
     seal_model, layout_model = _models(apps)
     layouts: dict[tuple[str, str], int] = {}
     for digest in found:
@@ -260,21 +259,25 @@ class RecordCheck:
 def check_records(*, limit: int = 20, chunk_size: int = 2000) -> RecordCheck:
     """Recompute every sealed record and compare it with the audit trail, streaming.
 
-    First each event's seals are checked against what the event committed to;
-    then, type by type, the table and its seals are walked side by side in id
-    order, so memory stays flat however many records there are. Reports a
-    record that differs, one sealed but missing, and one present but never
-    sealed (written behind the app's back). Only events up to the newest one
-    at the start are considered, so records written during the check are
-    neither missing nor unsealed.
+    First each event's seals are checked against what the event committed to; then, type
+    by type, the table and its seals are walked side by side in id order, so memory stays
+    flat however many records there are. Reports a record that differs, one sealed but
+    missing, and one present but never sealed (written behind the app's back). Only events
+    up to the newest one at the start are considered, so records written during the check
+    are neither missing nor unsealed.
     """
     from safeguard.audit.models import AuditEvent, SealLayout
 
     result = RecordCheck(limit=limit)
-    # On PostgreSQL, server-side cursors stream only inside a transaction; on SQLite
-    # a transaction would be IMMEDIATE and hold off every writer for the whole check.
-    atomic = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
-    with atomic:
+    # PostgreSQL streams only in a transaction, here one snapshot: an event of one school can
+    # commit after a higher id of another, so its rows must not show in one query only. On
+    # SQLite (ids commit in order) a transaction would be IMMEDIATE and hold off writers.
+    postgresql = connection.vendor == "postgresql"
+    snapshot = postgresql and not connection.in_atomic_block
+    with transaction.atomic() if postgresql else nullcontext():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         _check_commitments(mark, result, chunk_size)
         layouts = {

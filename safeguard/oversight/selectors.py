@@ -5,7 +5,9 @@ itself audited by the views. Every query is confined to one school.
 """
 
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Q, QuerySet
 
@@ -56,16 +58,19 @@ def incident_ids_about(*, school: School, pupil: Pupil) -> set[int]:
     return ids
 
 
-def access_to_pupil(*, school: School, pupil: Pupil) -> QuerySet[AuditEvent]:
+def access_parts(*, school: School, pupil: Pupil) -> list[QuerySet[AuditEvent]]:
     """Every view, print and download of this pupil's record and of the incidents about
-    them, newest first.
+    them, as disjoint parts for `paging.read_page`.
 
-    Events carry the pupil they concern in `pupil_id` (set by audit.record); events on
-    the pupil's incidents and their files are also matched by target, so an incident
-    later moved to this pupil, or naming them as another child involved, still counts.
+    Events carry the pupil they concern in `pupil_id` (set by audit.record), read through
+    the (school, pupil_id, created_at, id) index: that pupil's rows only. Events on the
+    pupil's incidents and their files are also matched by target (the target index), so
+    an incident later moved to this pupil, or naming them as another child involved,
+    still counts; the second part leaves out what the first already holds.
     """
+    events = AuditEvent.objects.filter(school=school, action__in=PUPIL_ACCESS_ACTIONS)
     incidents = incident_ids_about(school=school, pupil=pupil)
-    about = Q(pupil_id=pupil.pk) | Q(target_type="pupil", target_id=str(pupil.pk))
+    about = Q(target_type="pupil", target_id=str(pupil.pk))
     if incidents:
         about |= Q(target_type="incident", target_id__in=_ids(incidents))
         files = set(
@@ -75,17 +80,62 @@ def access_to_pupil(*, school: School, pupil: Pupil) -> QuerySet[AuditEvent]:
         )
         if files:
             about |= Q(target_type="attachment", target_id__in=_ids(files))
-    return (
-        AuditEvent.objects.filter(school=school, action__in=PUPIL_ACCESS_ACTIONS)
-        .filter(about)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
+    return [
+        events.filter(pupil_id=pupil.pk),
+        events.filter(about).exclude(pupil_id=pupil.pk),
+    ]
+
+
+def access_to_pupil(*, school: School, pupil: Pupil) -> QuerySet[AuditEvent]:
+    """The same events as `access_parts`, as one queryset, newest first."""
+    return _union(access_parts(school=school, pupil=pupil))
 
 
 def school_member_ids(*, school: School) -> list[int]:
     """Everyone who holds or has held a role in the school, including those who left."""
     return list(Membership.objects.for_school(school).values_list("user_id", flat=True))
+
+
+def trail_parts(
+    *,
+    school: School,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    person_id: int | None = None,
+    action: str = "",
+    actions: frozenset[str] | None = None,
+) -> list[QuerySet[AuditEvent]]:
+    """A school's audit trail from `start` up to (not including) `end`, as disjoint parts
+    for `paging.read_page`, each read through its own index.
+
+    Events written within the school, plus the school-less ones (signing in and
+    out, failed sign-ins) by or against anyone who holds or held a role there:
+    a sign-in belongs to no school, and a breach inquiry needs it. A person in two
+    schools therefore shows in both schools' trails when they sign in. The
+    school-less parts read partial indexes of school-less events by actor and by
+    target account, so other schools' sign-ins are never read.
+    """
+    members = school_member_ids(school=school)
+    window = Q(created_at__gte=start, created_at__lt=end)
+    schoolless = AuditEvent.objects.filter(window, school__isnull=True)
+    parts = [
+        AuditEvent.objects.filter(window, school=school),
+        schoolless.filter(actor_id__in=members),
+    ]
+    if person_id is None:
+        # Failed sign-ins have no actor: a filter by person leaves them out.
+        parts.append(
+            schoolless.filter(
+                actor__isnull=True, target_type="user", target_id__in=_ids(set(members))
+            )
+        )
+    else:
+        parts = [part.filter(actor_id=person_id) for part in parts]
+    if action:
+        parts = [part.filter(action=action) for part in parts]
+    if actions is not None:
+        parts = [part.filter(action__in=actions) for part in parts]
+    return parts
 
 
 def school_trail(
@@ -97,29 +147,15 @@ def school_trail(
     action: str = "",
     actions: frozenset[str] | None = None,
 ) -> QuerySet[AuditEvent]:
-    """A school's audit trail from `start` up to (not including) `end`, newest first.
-
-    Events written within the school, plus the school-less ones (signing in and
-    out, failed sign-ins) by or against anyone who holds or held a role there:
-    a sign-in belongs to no school, and a breach inquiry needs it. A person in two
-    schools therefore shows in both schools' trails when they sign in.
-    """
-    members = school_member_ids(school=school)
-    whose = Q(school=school) | Q(school__isnull=True, actor_id__in=members)
-    whose |= Q(
-        school__isnull=True,
-        actor__isnull=True,
-        target_type="user",
-        target_id__in=_ids(set(members)),
+    """The same events as `trail_parts`, as one queryset, newest first (exports, reports)."""
+    parts = trail_parts(
+        school=school, start=start, end=end, person_id=person_id, action=action, actions=actions
     )
-    events = AuditEvent.objects.filter(whose, created_at__gte=start, created_at__lt=end)
-    if person_id is not None:
-        events = events.filter(actor_id=person_id)
-    if action:
-        events = events.filter(action=action)
-    if actions is not None:
-        events = events.filter(action__in=actions)
-    return events.select_related("actor").order_by("-created_at", "-id")
+    return _union(parts)
+
+
+def _union(parts: list[QuerySet[AuditEvent]]) -> QuerySet[AuditEvent]:
+    return reduce(operator.or_, parts).select_related("actor").order_by("-created_at", "-id")
 
 
 # What each event was about, in words a DSL reads at a glance --------------------------

@@ -1,10 +1,11 @@
 """The DSL's audit screens: who has seen a child's record, and the school's trail.
 
 Reading the trail is itself audited (AUDIT_VIEWED, AUDIT_EXPORTED), and each screen asks
-for a fresh second-factor check first (accounts/stepup.py).
+for a fresh second-factor check first (accounts/stepup.py). The event is appended in a
+transaction of its own, before the page renders, so the school's audit chain is held
+only for that moment. Pages go "Newer" and "Older" by cursor (oversight/paging.py).
 """
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,9 +18,8 @@ from safeguard.audit.services import record
 from safeguard.oversight import selectors
 from safeguard.oversight.export import csv_lines
 from safeguard.oversight.forms import TrailFilterForm
+from safeguard.oversight.paging import read_page
 from safeguard.pupils.access import get_pupil_for, school_of
-
-PAGE_SIZE = 50
 
 
 def _rows(request: SchoolRequest, events: list[AuditEvent]) -> list[dict[str, object]]:
@@ -39,16 +39,14 @@ def pupil_access(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """Who has seen this child's record and incidents, and when."""
     pupil = get_pupil_for(request, pupil_id)
     school = school_of(request)
-    page = Paginator(selectors.access_to_pupil(school=school, pupil=pupil), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = _rows(request, list(page.object_list))
+    page = read_page(selectors.access_parts(school=school, pupil=pupil), request.GET)
+    rows = _rows(request, page.events)
     record(
         actor=request.user,
         action=AuditAction.AUDIT_VIEWED,
         school=school,
         target=pupil,
-        detail={"view": "pupil_access", "page": page.number},
+        detail={"view": "pupil_access", "page": page.position},
     )
     return render(
         request, "oversight/pupil_access.html", {"pupil": pupil, "page": page, "rows": rows}
@@ -65,20 +63,20 @@ def trail(request: SchoolRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "oversight/trail.html", {"form": form})
     start, end = form.period()
-    events = selectors.school_trail(
+    parts = selectors.trail_parts(
         school=school,
         start=start,
         end=end,
         person_id=form.cleaned_data["person"],
         action=form.cleaned_data["action"],
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(request, list(page.object_list))
+    page = read_page(parts, request.GET)
+    rows = _rows(request, page.events)
     record(
         actor=request.user,
         action=AuditAction.AUDIT_VIEWED,
         school=school,
-        detail={"view": "trail", **form.detail(), "page": page.number},
+        detail={"view": "trail", **form.detail(), "page": page.position},
     )
     return render(
         request,

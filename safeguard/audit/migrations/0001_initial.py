@@ -7,34 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('signed_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('signed_out', 'Signed out'), ('password_changed', 'Password changed'), ('password_reset', 'Password reset'), ('school_created', 'School created'), ('school_updated', 'School details changed'), ('staff_invited', 'Staff invited'), ('invitation_resent', 'Invitation re-sent'), ('invitation_accepted', 'Invitation accepted'), ('role_changed', 'Role changed'), ('staff_deactivated', 'Staff deactivated'), ('staff_reactivated', 'Staff reactivated'), ('staff_updated', 'Staff details changed'), ('group_created', 'Group created'), ('group_updated', 'Group changed'), ('group_deleted', 'Group deleted'), ('pupil_created', 'Pupil added'), ('pupil_updated', 'Pupil changed'), ('pupil_archived', 'Pupil archived'), ('pupil_restored', 'Pupil restored'), ('pupil_viewed', 'Pupil record viewed'), ('pupil_status_added', 'Pupil status added'), ('pupil_status_ended', 'Pupil status ended'), ('category_created', 'Category added'), ('category_updated', 'Category changed'), ('category_moved', 'Category reordered')], max_length=40)),
-                ('target_type', models.CharField(blank=True, max_length=40)),
-                ('target_id', models.CharField(blank=True, max_length=40)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("signed_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("signed_out", "Signed out"),
+                            ("password_changed", "Password changed"),
+                            ("password_reset", "Password reset"),
+                            ("school_created", "School created"),
+                            ("school_updated", "School details changed"),
+                            ("staff_invited", "Staff invited"),
+                            ("invitation_resent", "Invitation re-sent"),
+                            ("invitation_accepted", "Invitation accepted"),
+                            ("role_changed", "Role changed"),
+                            ("staff_deactivated", "Staff deactivated"),
+                            ("staff_reactivated", "Staff reactivated"),
+                            ("staff_updated", "Staff details changed"),
+                            ("group_created", "Group created"),
+                            ("group_updated", "Group changed"),
+                            ("group_deleted", "Group deleted"),
+                            ("pupil_created", "Pupil added"),
+                            ("pupil_updated", "Pupil changed"),
+                            ("pupil_archived", "Pupil archived"),
+                            ("pupil_restored", "Pupil restored"),
+                            ("pupil_viewed", "Pupil record viewed"),
+                            ("pupil_status_added", "Pupil status added"),
+                            ("pupil_status_ended", "Pupil status ended"),
+                            ("category_created", "Category added"),
+                            ("category_updated", "Category changed"),
+                            ("category_moved", "Category reordered"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("target_type", models.CharField(blank=True, max_length=40)),
+                ("target_id", models.CharField(blank=True, max_length=40)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['school', 'created_at'], name='audit_audit_school__7f3df2_idx'), models.Index(fields=['target_type', 'target_id'], name='audit_audit_target__59bbff_idx')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        fields=["school", "created_at"], name="audit_audit_school__7f3df2_idx"
+                    ),
+                    models.Index(
+                        fields=["target_type", "target_id"], name="audit_audit_target__59bbff_idx"
+                    ),
+                ],
             },
         ),
     ]

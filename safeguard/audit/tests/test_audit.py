@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.audit.services import GENESIS, record, verify_chain
+from safeguard.audit.services import GENESIS, genesis, record, verify_chain
 from safeguard.lib.tests.app_role import database_owner
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,10 @@ def test_each_event_chains_to_the_previous_one(school, dsl):
     first = record(actor=dsl, action=AuditAction.SCHOOL_UPDATED, school=school, target=school)
     second = record(actor=dsl, action=AuditAction.SCHOOL_UPDATED, school=school, target=school)
     assert second.prev_hash == first.hash
-    assert AuditEvent.objects.order_by("id").first().prev_hash == GENESIS
+    # Each chain starts from its own genesis value: the school's, and the deployment's.
+    assert AuditEvent.objects.filter(chain=school.pk).first().prev_hash == genesis(school.pk)
+    outside = record(actor=None, action=AuditAction.SIGN_IN_FAILED, detail={})
+    assert outside.prev_hash == GENESIS
 
 
 def test_an_untouched_chain_verifies(school, dsl):

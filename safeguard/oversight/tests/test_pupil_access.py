@@ -63,9 +63,12 @@ def test_the_access_log_is_paginated_fifty_to_a_page(client_as, school, dsl):
     for _ in range(51):
         record(actor=dsl, action=AuditAction.PUPIL_VIEWED, school=school, target=pupil)
     client = client_as(dsl)
-    assert len(_log(client, pupil).context["rows"]) == 50
-    second = client.get(reverse("audit:pupil-access", kwargs={"pupil_id": pupil.pk}), {"page": 2})
+    first = _log(client, pupil).context
+    assert len(first["rows"]) == 50
+    url = reverse("audit:pupil-access", kwargs={"pupil_id": pupil.pk})
+    second = client.get(url, {"older": first["page"].older})  # the "Older" link
     assert len(second.context["rows"]) == 1
+    assert f'?newer={second.context["page"].newer}" rel="prev">Newer' in second.text
 
 
 def test_reading_the_access_log_is_audited(client_as, school, dsl):
