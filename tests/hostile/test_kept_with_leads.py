@@ -253,3 +253,34 @@ def test_alerts_a_lead_sends_while_it_is_kept_go_to_leads_only_and_as_leads(
     told = Alert.objects.for_school(school).filter(incident=incident, action__text=TYPED)
     assert {(a.recipient, a.is_lead_only) for a in told} == {(deputy, True)}
     assert IncidentReview.objects.for_school(school).get(incident=incident).is_kept_with_leads
+
+
+@pytest.mark.parametrize("field", ["people", "assigned_to"])
+def test_a_lead_keeping_it_while_an_action_is_being_sent_still_stops_the_non_lead(
+    field, monkeypatch, site_manager, dsl, school, teacher, membership_of, client_as
+):
+    """A lead presses "Keep with the leads" between the form's checks and the action being
+    written: the action is refused as if it had been kept before, nobody is told."""
+    from safeguard.incidents.services import actions
+
+    incident = alerted_incident(school, membership_of(dsl), membership_of(teacher))
+    checked = actions._check
+
+    def check_then_a_lead_keeps_it(membership, sent, audience):
+        checked(membership, sent, audience)
+        if not IncidentReview.objects.for_school(school).get(incident=incident).is_kept_with_leads:
+            keep(incident, membership_of(dsl))
+
+    monkeypatch.setattr(actions, "_check", check_then_a_lead_keeps_it)
+    data = action_data(**{field: str(membership_of(site_manager).pk)})
+    if field == "assigned_to":
+        data["due_on"] = TOMORROW.isoformat()
+    response = client_as(teacher).post(add_url(incident), data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [
+        f"Sid Manager isn't a DSL or deputy. {ONLY_LEADS}"
+    ]
+    assert response.context["form"]["text"].value() == TYPED
+    assert not Alert.objects.for_school(school).filter(recipient=site_manager).exists()
+    assert not incident.actions.filter(text=TYPED).exists()

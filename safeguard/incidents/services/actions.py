@@ -30,7 +30,7 @@ from safeguard.accounts.models import Membership, StaffGroup
 from safeguard.accounts.permissions import is_lead, may_be_assigned
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident
+from safeguard.incidents.models import MAX_TEXT_LENGTH, Action, Incident, IncidentReview
 from safeguard.incidents.selectors import (
     alerted_about,
     has_restricted_category,
@@ -216,6 +216,25 @@ def _why_leads_only(membership: Membership, incident: Incident, audience: _Audie
     return RESTRICTED_INCIDENT if has_restricted_category(incident) else KEPT_BY_A_LEAD
 
 
+def _audience_now(membership: Membership, sent: ActionChoices, audience: _Audience) -> _Audience:
+    """Whether the incident is kept with the leads, read again under the lock that keeping,
+    releasing and recategorising take (`corrections._locked_review`): a lead may have kept
+    it since the form was checked, and then the checks run again as if it had been kept
+    before, so nobody else is told."""
+    incident = sent["incident"]
+    review = (
+        IncidentReview.objects.for_school(incident.school_id)
+        .select_for_update()
+        .get(incident=incident)
+    )
+    kept = review.is_kept_with_leads or review.categories.filter(is_restricted=True).exists()
+    if kept == audience.is_kept_with_leads:
+        return audience
+    now = _Audience(is_shared=audience.is_shared, is_kept_with_leads=kept)
+    _check(membership, sent, now)
+    return now
+
+
 @transaction.atomic
 def _create(
     membership: Membership,
@@ -223,6 +242,7 @@ def _create(
     audience: _Audience,
     files: Sequence[attachments.StoredFile],
 ) -> Action:
+    audience = _audience_now(membership, sent, audience)
     author = membership.user
     incident, assigned_to = sent["incident"], sent["assigned_to"]
     due_on, follows_up = sent["due_on"], sent["follows_up"]
