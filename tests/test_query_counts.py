@@ -257,7 +257,7 @@ def test_marking_an_alert_read(client_as, world):
         alert = Alert.objects.for_school(incident.school_id).get(
             incident=incident, recipient=world.dsl.user
         )
-        url = reverse("incidents:alert-read", args=[alert.pk])
+        url = reverse("incidents:alert-read", args=[alert.key])
         with CaptureQueriesContext(connection) as captured:
             client.post(url)
         return captured

@@ -358,3 +358,32 @@ def test_a_made_up_draft_key_is_not_found(client_as, teacher):
     client = client_as(teacher)
     assert client.get("/incidents/drafts/aaaaaaaaaaaaa/").status_code == 404
     assert client.post("/incidents/drafts/aaaaaaaaaaaaa/discard/").status_code == 404
+
+
+def test_the_alert_lists_paging_links_carry_no_shared_alert_number(
+    client_as, monkeypatch, dsl, teacher, school
+):
+    """Past the first page, the Older and Newer links name the edge alert by its random key,
+    not its number, which every school's alerts share."""
+    from safeguard.incidents.tests.factories import record_test_incident
+    from safeguard.incidents.views import alerts as alert_views
+
+    monkeypatch.setattr(alert_views, "PAGE_SIZE", 2)
+    for _ in range(5):
+        record_test_incident(membership(dsl, school), people=[membership(teacher, school)])
+    client = client_as(teacher)
+    first = client.get(reverse("incidents:alert-list")).content.decode()
+    older = re.search(r'href="\?after=([^"&]+)"', first)
+    assert older, "no Older link on the first page"
+    mine = Alert.objects.for_school(school).filter(recipient=teacher)
+    assert older.group(1) in {str(alert.key) for alert in mine}
+    assert not re.search(r"[?&](after|before)=[0-9]+\b", first)
+
+    second = client.get(reverse("incidents:alert-list") + f"?after={older.group(1)}")
+    page = second.content.decode()
+    assert second.status_code == 200
+    assert not re.search(r"[?&](after|before)=[0-9]+\b", page)
+    shown = re.findall(r"Open incident ([A-Z]+-[0-9]+-[0-9]+)", page)
+    assert len(shown) == 2 and not set(shown) & set(
+        re.findall(r"Open incident ([A-Z]+-[0-9]+-[0-9]+)", first)
+    )

@@ -108,7 +108,7 @@ def alert_list(request: SchoolRequest) -> HttpResponse:
         for alert in page.rows
     ]
     schools = {m.school_id for m in request.memberships}
-    pager = keyset.links(page, lambda alert: str(alert.pk))
+    pager = keyset.links(page, lambda alert: str(alert.key))
     page.rows = rows
     return render(
         request,
@@ -123,13 +123,15 @@ def alert_list(request: SchoolRequest) -> HttpResponse:
 
 
 def _edge(request: SchoolRequest, name: str) -> tuple[object, int] | None:
-    """The (created_at, id) of the person's own alert named by `?after=` or `?before=`."""
-    value = request.GET.get(name, "")
-    if not value.isdigit() or int(value) >= 2**63:
+    """The (created_at, id) of the person's own alert named by `?after=` or `?before=`: its
+    random key, never its number, which every school's alerts share."""
+    try:
+        key = uuid.UUID(request.GET.get(name, ""))
+    except ValueError:
         return None
     found = (
         alerts_in_every_school(request.memberships)
-        .filter(pk=int(value))
+        .filter(key=key)
         .values_list("created_at", "pk")
         .first()
     )
