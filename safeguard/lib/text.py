@@ -12,6 +12,12 @@ BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
 NAME_DIRECTION_MESSAGE = "Names cannot contain invisible direction-control characters."
+# Invisible characters some scripts need inside a word (Persian, the Indic scripts) and
+# emoji use to join: allowed in names, unlike every other format character.
+JOINERS = frozenset("\u200c\u200d")
+# Letters that show as nothing (the Hangul fillers, the blank Braille pattern): a name made
+# only of them would look empty, or like nobody, in every list it appears in.
+BLANKS = dict.fromkeys(map(ord, "\u3164\u115f\u1160\uffa0\u2800"), None)
 
 
 def text_problem(text: str, *, max_length: int, required: bool = True) -> str | None:
@@ -40,6 +46,15 @@ def single_line_problem(value: str, *, max_length: int, noun: str = "Names") -> 
         return NAME_DIRECTION_MESSAGE.replace("Names", noun, 1)
     if any(unicodedata.category(c) == "Cc" for c in value):
         return "This contains control characters that aren't allowed."
+    if any(unicodedata.category(c) in {"Zl", "Zp"} for c in value):
+        return "Keep this to one line: it contains a line or paragraph separator."
+    if any(unicodedata.category(c) == "Cf" and c not in JOINERS for c in value):
+        return (
+            "This contains invisible characters (such as a zero-width space or soft hyphen) "
+            "that aren't allowed. Please retype it."
+        )
+    if value.strip() and not value.translate(BLANKS).strip():
+        return "This shows as blank: type at least one visible letter or number."
     return None
 
 

@@ -378,3 +378,29 @@ def test_your_details_changes_only_your_own_account_whatever_is_posted(
 
     nell.refresh_from_db()
     assert (nell.first_name, nell.last_name) == ("Eleanor", "Whitlock")
+
+
+@pytest.mark.parametrize(
+    ("first_name", "message"),
+    [
+        ("\u3164", "This shows as blank"),
+        ("Ann\u2028Smith", "Keep this to one line"),
+        ("Ann\u200bSmith", "invisible characters"),
+        ("Ann\u00adSmith", "invisible characters"),
+    ],
+    ids=["hangul-filler-only", "line-separator", "zero-width-space", "soft-hyphen"],
+)
+def test_your_details_refuses_a_name_that_shows_blank_or_hides_characters(
+    client_as, teacher, first_name, message
+):
+    """A name other schools' lists and emails would show as empty, or as two lines, or with
+    characters nobody can see, is refused with what was typed kept."""
+    before = (teacher.first_name, teacher.last_name)
+    response = client_as(teacher).post(
+        reverse("accounts:own-details"), {"first_name": first_name, "last_name": "Okoro"}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["form"]["last_name"].value() == "Okoro"
+    teacher.refresh_from_db()
+    assert (teacher.first_name, teacher.last_name) == before
