@@ -7,42 +7,54 @@ every page costs the same. The lists link "Newer" and "Older" (or "Earlier" and 
 instead of numbering pages, and say how many rows there are only up to a bound
 (`bounded_count`).
 
-The order is two fields, both descending (newest first) or both ascending: a value that
-may repeat (a time) and a unique one that breaks ties (the id). `page_of` filters with an
-extra `first <= value` beside the exact tie-breaking condition, so that PostgreSQL can start
-its index scan at the edge instead of reading from the top.
+The order is two or more fields, all descending (newest first) or all ascending: values that
+may repeat (a date, a time) and last a unique one that breaks ties (the id). `page_of`
+filters with an extra `first <= value` beside the exact tie-breaking condition, so that
+PostgreSQL can start its index scan at the edge instead of reading from the top.
 """
 
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.http import urlencode
 
 
-@dataclass(frozen=True)
 class Order:
-    """Two fields a list is sorted by, both descending (newest first) unless `ascending`."""
+    """The fields a list is sorted by, all descending (newest first) unless `ascending`; the
+    last is unique (the id), so no two rows tie."""
 
-    first: str
-    then: str
-    ascending: bool = False
+    __slots__ = ("ascending", "fields")
+
+    def __init__(self, *fields: str, ascending: bool = False) -> None:
+        if len(fields) < 2:
+            raise ValueError("an order needs a field that may repeat and a unique one")
+        self.fields = fields
+        self.ascending = ascending
+
+    @property
+    def first(self) -> str:
+        return self.fields[0]
 
     def names(self, *, reverse: bool = False) -> list[str]:
         sign = "" if self.ascending != reverse else "-"
-        return [f"{sign}{self.first}", f"{sign}{self.then}"]
+        return [f"{sign}{name}" for name in self.fields]
 
-    def beyond(self, edge: tuple[Any, Any], *, reverse: bool = False) -> Q:
+    def beyond(self, edge: tuple[Any, ...], *, reverse: bool = False) -> Q:
         """The rows after `edge` in this order (before it, with `reverse`)."""
         later = self.ascending != reverse
         op = "gt" if later else "lt"
         bound = "gte" if later else "lte"
-        first, then = edge
-        return Q(**{f"{self.first}__{bound}": first}) & (
-            Q(**{f"{self.first}__{op}": first})
-            | Q(**{self.first: first, f"{self.then}__{op}": then})
-        )
+        # (a > x) or (a = x and b > y) or (a = x and b = y and c > z) ...
+        exactly: dict[str, Any] = {}
+        after: list[Q] = []
+        for name, value in zip(self.fields, edge, strict=True):
+            after.append(Q(**exactly, **{f"{name}__{op}": value}))
+            exactly[name] = value
+        return Q(**{f"{self.first}__{bound}": edge[0]}) & reduce(operator.or_, after)
 
 
 @dataclass
@@ -72,8 +84,8 @@ def page_of[T: Model](
     order: Order,
     *,
     size: int,
-    after: tuple[Any, Any] | None = None,
-    before: tuple[Any, Any] | None = None,
+    after: tuple[Any, ...] | None = None,
+    before: tuple[Any, ...] | None = None,
 ) -> Page[T]:
     """The `size` rows after `after` (the edge of the page before), or before `before` (the
     edge of the page after), or the first `size`. Newer/older say where links go."""

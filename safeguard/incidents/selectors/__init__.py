@@ -21,11 +21,14 @@ importable from here.
 """
 
 from safeguard.incidents.selectors.actions import (
+    OPEN_TASK_COUNT_LIMIT,
+    TASKS_DUE_FIRST,
     actions_on,
     actions_visible_to,
     attachments_visible_to,
     open_assignments_for,
     shared_with_non_leads,
+    task_edge,
 )
 from safeguard.incidents.selectors.alerts import (
     ALERTS_NEWEST_FIRST,
@@ -83,6 +86,8 @@ __all__ = [
     "DRAFTS_SHOWN",
     "NEWEST_FIRST",
     "NEWEST_FIRST_BY_REVIEW",
+    "OPEN_TASK_COUNT_LIMIT",
+    "TASKS_DUE_FIRST",
     "UNREAD_COUNT_LIMIT",
     "DraftRow",
     "actions_on",
@@ -121,6 +126,7 @@ __all__ = [
     "pupils_named_in",
     "pupils_to_move_to",
     "shared_with_non_leads",
+    "task_edge",
     "unread_alert_count",
     "unread_alerts_shown_to",
     "unread_incident_count",
