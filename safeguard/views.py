@@ -9,6 +9,7 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.incidents.selectors import (
     AWAITING_REVIEW_COUNT_LIMIT,
+    OPEN_TASK_COUNT_LIMIT,
     drafts_shown_to,
     incidents_awaiting_review,
     open_assignments_for,
@@ -25,13 +26,19 @@ def dashboard(request: SchoolRequest) -> HttpResponse:
     waiting = bounded_count(awaiting, AWAITING_REVIEW_COUNT_LIMIT + 1)
     context = {
         "awaiting_review": awaiting[:10],
-        "awaiting_review_count": (
-            f"{AWAITING_REVIEW_COUNT_LIMIT}+" if waiting > AWAITING_REVIEW_COUNT_LIMIT else waiting
+        "awaiting_review_count": _up_to(waiting, AWAITING_REVIEW_COUNT_LIMIT),
+        "open_assignment_count": _up_to(
+            bounded_count(open_assignments_for(membership), OPEN_TASK_COUNT_LIMIT + 1),
+            OPEN_TASK_COUNT_LIMIT,
         ),
-        "open_assignment_count": open_assignments_for(membership).count(),
         "drafts": drafts_shown_to(membership),
     }
     return render(request, "dashboard.html", context)
+
+
+def _up_to(count: int, limit: int) -> int | str:
+    """A count read no further than one past `limit`: the number, or "100+" beyond it."""
+    return f"{limit}+" if count > limit else count
 
 
 @require_GET

@@ -98,10 +98,10 @@ def same_count_small_and_large(world: World, request: Callable[[], Any]) -> int:
     return small
 
 
-def older_link(response: Any) -> str:
-    """The list's link to its next (older) page."""
-    found = re.search(r'<a href="([^"]*)"[^>]*>Older</a>', response.content.decode())
-    assert found, "no link to an older page"
+def older_link(response: Any, label: str = "Older") -> str:
+    """The list's link to its next (older, or `label`) page."""
+    found = re.search(rf'<a href="([^"]*)"[^>]*>{label}</a>', response.content.decode())
+    assert found, f"no link to the {label.lower()} page"
     return urljoin(response.wsgi_request.path, found.group(1).replace("&amp;", "&"))
 
 
@@ -272,6 +272,26 @@ def test_marking_an_alert_read(client_as, world):
 def test_my_tasks(client_as, world, short_pages):
     client = client_as(world.teacher.user)
     same_count_small_and_large(world, lambda: client.get(reverse("incidents:assignment-list")))
+
+
+def test_my_tasks_later_page(client_as, world, short_pages):
+    client = client_as(world.teacher.user)
+    url = reverse("incidents:assignment-list")
+
+    def later_page() -> Any:
+        return client.get(older_link(client.get(url), "Later"))
+
+    same_count_small_and_large(world, later_page)
+    assert b">Earlier</a>" in later_page().content
+
+
+def test_the_dashboard_counts_open_tasks_no_further_than_a_bound(client_as, world, monkeypatch):
+    import safeguard.views
+
+    monkeypatch.setattr(safeguard.views, "OPEN_TASK_COUNT_LIMIT", 2)
+    world.grow(SMALL)
+    response = client_as(world.teacher.user).get(reverse("dashboard"))
+    assert b"2+ open tasks</a>" in response.content
 
 
 def test_the_pupil_page(client_as, world):

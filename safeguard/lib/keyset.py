@@ -7,42 +7,54 @@ every page costs the same. The lists link "Newer" and "Older" (or "Earlier" and 
 instead of numbering pages, and say how many rows there are only up to a bound
 (`bounded_count`).
 
-The order is two fields, both descending (newest first) or both ascending: a value that
-may repeat (a time) and a unique one that breaks ties (the id). `page_of` filters with an
-extra `first <= value` beside the exact tie-breaking condition, so that PostgreSQL can start
-its index scan at the edge instead of reading from the top.
+The order is two or more fields, all descending (newest first) or all ascending: values that
+may repeat (a date, a time) and last a unique one that breaks ties (the id). `page_of`
+filters with an extra `first <= value` beside the exact tie-breaking condition, so that
+PostgreSQL can start its index scan at the edge instead of reading from the top.
 """
 
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.http import urlencode
 
 
-@dataclass(frozen=True)
 class Order:
-    """Two fields a list is sorted by, both descending (newest first) unless `ascending`."""
+    """The fields a list is sorted by, all descending (newest first) unless `ascending`; the
+    last is unique (the id), so no two rows tie."""
 
-    first: str
-    then: str
-    ascending: bool = False
+    __slots__ = ("ascending", "fields")
+
+    def __init__(self, *fields: str, ascending: bool = False) -> None:
+        if len(fields) < 2:
+            raise ValueError("an order needs a field that may repeat and a unique one")
+        self.fields = fields
+        self.ascending = ascending
+
+    @property
+    def first(self) -> str:
+        return self.fields[0]
 
     def names(self, *, reverse: bool = False) -> list[str]:
         sign = "" if self.ascending != reverse else "-"
-        return [f"{sign}{self.first}", f"{sign}{self.then}"]
+        return [f"{sign}{name}" for name in self.fields]
 
-    def beyond(self, edge: tuple[Any, Any], *, reverse: bool = False) -> Q:
+    def beyond(self, edge: tuple[Any, ...], *, reverse: bool = False) -> Q:
         """The rows after `edge` in this order (before it, with `reverse`)."""
         later = self.ascending != reverse
         op = "gt" if later else "lt"
         bound = "gte" if later else "lte"
-        first, then = edge
-        return Q(**{f"{self.first}__{bound}": first}) & (
-            Q(**{f"{self.first}__{op}": first})
-            | Q(**{self.first: first, f"{self.then}__{op}": then})
-        )
+        # (a > x) or (a = x and b > y) or (a = x and b = y and c > z) ...
+        exactly: dict[str, Any] = {}
+        after: list[Q] = []
+        for name, value in zip(self.fields, edge, strict=True):
+            after.append(Q(**exactly, **{f"{name}__{op}": value}))
+            exactly[name] = value
+        return Q(**{f"{self.first}__{bound}": edge[0]}) & reduce(operator.or_, after)
 
 
 @dataclass
@@ -72,26 +84,68 @@ def page_of[T: Model](
     order: Order,
     *,
     size: int,
-    after: tuple[Any, Any] | None = None,
-    before: tuple[Any, Any] | None = None,
+    after: tuple[Any, ...] | None = None,
+    before: tuple[Any, ...] | None = None,
 ) -> Page[T]:
     """The `size` rows after `after` (the edge of the page before), or before `before` (the
     edge of the page after), or the first `size`. Newer/older say where links go."""
-    if before is not None:
-        found = list(
-            rows.filter(order.beyond(before, reverse=True)).order_by(*order.names(reverse=True))[
-                : size + 1
-            ]
+    edge = before if before is not None else after
+    if edge is not None:
+        rows = rows.filter(order.beyond(edge, reverse=before is not None))
+    found = list(rows.order_by(*order.names(reverse=before is not None))[: size + 1])
+    return _page(found, size=size, after=after, before=before)
+
+
+def page_of_merged[T: Model](
+    sources: Sequence[tuple[QuerySet[Any], Order]],
+    rows: Callable[[list[Any]], QuerySet[T]],
+    *,
+    size: int,
+    after: tuple[Any, ...] | None = None,
+    before: tuple[Any, ...] | None = None,
+) -> Page[T]:
+    """A page of a list that several sources feed (a person's own records and those they
+    were alerted to), as `page_of` pages one.
+
+    Each source gives the keys of its next `size + 1` rows in the list's order, read
+    through its own index (each `Order` names its own fields for the same values: the
+    incident's `recorded_at` and `id`, or an alert's `incident__recorded_at` and
+    `incident_id`, all in the same direction); the keys are merged, and `rows(ids)` then
+    fetches the page's rows, with their joins, for just those ids. Nothing is joined or
+    sorted beyond the page.
+    """
+    reverse = before is not None
+    edge = before if reverse else after
+    keys: set[tuple[Any, ...]] = set()
+    for source, order in sources:
+        if edge is not None:
+            source = source.filter(order.beyond(edge, reverse=reverse))
+        keys.update(
+            source.order_by(*order.names(reverse=reverse))
+            .values_list(*order.fields)
+            .distinct()[: size + 1]
         )
+    ascending = bool(sources) and sources[0][1].ascending
+    ids = [key[-1] for key in sorted(keys, reverse=ascending == reverse)[: size + 1]]
+    by_id = {row.pk: row for row in rows(ids)} if ids else {}
+    return _page([by_id[pk] for pk in ids if pk in by_id], size=size, after=after, before=before)
+
+
+def _page[T: Model](
+    found: list[T],
+    *,
+    size: int,
+    after: tuple[Any, ...] | None,
+    before: tuple[Any, ...] | None,
+) -> Page[T]:
+    """The page from up to `size + 1` rows read away from the edge (backwards from `before`)."""
+    if before is not None:
         shown = list(reversed(found[:size]))
         return Page(
             shown,
             newer=shown[0] if len(found) > size else None,
             older=shown[-1] if shown else None,
         )
-    if after is not None:
-        rows = rows.filter(order.beyond(after))
-    found = list(rows.order_by(*order.names())[: size + 1])
     shown = found[:size]
     return Page(
         shown,
@@ -103,6 +157,17 @@ def page_of[T: Model](
 def bounded_count(rows: QuerySet[Any], limit: int) -> int:
     """How many rows there are, counting no further than `limit` (reads at most that many)."""
     return rows.order_by().values("pk")[:limit].count()
+
+
+def bounded_count_of_ids(sources: Sequence[QuerySet[Any]], limit: int) -> int:
+    """How many different ids the sources give together (each a `values_list` of one id
+    column), counting no further than `limit`: only the ids are read, never their rows."""
+    if not sources:
+        return 0
+    first, *others = [source.order_by() for source in sources]
+    if not others:
+        return first.distinct()[:limit].count()
+    return first.union(*others).order_by()[:limit].count()
 
 
 def links[T: Model](page: Page[T], edge_of: Callable[[T], str], query: str = "") -> dict[str, str]:

@@ -36,7 +36,20 @@ class Action(SchoolOwned):
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["school", "assigned_to"])]
+        indexes = [
+            # "Your tasks" in its order (selectors.TASKS_DUE_FIRST), read a page at a time.
+            models.Index(
+                fields=["school", "assigned_to", "due_on", "recorded_at", "id"],
+                name="action_task_due_first",
+            )
+        ]
+        constraints = [
+            # A task always has a due date (the list is paged by it, so it may not be empty).
+            models.CheckConstraint(
+                condition=models.Q(assigned_to__isnull=True) | models.Q(due_on__isnull=False),
+                name="action_task_has_due_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Action {self.pk}"

@@ -21,11 +21,14 @@ importable from here.
 """
 
 from safeguard.incidents.selectors.actions import (
+    OPEN_TASK_COUNT_LIMIT,
+    TASKS_DUE_FIRST,
     actions_on,
     actions_visible_to,
     attachments_visible_to,
     open_assignments_for,
     shared_with_non_leads,
+    task_edge,
 )
 from safeguard.incidents.selectors.alerts import (
     ALERTS_NEWEST_FIRST,
@@ -67,7 +70,9 @@ from safeguard.incidents.selectors.incidents import (
     is_kept_with_leads,
     linked_pupils_of,
     marks_of,
-    my_incidents,
+    my_incident_ids,
+    my_incident_sources,
+    my_incidents_among,
     pupils_named_in,
     pupils_to_move_to,
 )
@@ -83,6 +88,8 @@ __all__ = [
     "DRAFTS_SHOWN",
     "NEWEST_FIRST",
     "NEWEST_FIRST_BY_REVIEW",
+    "OPEN_TASK_COUNT_LIMIT",
+    "TASKS_DUE_FIRST",
     "UNREAD_COUNT_LIMIT",
     "DraftRow",
     "actions_on",
@@ -114,13 +121,16 @@ __all__ = [
     "linked_pupils_of",
     "marks_of",
     "my_alerts_on",
-    "my_incidents",
+    "my_incident_ids",
+    "my_incident_sources",
+    "my_incidents_among",
     "newest_alert_on",
     "newest_alert_per_incident",
     "open_assignments_for",
     "pupils_named_in",
     "pupils_to_move_to",
     "shared_with_non_leads",
+    "task_edge",
     "unread_alert_count",
     "unread_alerts_shown_to",
     "unread_incident_count",

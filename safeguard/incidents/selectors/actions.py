@@ -14,6 +14,12 @@ from safeguard.incidents.models import (
     Incident,
 )
 from safeguard.incidents.selectors.incidents import incidents_visible_to
+from safeguard.lib.keyset import Order
+
+# "Your tasks" in its order, the longest overdue first: the index action_task_due_first.
+TASKS_DUE_FIRST = Order("due_on", "recorded_at", "id", ascending=True)
+# The dashboard counts the open tasks up to here, then says "100+".
+OPEN_TASK_COUNT_LIMIT = 100
 
 
 def actions_on(incident: Incident) -> QuerySet[Action]:
@@ -51,7 +57,19 @@ def open_assignments_for(membership: Membership) -> QuerySet[Action]:
             "incident__review",
             "incident__review__pupil",
         )
-        .order_by("due_on", "recorded_at", "id")
+        .order_by(*TASKS_DUE_FIRST.names())
+    )
+
+
+def task_edge(membership: Membership, action_id: int) -> tuple[object, ...] | None:
+    """Where a task assigned to the member stands in `TASKS_DUE_FIRST` (due_on, recorded_at,
+    id), to page "Your tasks" from it; found even once it is followed up, never for anyone
+    else's action."""
+    return (
+        Action.objects.for_school(membership.school)
+        .filter(pk=action_id, assigned_to=membership.user)
+        .values_list(*TASKS_DUE_FIRST.fields)
+        .first()
     )
 
 

@@ -2,6 +2,7 @@
 corrections."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -26,6 +27,8 @@ from safeguard.pupils.models import Pupil
 # same order (school, is_withdrawn, status, recorded_at, incident), which holds the status.
 NEWEST_FIRST = Order("recorded_at", "id")
 NEWEST_FIRST_BY_REVIEW = Order("review__recorded_at", "review__incident_id")
+# The same order read from a person's alerts: the incidents they were alerted to.
+NEWEST_ALERTED_FIRST = Order("incident__recorded_at", "incident_id")
 # The dashboard counts the incidents awaiting review up to here, then says "100+".
 AWAITING_REVIEW_COUNT_LIMIT = 100
 
@@ -104,34 +107,48 @@ def incidents_visible_to(membership: Membership) -> QuerySet[Incident]:
     return incidents.filter(Q(author=membership.user) | Exists(alerted))
 
 
-def my_incidents(membership: Membership, *, only: str = "") -> QuerySet[Incident]:
-    """The member's own incidents: those they recorded and those they were alerted to
-    (`only="recorded"` or `"alerted"`: one kind).
+def my_incident_sources(
+    membership: Membership, *, only: str = ""
+) -> list[tuple[QuerySet[Any], Order]]:
+    """Where "My incidents" come from, each read newest first through its own index: the
+    incidents the member recorded (incident_author_newest) and those they were alerted to
+    (through their alerts). `only="recorded"` or `"alerted"`: one kind.
 
-    For staff this is every incident they may open; for a lead it leaves out the rest
-    of the school. Each carries `is_mine` (recorded it) and `was_alerted` for the list.
+    For staff this is every incident they may open; for a lead it leaves out the rest of
+    the school. `keyset.page_of_merged` takes a page's ids from these, then
+    `my_incidents_among` fetches just those rows.
     """
     if Capability.RECORD_INCIDENT not in membership.capabilities:
-        return Incident.objects.for_school(membership.school).none()
+        return []
+    sources: list[tuple[QuerySet[Any], Order]] = []
+    if only != "alerted":
+        recorded = Incident.objects.for_school(membership.school).filter(author=membership.user)
+        sources.append((recorded, NEWEST_FIRST))
+    if only != "recorded":
+        sources.append((alerts_for(membership), NEWEST_ALERTED_FIRST))
+    return sources
+
+
+def my_incident_ids(membership: Membership, *, only: str = "") -> list[QuerySet[Any]]:
+    """The ids of "My incidents", one list per source (to count them: only ids are read)."""
+    return [
+        source.values_list("incident_id" if order is NEWEST_ALERTED_FIRST else "pk")
+        for source, order in my_incident_sources(membership, only=only)
+    ]
+
+
+def my_incidents_among(membership: Membership, ids: Iterable[int]) -> QuerySet[Incident]:
+    """These of the member's incidents as the list shows them, each with `is_mine` (recorded
+    it) and `was_alerted`, and only those they may open."""
     alerts = alerts_for(membership)
-    mine = incidents_visible_to(membership).annotate(
-        is_mine=Q(author=membership.user),
-        was_alerted=Exists(alerts.filter(incident=OuterRef("pk"))),
+    return as_listed(
+        incidents_visible_to(membership)
+        .filter(pk__in=list(ids))
+        .annotate(
+            is_mine=Q(author=membership.user),
+            was_alerted=Exists(alerts.filter(incident=OuterRef("pk"))),
+        )
     )
-    if only == "recorded":
-        return mine.filter(author=membership.user)
-    alerted_ids = alerts.order_by().values("incident_id")
-    if only == "alerted":
-        return mine.filter(pk__in=alerted_ids)
-    # Both kinds, gathered through their own indexes (the person's incidents, their alerts)
-    # rather than by testing every incident of the school.
-    recorded_ids = (
-        Incident.objects.for_school(membership.school)
-        .filter(author=membership.user)
-        .order_by()
-        .values("pk")
-    )
-    return mine.filter(pk__in=recorded_ids.union(alerted_ids))
 
 
 def as_listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
@@ -20,12 +21,19 @@ from safeguard.incidents import links
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.forms.actions import ActionForm, now_for_input
 from safeguard.incidents.forms.fields import intent_of
-from safeguard.incidents.models import Incident
-from safeguard.incidents.selectors import open_assignments_for
+from safeguard.incidents.models import Action, Incident
+from safeguard.incidents.selectors import (
+    TASKS_DUE_FIRST,
+    open_assignments_for,
+    task_edge,
+)
 from safeguard.incidents.services import attachments
 from safeguard.incidents.services.actions import submit_action
+from safeguard.lib import keyset
 
 PAGE_SIZE = 50
+# "Your tasks" counts them up to here, then says "More than 1,000 open tasks".
+COUNT_LIMIT = 1000
 
 
 def _incident_url(incident: Incident, anchor: str = "") -> str:
@@ -169,11 +177,38 @@ def action_staff_search(request: SchoolRequest, incident_id: int) -> HttpRespons
 @requires(Capability.RECORD_INCIDENT)
 def assignment_list(request: SchoolRequest) -> HttpResponse:
     """ "Your tasks": the actions assigned to me with no follow-up yet, the longest overdue
-    first."""
+    first. Paged from the task at the page's edge (`?after=` or `?before=` its key), never
+    by page number, and counted up to a bound, so a page costs the same however many tasks
+    the school or the person has had."""
     assignments = open_assignments_for(request.membership)
-    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset.page_of(
+        assignments,
+        TASKS_DUE_FIRST,
+        size=PAGE_SIZE,
+        after=_task_edge(request, "after"),
+        before=_task_edge(request, "before"),
+    )
     return render(
         request,
         "incidents/assignment_list.html",
-        {"page": page, "today": timezone.localdate()},
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "pager": keyset.links(page, lambda task: links.key_for("action", task.pk)),
+            "count_label": open_task_count_label(assignments, limit=COUNT_LIMIT),
+        },
     )
+
+
+def open_task_count_label(assignments: QuerySet[Action], *, limit: int) -> str:
+    """ "3 open tasks", or beyond `limit` "More than 1,000 open tasks" (counted no further)."""
+    count = keyset.bounded_count(assignments, limit + 1)
+    if count > limit:
+        return f"More than {limit:,} open tasks"
+    return ngettext("%(count)s open task", "%(count)s open tasks", count) % {"count": f"{count:,}"}
+
+
+def _task_edge(request: SchoolRequest, name: str) -> tuple[object, ...] | None:
+    """Where the reader's task named by `?after=` or `?before=` (its key) stands in the list."""
+    action_id = links.id_from_key("action", request.GET.get(name, ""))
+    return None if action_id is None else task_edge(request.membership, action_id)

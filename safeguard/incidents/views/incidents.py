@@ -3,7 +3,6 @@ its printable copy. Opening or printing an incident is audited: each is a disclo
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -36,9 +35,11 @@ from safeguard.incidents.selectors import (
     linked_pupils_of,
     marks_of,
     my_alerts_on,
+    my_incident_ids,
+    my_incident_sources,
+    my_incidents_among,
     pupils_named_in,
 )
-from safeguard.incidents.selectors import my_incidents as my_incidents_of
 from safeguard.lib import keyset
 
 PAGE_SIZE = 50
@@ -57,24 +58,46 @@ def incident_list(request: SchoolRequest) -> HttpResponse:
         return redirect("incidents:my-incidents")
     filters = IncidentFilterForm(request.GET, membership=request.membership)
     incidents = filters.apply(incidents_visible_to(request.membership))
+    order = NEWEST_FIRST_BY_REVIEW if filters.filters_status else NEWEST_FIRST
+    page = keyset.page_of(
+        as_listed(incidents),
+        order,
+        size=PAGE_SIZE,
+        after=_edge(request, "after"),
+        before=_edge(request, "before"),
+    )
     return _render_list(
         request,
-        incidents,
+        page,
+        keyset.bounded_count(incidents, COUNT_LIMIT + 1),
         {"filters": filters, "filter_query": filters.query, "sees_all": True},
-        order=NEWEST_FIRST_BY_REVIEW if filters.filters_status else NEWEST_FIRST,
     )
 
 
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def my_incidents(request: SchoolRequest) -> HttpResponse:
-    """ "My incidents": those I recorded and those I was alerted to (or only one kind)."""
+    """ "My incidents": those I recorded and those I was alerted to (or only one kind).
+
+    The page's ids are read first, newest first, from the index of each kind (my own
+    incidents, my alerts), then the rows and their joins for just those ids, so a page
+    costs the same however many incidents I have.
+    """
     show = request.GET.get("show", "")
     if show not in ("recorded", "alerted"):
         show = ""
+    membership = request.membership
+    page = keyset.page_of_merged(
+        my_incident_sources(membership, only=show),
+        lambda ids: my_incidents_among(membership, ids),
+        size=PAGE_SIZE,
+        after=_edge(request, "after"),
+        before=_edge(request, "before"),
+    )
     return _render_list(
         request,
-        my_incidents_of(request.membership, only=show),
+        page,
+        keyset.bounded_count_of_ids(my_incident_ids(membership, only=show), COUNT_LIMIT + 1),
         {
             "show": show,
             "filter_query": f"{urlencode({'show': show})}&" if show else "",
@@ -85,23 +108,15 @@ def my_incidents(request: SchoolRequest) -> HttpResponse:
 
 def _render_list(
     request: SchoolRequest,
-    incidents: QuerySet[Incident],
+    page: keyset.Page[Incident],
+    count: int,
     context: dict[str, Any],
-    *,
-    order: keyset.Order = NEWEST_FIRST,
 ) -> HttpResponse:
-    """A page of the list, newest first, found from the incident at the edge of the page the
-    reader came from (`?after=` or `?before=` its address key), never by page number."""
-    page = keyset.page_of(
-        as_listed(incidents),
-        order,
-        size=PAGE_SIZE,
-        after=_edge(request, "after"),
-        before=_edge(request, "before"),
-    )
+    """A page of the list (found from the incident at the edge of the page the reader came
+    from, `?after=` or `?before=` its address key, never by page number) and its count,
+    read no further than one past `COUNT_LIMIT`."""
     # Each row with the categories its reader may see (never a restricted one for staff).
     rows = [(incident, categories_shown_to(request.membership, incident)) for incident in page.rows]
-    count = keyset.bounded_count(incidents, COUNT_LIMIT + 1)
     if count > COUNT_LIMIT:
         count_label = f"More than {COUNT_LIMIT:,} incidents"
     else:

@@ -282,6 +282,88 @@ def test_the_dashboard_counts_my_open_tasks(client_as, slt, assignment):
     assert b"1 open task</a>" in response.content
 
 
+def test_a_long_task_list_is_paged_with_earlier_and_later_links(
+    client_as, slt, incident, monkeypatch
+):
+    """Pages follow the task at their edge (`?after=`/`?before=` its key), in due order."""
+    from safeguard.incidents.views import actions as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    tasks = [
+        overdue_assignment(incident, to=slt, text=f"Task {days}", days=days)
+        for days in (2, 5, 3, 4, 1)
+    ]
+    in_order = sorted(tasks, key=lambda task: task.due_on)
+    url = reverse("incidents:assignment-list")
+    client = client_as(slt)
+    first = client.get(url)
+    assert list(first.context["page"]) == in_order[:2]
+    later = f"?after={links.key_for('action', in_order[1].pk)}"
+    assert f'href="{later}">Later</a>'.encode() in first.content
+    assert b">Earlier</a>" not in first.content
+    assert b"5 open tasks" in first.content
+    second = client.get(url + later)
+    assert list(second.context["page"]) == in_order[2:4]
+    last = client.get(url + f"?after={links.key_for('action', in_order[3].pk)}")
+    assert list(last.context["page"]) == in_order[4:]
+    assert b">Later</a>" not in last.content
+    earlier = f"?before={links.key_for('action', in_order[4].pk)}"
+    assert f'href="{earlier}">Earlier</a>'.encode() in last.content
+    assert list(client.get(url + earlier).context["page"]) == in_order[2:4]
+
+
+def test_tasks_due_the_same_day_come_in_the_order_they_were_set(
+    client_as, slt, incident, monkeypatch
+):
+    from safeguard.incidents.views import actions as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    tasks = [overdue_assignment(incident, to=slt, text=f"Task {n}", days=2) for n in range(3)]
+    client = client_as(slt)
+    url = reverse("incidents:assignment-list")
+    shown = list(client.get(url).context["page"])
+    for _ in range(2):
+        shown += client.get(f"{url}?after={links.key_for('action', shown[-1].pk)}").context["page"]
+    assert shown == sorted(tasks, key=lambda task: (task.recorded_at, task.pk))
+
+
+def test_the_task_list_pages_on_from_a_task_just_followed_up(client_as, slt, incident, monkeypatch):
+    from safeguard.incidents.views import actions as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    first, second = (
+        overdue_assignment(incident, to=slt, text=f"Task {days}", days=days) for days in (3, 2)
+    )
+    client = client_as(slt)
+    client.post(add_url(incident), form_data(follows_up=first.pk, text="Done."))
+    response = client.get(
+        reverse("incidents:assignment-list") + f"?after={links.key_for('action', first.pk)}"
+    )
+    assert list(response.context["page"]) == [second]
+
+
+@pytest.mark.parametrize("edge", ["someone else's", "made up"])
+def test_the_task_list_ignores_an_edge_that_is_not_my_task(
+    client_as, slt, teacher, incident, membership_of, edge
+):
+    mine = overdue_assignment(incident, to=slt, text="Mine", days=1)
+    theirs = overdue_assignment(incident, to=teacher, text="Theirs", days=5)
+    key = links.key_for("action", theirs.pk) if edge == "someone else's" else "zzzzzzzzzzzzz"
+    response = client_as(slt).get(reverse("incidents:assignment-list") + f"?after={key}")
+    assert list(response.context["page"]) == [mine]
+
+
+def test_the_task_list_counts_no_further_than_a_bound(client_as, slt, incident, monkeypatch):
+    from safeguard.incidents.views import actions as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
+    for days in (1, 2, 3):
+        overdue_assignment(incident, to=slt, text="Task", days=days)
+    response = client_as(slt).get(reverse("incidents:assignment-list"))
+    assert b"More than 2 open tasks" in response.content
+
+
 def test_a_governor_has_no_task_list(client_as, governor):
     assert client_as(governor).get(reverse("incidents:assignment-list")).status_code == 403
 

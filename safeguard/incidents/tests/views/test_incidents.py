@@ -15,7 +15,7 @@ from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.incidents.links import incident_key
 from safeguard.incidents.models import BodyMapMark, Category, IncidentReview
 from safeguard.incidents.services.bodymap import Mark
-from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.incidents.tests.factories import add_test_action, record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +219,36 @@ def test_a_leads_my_incidents_holds_only_theirs_not_the_whole_school(
     alerted = record_test_incident(membership_of(slt), people=[membership_of(dsl)])
     response = client_as(dsl).get(MY_INCIDENTS)
     assert set(shown(response)) == {theirs, alerted}
+
+
+def test_my_incidents_pages_through_both_kinds_in_one_order_each_once(
+    teacher, slt, client_as, membership_of, monkeypatch
+):
+    """The page's ids come from my own incidents and my alerts, merged newest first; an
+    incident I recorded and was also alerted to (an action on it) shows once."""
+    from safeguard.incidents.views import incidents as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    me, them = membership_of(teacher), membership_of(slt)
+    made = []
+    for n in range(5):
+        if n % 2:
+            made.append(record_test_incident(them, people=[me]))
+        else:
+            made.append(record_test_incident(me, people=[them]))
+    # An action by SLT on my first incident alerts me about my own incident too.
+    add_test_action(them, made[0], text="Seen.", people=[me], is_shared_with_alerted=True)
+    newest_first = sorted(made, key=lambda i: (i.recorded_at, i.pk), reverse=True)
+    client = client_as(teacher)
+    pages = [client.get(MY_INCIDENTS)]
+    while b">Older</a>" in pages[-1].content:
+        edge = pages[-1].context["page"].object_list[-1]
+        pages.append(client.get(MY_INCIDENTS, {"after": incident_key(edge.pk)}))
+    assert [i for page in pages for i in shown(page)] == newest_first
+    assert [len(shown(page)) for page in pages] == [2, 2, 1]
+    assert b"5 incidents" in pages[0].content
+    back = client.get(MY_INCIDENTS, {"before": incident_key(newest_first[4].pk)})
+    assert shown(back) == newest_first[2:4]
 
 
 def test_my_incidents_filters_to_recorded_or_alerted(teacher, slt, client_as, membership_of):
