@@ -21,7 +21,7 @@ class SchoolStaffBackend(AuthenticationBackend):
         """The signed-in person, read with whether they hold an active role and a key in
         the same query: every request needs all three (`mfa.has_key`)."""
         user = (
-            User._default_manager.annotate(
+            User.objects.annotate(
                 has_active_role=Exists(
                     Membership.objects.filter(user=OuterRef("pk"), is_active=True)._as_scoped()
                 ),

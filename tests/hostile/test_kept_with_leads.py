@@ -165,7 +165,7 @@ def test_staff_never_see_why_a_lead_kept_it(
         add_url(incident),
         reverse("incidents:my-incidents"),
         reverse("incidents:alert-list"),
-        reverse("incidents:alert-incident", args=[alert.pk]),
+        reverse("incidents:alert-incident", args=[alert.key]),
         keep_url(incident),
         reverse("dashboard"),
     ]
