@@ -64,7 +64,7 @@ class Ids:
         if table not in self._next:
             pk = model._meta.pk.column
             with connection.cursor() as cursor:
-                cursor.execute(f'SELECT MAX("{pk}") FROM "{table}"')  # noqa: S608 - our own names
+                cursor.execute(f'SELECT MAX("{pk}") FROM "{table}"')  # noqa: S608  # nosec B608: model names
                 self._next[table] = (cursor.fetchone()[0] or 0) + 1
         first = self._next[table]
         self._next[table] = first + count
