@@ -95,15 +95,20 @@ def test_purge_switch_allows_delete_but_never_update(teacher, membership_of):
 BEFORE = [("incidents", "0005_refuse_replace_and_retention_purge")]
 
 
-# Forward to the latest migration, so the tests after this one find the schema they expect.
-AFTER = [("incidents", "0008_seal_existing_records")]
-
-
 def migrate(target) -> None:
     with database_owner():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(target)
+
+
+def migrate_to_the_latest() -> None:
+    """Every app forward to its newest migration, so the tests after this one (transactional
+    tests run last, on the same database) find the schema the models expect."""
+    with database_owner():
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -130,7 +135,7 @@ def test_existing_actions_stay_shared_and_lead_alerts_are_marked(
     Alert.objects.for_school(school).filter(recipient=slt).update(
         category_label="Behaviour, Child protection"
     )
-    migrate(AFTER)
+    migrate_to_the_latest()
 
     action = Action.objects.for_school(school).get(pk=action.pk)
     assert action.is_shared_with_alerted is True
