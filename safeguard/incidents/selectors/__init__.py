@@ -75,6 +75,7 @@ from safeguard.incidents.selectors.incidents import (
     my_incidents_among,
     pupils_named_in,
     pupils_to_move_to,
+    review_is_kept_with_leads,
 )
 from safeguard.incidents.selectors.staff import (
     alertable_staff,
@@ -129,6 +130,7 @@ __all__ = [
     "open_assignments_for",
     "pupils_named_in",
     "pupils_to_move_to",
+    "review_is_kept_with_leads",
     "shared_with_non_leads",
     "task_edge",
     "unread_alert_count",

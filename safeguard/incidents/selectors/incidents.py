@@ -15,6 +15,7 @@ from safeguard.incidents.models import (
     Incident,
     IncidentCategory,
     IncidentCorrection,
+    IncidentReview,
     LinkedPupil,
     ReviewStatus,
 )
@@ -54,7 +55,13 @@ def is_kept_with_leads(incident: Incident) -> bool:
     category as its categories stand now. Everyone else is told only that the leads alone
     can be told, never which of the two it is.
     """
-    return incident.review.is_kept_with_leads or has_restricted_category(incident)
+    return review_is_kept_with_leads(incident.review)
+
+
+def review_is_kept_with_leads(review: IncidentReview) -> bool:
+    """`is_kept_with_leads`, read from a review row the caller holds (locked, for a writer
+    that must see what a lead did since its form was checked)."""
+    return review.is_kept_with_leads or review.categories.filter(is_restricted=True).exists()
 
 
 def categories_seen_by_non_leads(incident: Incident) -> list[Category]:

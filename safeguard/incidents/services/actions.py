@@ -36,6 +36,7 @@ from safeguard.incidents.selectors import (
     has_restricted_category,
     incidents_visible_to,
     is_kept_with_leads,
+    review_is_kept_with_leads,
 )
 from safeguard.incidents.services import alerting, attachments
 from safeguard.incidents.services.submitting import (
@@ -227,7 +228,7 @@ def _audience_now(membership: Membership, sent: ActionChoices, audience: _Audien
         .select_for_update()
         .get(incident=incident)
     )
-    kept = review.is_kept_with_leads or review.categories.filter(is_restricted=True).exists()
+    kept = review_is_kept_with_leads(review)
     if kept == audience.is_kept_with_leads:
         return audience
     now = _Audience(is_shared=audience.is_shared, is_kept_with_leads=kept)
