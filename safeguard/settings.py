@@ -113,6 +113,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's own renderer, with the common widgets written in Python (lib/form_renderer.py).
+FORM_RENDERER = "safeguard.lib.form_renderer.FastWidgets"
 
 # `replica` too when REPLICA_DATABASE_URL is set: read only through lib/db.py's replica().
 DATABASES = databases_from_env(BASE_DIR / "var" / "safeguard.sqlite3")

@@ -68,6 +68,7 @@ def _decrypt(value: int, key: bytes) -> int:
     return (left << 32) | right
 
 
+@functools.lru_cache(maxsize=16_384)  # a list page asks for the same keys on every view
 def _encode(record_id: int, secret: str, kind: Kind = "incident") -> str:
     block = _encrypt(record_id, _key(secret, kind)).to_bytes(8, "big")
     return base64.b32encode(block).decode().rstrip("=").lower()

@@ -62,6 +62,7 @@ class TrailFilterForm(forms.Form):
         memberships = (
             Membership.objects.for_school(school)
             .select_related("user")
+            .only("user_id", "is_active", "user__first_name", "user__last_name", "user__email")
             .order_by("user__last_name", "user__first_name", "user__email")
         )
         choice_field(self, "person").choices = [("", "Everyone")] + [

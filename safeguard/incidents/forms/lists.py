@@ -81,6 +81,7 @@ class IncidentFilterForm(forms.Form):
         model_choice_field(self, "recorded_by").queryset = (
             Membership.objects.for_school(school)
             .select_related("user")
+            .only("user_id", "user__first_name", "user__last_name", "user__email")
             .order_by("user__last_name", "user__first_name", "pk")
         )
 

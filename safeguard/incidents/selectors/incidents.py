@@ -160,8 +160,8 @@ def my_incidents_among(membership: Membership, ids: Iterable[int]) -> QuerySet[I
 
 def as_listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     """Incidents as the lists show them, categories fetched (ordered by `keyset.page_of`,
-    newest recorded first: `NEWEST_FIRST`)."""
-    return incidents.prefetch_related("review__categories", "categories")
+    newest recorded first: `NEWEST_FIRST`). Lists never show the text, which can be long."""
+    return incidents.defer("text").prefetch_related("review__categories", "categories")
 
 
 def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:
