@@ -109,7 +109,8 @@ TEMPLATES = [
                 "safeguard.accounts.sessions.session_timing",
             ],
             # Every template may show typed text with its direction controls made visible.
-            "builtins": ["safeguard.lib.text_filters"],
+            # `{% url %}` remembers what it reversed (lib/url_tag.py).
+            "builtins": ["safeguard.lib.text_filters", "safeguard.lib.url_tag"],
         },
     }
 ]

@@ -154,14 +154,23 @@ def my_incidents_among(membership: Membership, ids: Iterable[int]) -> QuerySet[I
         .annotate(
             is_mine=Q(author=membership.user),
             was_alerted=Exists(alerts.filter(incident=OuterRef("pk"))),
-        )
+        ),
+        membership,
     )
 
 
-def as_listed(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Incidents as the lists show them, categories fetched (ordered by `keyset.page_of`,
-    newest recorded first: `NEWEST_FIRST`). Lists never show the text, which can be long."""
-    return incidents.defer("text").prefetch_related("review__categories", "categories")
+def as_listed(incidents: QuerySet[Incident], membership: Membership) -> QuerySet[Incident]:
+    """Incidents as the lists show them to this member (ordered by `keyset.page_of`, newest
+    recorded first: `NEWEST_FIRST`), with the categories `categories_shown_to` gives them.
+    Lists never show the text, which can be long, and name the pupil as the review has it
+    now (a correction may have moved the incident)."""
+    shown = "review__categories" if is_lead(membership) else "categories"
+    return (
+        incidents.select_related(None)
+        .select_related("author", "review__pupil", "reference")
+        .defer("text")
+        .prefetch_related(shown)
+    )
 
 
 def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:

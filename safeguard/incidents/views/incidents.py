@@ -60,7 +60,7 @@ def incident_list(request: SchoolRequest) -> HttpResponse:
     incidents = filters.apply(incidents_visible_to(request.membership))
     order = NEWEST_FIRST_BY_REVIEW if filters.filters_status else NEWEST_FIRST
     page = keyset.page_of(
-        as_listed(incidents),
+        as_listed(incidents, request.membership),
         order,
         size=PAGE_SIZE,
         after=_edge(request, "after"),
