@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.accounts.models import Membership
@@ -176,7 +177,7 @@ def _suggestions(
     term = request.POST.get("term", "")
     found = search(request.membership, term)
     too_short = len(term.strip()) < MIN_SEARCH_LENGTH
-    return render(request, template, {name: found, "too_short": too_short, **context})
+    return fragment(template, {name: found, "too_short": too_short, **context})
 
 
 @require_POST
@@ -201,8 +202,13 @@ def staff_search(request: SchoolRequest) -> HttpResponse:
 def recipients_preview(request: SchoolRequest) -> HttpResponse:
     """The form's live "who will be told" summary."""
     form = IncidentForm(request.POST, membership=request.membership)
-    return render(
-        request,
-        "incidents/recording/recipients.html",
-        {"recipients": recipients_for_form(request, form)},
+    return fragment(
+        "incidents/recording/recipients.html", {"recipients": recipients_for_form(request, form)}
     )
+
+
+def fragment(template: str, context: dict[str, Any]) -> HttpResponse:
+    """A piece of a page for htmx to swap in, typed as fast as people type: rendered from
+    its own context only, without the context processors' work for the whole page (the
+    header's alert count, the session timer), which a fragment never shows."""
+    return HttpResponse(render_to_string(template, context))
