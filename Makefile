@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: demo test lint venv bench topology
+.PHONY: demo test lint venv bench bench-cost topology
 venv:
 	@scripts/bootstrap
 
@@ -27,6 +27,11 @@ lint: venv
 # The dataset is built on the first run; the result goes to var/bench/$(SIZE).json.
 bench: venv
 	@$(PY) -m bench $(if $(COMPARE),--compare $(COMPARE),--size $(or $(SIZE),school)) $(BENCH_ARGS)
+
+# What each page costs on its own (queries, database and Python time), on a dataset that
+# make bench built; PROFILE=<page> also shows where that page's time goes.
+bench-cost: venv
+	@$(PY) -m bench.cost --size $(or $(SIZE),school) $(if $(PROFILE),--profile $(PROFILE))
 
 # The scale-out topology on this machine, proved and torn down (docs/deploying.md, "Scaling
 # out"; needs: apt-get install -y postgresql nginx pgbouncer).

@@ -77,3 +77,17 @@ def test_a_failing_dataset_command_is_named(monkeypatch):
         BenchError, match=r"`manage.py generate_data --size trust` failed \(exit 1\).*drop it"
     ):
         build_dataset("trust", target, {})
+
+
+def test_the_page_costs_refuse_debug_and_a_missing_dataset(monkeypatch, capsys):
+    from bench import cost
+
+    monkeypatch.setenv("DEBUG", "1")
+    assert cost.main(["--size", "school"]) == 2
+    assert "DEBUG is on" in capsys.readouterr().err
+
+    monkeypatch.delenv("DEBUG")
+    port = unused_port()
+    url = f"postgres://u:p@127.0.0.1:{port}/safeguard_bench_{{size}}"
+    assert cost.main(["--size", "school", "--database-url", url]) == 2
+    assert f"No PostgreSQL answers at 127.0.0.1:{port}" in capsys.readouterr().err
