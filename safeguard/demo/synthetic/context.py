@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from safeguard.demo.synthetic.sink import Ids, Sink
+from safeguard.demo.synthetic.sink import Ids, Writer
 from safeguard.demo.synthetic.text import Narratives
 from safeguard.demo.synthetic.trail import Trail
 
@@ -53,12 +53,13 @@ class SchoolContext:
     now: datetime.datetime
     rng: random.Random
     ids: Ids
-    sink: Sink
+    sink: Writer
     trail: Trail
     incident_text: Narratives
     action_text: Narratives
+    slt_group: int
+    categories: list[CategoryInfo]
     staff: list[Staff] = field(default_factory=list)
-    categories: list[CategoryInfo] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)  # the school's computers
 
     @property
