@@ -149,6 +149,7 @@ def build(
             block=block,
             layouts=layouts,
             head=heads.get(school.pk),
+            migrated_at=now - datetime.timedelta(days=365 * size.live_years),
         )
         for school_plan, (school, opened_at), block in zip(plans, made, reserved, strict=True)
     ]

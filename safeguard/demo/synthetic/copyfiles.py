@@ -7,6 +7,7 @@ process only streams bytes to the server.
 
 import datetime
 import json
+import operator
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,8 +27,11 @@ def _text(value: str) -> str:
     return value
 
 
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":")).translate(_ESCAPES)
+    return _text(_ENCODE(value))
 
 
 _FORMAT: dict[type, Callable[[Any], str]] = {
@@ -55,12 +59,15 @@ def _other(value: Any) -> Callable[[Any], str]:
 
 def format_rows(table: Table, rows: Sequence[Row]) -> str:
     """The rows as COPY text, one line each, in the table's column order."""
-    names = list(zip(table.attnames, table.defaults, strict=True))
+    # Every column's default first, then the row's own values (extra keys are ignored).
+    defaults = dict(zip(table.attnames, table.defaults, strict=True))
+    values = operator.itemgetter(*table.attnames)
     fmt = _FORMAT
     lines = []
     for row in rows:
-        values = [row.get(n, d) for n, d in names]
-        lines.append("\t".join([(fmt.get(type(v)) or _other(v))(v) for v in values]))
+        lines.append(
+            "\t".join([(fmt.get(type(v)) or _other(v))(v) for v in values({**defaults, **row})])
+        )
     lines.append("")
     return "\n".join(lines)
 

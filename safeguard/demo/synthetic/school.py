@@ -44,13 +44,16 @@ class SchoolJob:
     block: dict[str, tuple[int, int]]  # table -> (first id, past the last)
     layouts: Layouts
     head: str | None  # the head of the school's audit chain
+    migrated_at: datetime.datetime  # records before it were imported
 
 
 def make(job: SchoolJob, sink: Writer) -> list[Outside]:
     """Write the school's rows to `sink`; return its events of no school."""
     rng = random.Random(job.seed * 1_000_003 + job.plan.number)
     ids = Ids(job.block)
-    trail = Trail(ids, sink, job.layouts, job.head)
+    trail = Trail(
+        ids, sink, job.layouts, job.head, school=job.school_id, migrated_at=job.migrated_at
+    )
     ctx = SchoolContext(
         school_id=job.school_id,
         number=job.plan.number,
@@ -66,6 +69,7 @@ def make(job: SchoolJob, sink: Writer) -> list[Outside]:
         action_text=Narratives(rng, median=180, spread=0.8, longest=8_000),
         slt_group=job.slt_group,
         categories=job.categories,
+        migrated_at=job.migrated_at,
     )
     plan = job.plan
     make_staff(ctx, count=plan.staff, password_hash=job.password_hash)
@@ -73,7 +77,7 @@ def make(job: SchoolJob, sink: Writer) -> list[Outside]:
     incidents = make_incidents(ctx, pupils, count=plan.incidents, long_ones=plan.long_chronologies)
     make_actions(ctx, incidents, per_incident=job.actions_per_incident)
     _drafts(ctx, [p.id for p in pupils if not p.is_archived])
-    _sign_ins(ctx, count=plan.incidents // 2)
+    _sign_ins(ctx, count=sum(1 for i in incidents if not ctx.is_imported(i.recorded_at)) // 2)
     trail.flush()
     return trail.outside
 
@@ -142,7 +146,8 @@ def _sign_ins(ctx: SchoolContext, *, count: int) -> None:
     people = ctx.recorders
     for _ in range(count):
         person = rng.choice(people)
-        at = ctx.between(ctx.opened_at, ctx.now - datetime.timedelta(days=14))
+        since = max(ctx.opened_at, ctx.migrated_at)
+        at = ctx.between(since, ctx.now - datetime.timedelta(days=14))
         ctx.trail.add(
             AuditAction.SIGNED_IN,
             at=at,

@@ -34,6 +34,7 @@ BROWSER = (
 # into the deployment's chain in time order once every school is made.
 Outside = tuple[datetime.datetime, int | None, str, str, str, dict[str, Any], str | None]
 Layouts = dict[str, tuple[int, list[str], str]]  # label -> (layout id, fields, joined)
+IMPORT_BATCH = 5000  # records sealed by one event at import, as `seal_existing` seals them
 
 
 def layouts_for(models_sealed: Sequence[type[models.Model]]) -> Layouts:
@@ -54,7 +55,16 @@ class Trail:
     Events of no school (signing in) are kept in `outside` for the deployment's chain.
     """
 
-    def __init__(self, ids: Ids, sink: Writer, layouts: Layouts, head: str | None) -> None:
+    def __init__(
+        self,
+        ids: Ids,
+        sink: Writer,
+        layouts: Layouts,
+        head: str | None,
+        *,
+        school: int,
+        migrated_at: datetime.datetime,
+    ) -> None:
         self.ids = ids
         self.sink = sink
         self.heads: dict[int | None, str] = {}
@@ -62,6 +72,32 @@ class Trail:
         self.events: list[SimpleNamespace] = []
         self.outside: list[Outside] = []
         self.layouts = layouts
+        self.school = school
+        self.migrated_at = migrated_at
+        self.importing: list[sealing.Digest] = []
+        self.imports = 0
+
+    def imported(self, seals: Sequence[sealing.Digest]) -> None:
+        """Records brought over from the school's previous system when the deployment went
+        live: sealed then, in batches, as `sealing.seal_existing` seals records written
+        before sealing existed (one `records_sealed` event per batch), and never alerted
+        or viewed in this trail."""
+        self.importing.extend(seals)
+        if len(self.importing) >= IMPORT_BATCH:
+            self._import_event()
+
+    def _import_event(self) -> None:
+        if not self.importing:
+            return
+        seals, self.importing = self.importing, []
+        self.imports += 1
+        self.add(
+            AuditAction.RECORDS_SEALED,
+            at=self.migrated_at + datetime.timedelta(seconds=self.imports),
+            actor=None,
+            school=self.school,
+            seals=seals,
+        )
 
     def seal(self, model: type[models.Model], row: Row) -> sealing.Digest:
         """The digest of a record about to be written, as `verify_audit` will recompute it."""
@@ -109,6 +145,7 @@ class Trail:
 
     def flush(self) -> None:
         """Link the school's events in time order, then write them and their seals."""
+        self._import_event()
         events = sorted(self.events, key=lambda e: e.created_at)
         self.events = []
         if not events:
