@@ -156,7 +156,11 @@ def build(
     parallel = workers > 0 and owner and connection.vendor == "postgresql"
     sink = Sink(show_progress=show_progress)
     try:
-        with indexes_built_after(LOADED, say=say):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The build's transaction waits on the workers now and then.
+                cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+        with indexes_built_after(LOADED, say=say, show_progress=show_progress):
             outside: list[Outside] = []
             if parallel:
                 say(f"Making {len(jobs)} school(s) in {workers} worker processes...")

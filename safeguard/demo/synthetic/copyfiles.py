@@ -18,12 +18,14 @@ from django.db import connection, models
 
 from safeguard.demo.synthetic.sink import Row, Table
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
 
 def _text(value: str) -> str:
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.translate(_ESCAPES)
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if "\n" in value:  # narratives' paragraphs (str.replace is far quicker than translate)
+        value = value.replace("\n", "\\n")
+    if "\t" in value or "\r" in value:
+        value = value.replace("\t", "\\t").replace("\r", "\\r")
     return value
 
 
