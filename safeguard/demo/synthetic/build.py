@@ -164,11 +164,17 @@ def build(
             outside: list[Outside] = []
             if parallel:
                 say(f"Making {len(jobs)} school(s) in {workers} worker processes...")
+                making = 0.0
+                formatting: dict[str, float] = {}
                 for done in _in_workers(jobs, workers):
                     copyfiles.load(done.files, sink.seconds)
                     for table, _, _, rows in done.files:
                         sink.count(table, rows)
                     outside += done.outside
+                    making += done.seconds
+                    for table, spent in done.formatting.items():
+                        formatting[table] = formatting.get(table, 0.0) + spent
+                _say_times(say, sink, making, formatting)
             else:
                 for job in jobs:
                     outside += make(job, sink)
@@ -204,6 +210,17 @@ def _in_workers(jobs: list[SchoolJob], workers: int) -> Iterator[Made]:
         for future in pending:
             future.cancel()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _say_times(
+    say: Callable[[str], None], sink: Sink, making: float, formatting: dict[str, float]
+) -> None:
+    """Where the time went: the workers' CPU, and per table its COPY text and its COPY."""
+    say(f"Workers' CPU making schools: {making:,.0f} s; per table, formatting and COPY:")
+    for table in sorted(sink.rows, key=lambda t: -sink.seconds.get(t, 0.0)):
+        say(
+            f"  {table:<42} {formatting.get(table, 0.0):>8,.1f} s {sink.seconds.get(table, 0.0):>8,.1f} s"
+        )
 
 
 def _write_outside(sink: Sink, outside: list[Outside], first_id: int, head: str | None) -> None:
