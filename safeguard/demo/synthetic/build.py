@@ -13,6 +13,7 @@ import datetime
 import multiprocessing
 import random
 import shutil
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -192,9 +193,10 @@ def build(
 def _in_workers(jobs: list[SchoolJob], workers: int) -> Iterator[Made]:
     """Each school made by a worker process, in order, with a few made ahead at most (their
     files wait on disk until this process loads them)."""
-    folder = Path(settings.BASE_DIR) / "var" / "synthetic"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    # A folder of this build's own: another build may be running from the same checkout.
+    parent = Path(settings.BASE_DIR) / "var" / "synthetic"
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="build-", dir=parent))
     pending: deque[Future[Made]] = deque()
     context = multiprocessing.get_context("spawn")
     try:
