@@ -72,8 +72,16 @@ def field_names(model: type[models.Model]) -> list[str]:
     return sorted(f.attname for f in model._meta.concrete_fields)
 
 
+# Values JSON takes as they are (exact types: a subclass goes the long way below).
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+# The canonical JSON of digests: json.dumps with these arguments, built once.
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def _plain(value: Any) -> Any:
     """A stored value as JSON, the same however the database hands it back."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat() if value.tzinfo else value.isoformat()
     if isinstance(value, (datetime.date, datetime.time)):
@@ -96,7 +104,7 @@ def record_digest(
     }
     if extra is not None:
         payload["extra"] = extra(row)  # nosec B610 - a function of ours, not QuerySet.extra()
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    text = CANONICAL.encode(payload)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -1,7 +1,6 @@
 """Write the audit trail. Called inside the same transaction as the change it records."""
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +68,7 @@ def _lock_chain(key: int | None) -> None:
 def event_hash(event: AuditEvent) -> str:
     """SHA-256 over the event's canonical JSON and the previous event's hash."""
     chain = getattr(event, "chain", None)
-    payload = json.dumps(
+    payload = sealing.CANONICAL.encode(
         {
             "school": event.school_id,
             "actor": event.actor_id,
@@ -86,10 +85,7 @@ def event_hash(event: AuditEvent) -> str:
             # The same for the chain: events of the deployment chain, which holds every
             # event written before chains were per school, hash as they always did.
             **({"chain": chain} if chain is not None else {}),
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
+        }
     )
     return hashlib.sha256((payload + event.prev_hash).encode()).hexdigest()
 

@@ -33,13 +33,14 @@ def make_actions(ctx: SchoolContext, incidents: list[IncidentInfo], *, per_incid
     alerts = Alerts(ctx)
     open_tasks: dict[int, list[tuple[int, int]]] = {}  # incident -> (action id, assignee)
     leads = ctx.leads
+    staff = {s.user_id: s for s in ctx.staff}
     for offset, (recorded, occurred, info) in enumerate(planned):
         action_id = first + offset
         follows_up = None
         waiting = open_tasks.get(info.id)
         if waiting and rng.random() < 0.6:
             follows_up, author_id = waiting.pop(0)
-            author = next((s for s in ctx.staff if s.user_id == author_id), leads[0])
+            author = staff.get(author_id, leads[0])
         else:
             author = rng.choice(leads) if info.is_restricted or rng.random() < 0.7 else info.author
         assigned = due_on = None
@@ -64,6 +65,9 @@ def make_actions(ctx: SchoolContext, incidents: list[IncidentInfo], *, per_incid
             "submit_key": uuid.UUID(int=(action_id << 64) | rng.getrandbits(64)),
         }
         rows.append(row)
+        if ctx.is_imported(recorded):
+            ctx.trail.imported([ctx.trail.seal(Action, row)])
+            continue
         alerted: list[int] = []
         if assigned is not None and assigned != author.user_id:
             alerted.append(assigned)

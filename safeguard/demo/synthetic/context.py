@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from safeguard.demo.synthetic.sink import Ids, Sink
+from safeguard.demo.synthetic.sink import Ids, Writer
 from safeguard.demo.synthetic.text import Narratives
 from safeguard.demo.synthetic.trail import Trail
 
@@ -53,12 +53,16 @@ class SchoolContext:
     now: datetime.datetime
     rng: random.Random
     ids: Ids
-    sink: Sink
+    sink: Writer
     trail: Trail
     incident_text: Narratives
     action_text: Narratives
+    slt_group: int
+    categories: list[CategoryInfo]
+    # When the deployment went live: what was recorded before came in from the schools'
+    # previous system (`trail.Trail.imported`), without alerts or views.
+    migrated_at: datetime.datetime
     staff: list[Staff] = field(default_factory=list)
-    categories: list[CategoryInfo] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)  # the school's computers
 
     @property
@@ -69,6 +73,10 @@ class SchoolContext:
     def recorders(self) -> list[Staff]:
         """Everyone who records incidents (every role but governors)."""
         return [s for s in self.staff if s.role != "governor"]
+
+    def is_imported(self, at: datetime.datetime) -> bool:
+        """Whether a record made at `at` predates the deployment (imported, not recorded)."""
+        return at < self.migrated_at
 
     def ip(self) -> str:
         """A school network address, as the audit trail keeps for each request."""

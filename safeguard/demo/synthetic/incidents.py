@@ -181,6 +181,11 @@ def make_incidents(
         marks = _marks(ctx, rows[BodyMapMark], incident_id, chosen, seals)
         label = ", ".join(c.name for c in chosen)[:200]
         info = IncidentInfo(incident_id, pupil.id, author, occurred, recorded, label, is_restricted)
+        if ctx.is_imported(recorded):
+            ctx.trail.imported(seals)
+            reviews.review(ctx, rows, info, chosen, pupils)
+            made.append(info)
+            continue
         _alert_incident(ctx, alerts, info, chosen)
         ctx.trail.add(
             AuditAction.INCIDENT_RECORDED,

@@ -131,6 +131,9 @@ def _correct(
         "after": after,
     }
     rows.setdefault(IncidentCorrection, []).append(row)
+    if ctx.is_imported(at):
+        ctx.trail.imported([ctx.trail.seal(IncidentCorrection, row)])
+        return
     action = (
         AuditAction.INCIDENT_STATUS_CHANGED
         if kind == CorrectionKind.STATUS

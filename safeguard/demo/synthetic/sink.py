@@ -3,21 +3,28 @@
 On PostgreSQL rows are streamed with COPY (psycopg 3's `cursor.copy()`); elsewhere (SQLite,
 the tiny size the tests use) with `bulk_create`. Either way nothing but INSERTs reach the
 database, so the triggers that keep records and the audit trail unchanged stay on and are
-never in the way. Ids come from `Ids`, which starts past the highest id of each table;
-`finish` moves PostgreSQL's sequences past what was written, so the app's own inserts
-carry on after the generated rows.
+never in the way. Ids come from `Ids`, each school's blocks reserved up front
+(`blocks.reserve`); `finish` moves PostgreSQL's sequences past what was written, so the
+app's own inserts carry on after the generated rows. Worker processes write to files
+instead (`copyfiles.FileSink`), which this process then COPYs.
 """
 
 import json
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.color import no_style
 from django.db import connection, models
 from tqdm import tqdm
 
 Row = dict[str, Any]
+
+
+class Writer(Protocol):
+    """Where a school's rows go: the database (`Sink`) or files (`copyfiles.FileSink`)."""
+
+    def write(self, model: type[models.Model], rows: Sequence[Row]) -> None: ...
 
 
 class Table:
@@ -28,7 +35,7 @@ class Table:
         self.name = model._meta.db_table
         fields = model._meta.concrete_fields
         self.attnames = [f.attname for f in fields]
-        self.columns = [f.column for f in fields]
+        self.columns = [str(f.column) for f in fields]
         self.defaults = [f.get_default() if f.has_default() or f.null else None for f in fields]
         self.json = [isinstance(f, models.JSONField) for f in fields]
 
@@ -46,43 +53,25 @@ class Table:
 
 
 class Ids:
-    """The next free id of each table, read once: the generator is the database's only writer.
+    """Ids handed out from blocks reserved up front (`blocks.reserve`), one school at a time.
 
-    A role that may not move a sequence (the application's own role on PostgreSQL, which
-    the tests use) takes each block of ids from the sequence itself instead.
+    Each school's rows take their ids from that school's own block of every table, so a
+    school can be made anywhere (a worker process) and still fit beside the others, and
+    the same seed gives the same ids however many processes share the work.
     """
 
-    def __init__(self, *, from_sequences: bool = False) -> None:
-        self._next: dict[str, int] = {}
-        self.from_sequences = from_sequences and connection.vendor == "postgresql"
+    def __init__(self, blocks: dict[str, tuple[int, int]]) -> None:
+        self._next = {table: first for table, (first, _) in blocks.items()}
+        self._end = {table: end for table, (_, end) in blocks.items()}
 
     def take(self, model: type[models.Model], count: int = 1) -> int:
         """Reserve `count` consecutive ids; return the first."""
         table = model._meta.db_table
-        if self.from_sequences:
-            return self._from_sequence(table, model._meta.pk.column or "id", count)
-        if table not in self._next:
-            pk = model._meta.pk.column
-            with connection.cursor() as cursor:
-                cursor.execute(f'SELECT MAX("{pk}") FROM "{table}"')  # noqa: S608  # nosec B608: model names
-                self._next[table] = (cursor.fetchone()[0] or 0) + 1
         first = self._next[table]
+        if first + count > self._end[table]:
+            raise RuntimeError(f"{table}: the school's block of ids is used up.")
         self._next[table] = first + count
         return first
-
-    def _from_sequence(self, table: str, column: str, count: int) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT min(v), max(v) FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS v "
-                "FROM generate_series(1, %s)) AS taken",
-                [f'"{table}"', column, max(count, 1)],
-            )
-            first, last = cursor.fetchone()
-        if last - first + 1 != max(count, 1):
-            raise RuntimeError(
-                f"{table}: another writer took ids meanwhile; build in a database of its own."
-            )
-        return int(first)
 
 
 class Sink:
@@ -110,8 +99,12 @@ class Sink:
             ]
             model._base_manager.bulk_create(instances, batch_size=500)
         self.seconds[table.name] = self.seconds.get(table.name, 0.0) + time.monotonic() - started
-        self.rows[table.name] = self.rows.get(table.name, 0) + len(rows)
-        self._progress(table.name, len(rows))
+        self.count(table.name, len(rows))
+
+    def count(self, name: str, rows: int) -> None:
+        """Count rows written to a table (here or by a worker) and show them."""
+        self.rows[name] = self.rows.get(name, 0) + rows
+        self._progress(name, rows)
 
     def _copy(self, table: Table, rows: Sequence[Row]) -> None:
         columns = ", ".join(f'"{c}"' for c in table.columns)
@@ -135,12 +128,10 @@ class Sink:
         for bar in self.bars.values():
             bar.close()
 
-    def finish(self, *, ids: Ids) -> None:
-        """Move each written table's id sequence past its highest id (PostgreSQL)."""
-        if not self.is_postgres or ids.from_sequences:
+    def finish(self, loaded: Sequence[type[models.Model]]) -> None:
+        """Move each loaded table's id sequence past its highest id (PostgreSQL)."""
+        if not self.is_postgres:
             return
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(
-                no_style(), [t.model for t in self.tables.values()]
-            ):
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(loaded)):
                 cursor.execute(statement)

@@ -21,13 +21,16 @@ class Size:
     actions_per_incident: float
     years: int  # how far back the oldest school's records go
     long_chronologies: int  # pupils with 1,000+ entries (fewer at the tiny size)
+    # Years the schools have recorded in Safeguard: what they recorded before came in from
+    # their previous system when the deployment went live (sealed, not alerted or viewed).
+    live_years: int
 
 
 SIZES = {
-    "tiny": Size("tiny", 2, 1, 120, 60, 300, 3.0, 3, 1),
-    "school": Size("school", 1, 1, 1_500, 6_000, 20_000, 3.0, 12, 2),
-    "trust": Size("trust", 20, 4, 12_000, 48_000, 200_000, 3.0, 15, 5),
-    "authority": Size("authority", 300, 60, 100_000, 400_000, 5_000_000, 3.0, 20, 10),
+    "tiny": Size("tiny", 2, 1, 120, 60, 300, 3.0, 3, 1, 2),
+    "school": Size("school", 1, 1, 1_500, 6_000, 20_000, 3.0, 12, 2, 3),
+    "trust": Size("trust", 20, 4, 12_000, 48_000, 200_000, 3.0, 15, 5, 3),
+    "authority": Size("authority", 300, 60, 100_000, 400_000, 5_000_000, 3.0, 20, 10, 3),
 }
 
 

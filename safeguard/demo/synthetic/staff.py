@@ -79,11 +79,15 @@ def make_school(
     return school
 
 
-def load_categories(ctx: SchoolContext) -> None:
-    ctx.categories = [
+def load_categories(school_id: int) -> list[CategoryInfo]:
+    return [
         CategoryInfo(c.pk, c.name, c.position, c.is_restricted, c.is_safeguarding)
-        for c in Category.objects.for_school(ctx.school_id).order_by("position", "name")
+        for c in Category.objects.for_school(school_id).order_by("position", "name")
     ]
+
+
+def slt_group(school_id: int) -> int:
+    return int(StaffGroup.objects.for_school(school_id).get(is_slt=True).pk)
 
 
 def make_staff(ctx: SchoolContext, *, count: int, password_hash: str) -> None:
@@ -225,14 +229,13 @@ def _audit_joining(
 
 
 def _slt_group(ctx: SchoolContext) -> None:
-    group = StaffGroup.objects.for_school(ctx.school_id).get(is_slt=True)
     through = StaffGroup.members.through
     members = [s.membership_id for s in ctx.staff if s.role == Role.SLT]
     first = ctx.ids.take(through, len(members))
     ctx.sink.write(
         through,
         [
-            {"id": first + i, "staffgroup_id": group.pk, "membership_id": m}
+            {"id": first + i, "staffgroup_id": ctx.slt_group, "membership_id": m}
             for i, m in enumerate(members)
         ],
     )

@@ -1,5 +1,6 @@
 """`manage.py generate_data --size school|trust|authority|tiny`: see docs/performance.md."""
 
+import os
 import time
 from typing import Any
 
@@ -35,6 +36,13 @@ class Command(BaseCommand):
             help="Drop every table and migrate again before building (a dedicated database only).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bars.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes making schools beside the one loading them (PostgreSQL; 0: none). "
+            "The data is the same whatever the number.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         size = options["size"]
@@ -69,6 +77,7 @@ class Command(BaseCommand):
         dataset = build(
             size,
             seed=options["seed"],
+            workers=max(0, options["workers"]),
             show_progress=not options["no_progress"],
             say=self.stdout.write,
         )
