@@ -18,7 +18,7 @@ import sys
 
 from bench import database
 from bench.errors import BenchError
-from bench.stack import PROJECT, environment, refuse_debug
+from bench.stack import PROJECT, environment, manage, refuse_debug
 from safeguard.demo.synthetic import identities
 
 PAGES = (
@@ -58,6 +58,7 @@ def main(argv: list[str]) -> int:
             )
         env = environment(target.url, 0)
         env["SITE_URL"] = "http://127.0.0.1"
+        manage(env, "createcachetable")  # sign-in's rate limits need it, as the server does
         command = [sys.executable, "-m", "bench.cost_inside", str(args.repeat)]
         if args.profile:
             command.append(args.profile)

@@ -160,6 +160,17 @@ def rows(target: Target, query: str, params: tuple[Any, ...]) -> list[tuple[Any,
         return list(conn.execute(query, params))
 
 
+def never_analysed(target: Target) -> bool:
+    """Whether a table of the records that holds rows has never had its statistics gathered."""
+    with connect(target) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_stat_user_tables WHERE relname IN ('incidents_incident', "
+            "'incidents_alert', 'audit_auditevent') AND n_live_tup > 0 "
+            "AND last_analyze IS NULL AND last_autoanalyze IS NULL LIMIT 1"
+        ).fetchone()
+    return found is not None
+
+
 def analyse(target: Target) -> None:
     with connect(target) as conn:
         conn.execute("ANALYZE")

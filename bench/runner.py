@@ -128,6 +128,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ):
         raise BenchError("manage.py migrate failed on the benchmark database: see above.")
     accounts = load_accounts(args, target, env)
+    if database.never_analysed(target):
+        # A dataset built by hand (manage.py generate_data) has no statistics yet: without
+        # them the planner guesses, and the figures measure its guesses.
+        print(f"Gathering statistics (ANALYZE) in {target.name}...", flush=True)
+        database.analyse(target)
     collect_static(env)
     dataset = database.table_rows(target)
     settings = database.server_settings(target)
