@@ -3,7 +3,8 @@
 #               `make demo PORT=8101` or SITE_URL=http://localhost:8101 serves it elsewhere)
 #   make test   run every test, browser tests included (needs: apt-get install chromium)
 #   make bench  measure the real server stack on PostgreSQL (docs/performance.md):
-#               SIZE=school|trust|authority|demo, or COMPARE=a.json,b.json; BENCH_ARGS=...
+#               SIZE=school|trust|authority|demo, or COMPARE=a.json,b.json; BENCH_ARGS=...;
+#               make bench-cost SIZE=... prints each page's own cost (PROFILE=<page>)
 # Both set themselves up from a fresh clone; the only requirement is Python 3.13.
 SHELL := /bin/bash
 PY := .venv/bin/python
