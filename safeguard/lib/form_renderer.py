@@ -6,7 +6,7 @@ the page's time. These functions write exactly what Django's own templates
 (`django/forms/widgets/select.html`, `select_option.html`, `attrs.html`, `input.html`,
 `multiple_input.html`, `input_option.html` and those that only include one of them) write,
 character for character, escaping every value the same way;
-`safeguard/lib/tests/test_form_renderer.py` compares both on every kind of widget. Any
+`tests/test_form_renderer.py` compares both on every kind of widget. Any
 other template (a widget with a template of its own) is rendered by Django as before.
 """
 
