@@ -68,7 +68,7 @@ def _lock_chain(key: int | None) -> None:
 def event_hash(event: AuditEvent) -> str:
     """SHA-256 over the event's canonical JSON and the previous event's hash."""
     chain = getattr(event, "chain", None)
-    payload = sealing.CANONICAL.encode(
+    payload = sealing.canonical_json(
         {
             "school": event.school_id,
             "actor": event.actor_id,

@@ -1,7 +1,7 @@
 """Events written before chains were per school still verify, and new ones start the chains."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -49,3 +49,26 @@ def test_events_written_before_per_school_chains_verify_and_the_deployment_chain
     assert result.broken is None
     assert result.checked == 4
     assert {c.key: c.checked for c in result.chains} == {None: 3, school.pk: 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite compares bytes anyway")
+def test_the_hash_columns_compare_byte_by_byte_and_still_refuse_a_second_successor():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, a.attname, coll.collname FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_collation coll ON coll.oid = a.attcollation "
+            "WHERE (c.relname, a.attname) IN (('audit_auditevent', 'hash'), "
+            "('audit_auditevent', 'prev_hash'), ('audit_seal', 'record_type'))"
+        )
+        found = {(table, column): name for table, column, name in cursor.fetchall()}
+    assert found == {
+        ("audit_auditevent", "hash"): "C",
+        ("audit_auditevent", "prev_hash"): "C",
+        ("audit_seal", "record_type"): "C",
+    }
+    first = record(actor=None, action=AuditAction.SIGN_IN_FAILED)
+    fork = AuditEvent(action=AuditAction.SIGN_IN_FAILED, prev_hash=first.prev_hash, hash="f" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save()
