@@ -2,12 +2,11 @@
 up, and the alerts they sent, as `submit_action` would have written them."""
 
 import datetime
-import uuid
 
 from safeguard.audit.models import AuditAction
 from safeguard.demo.synthetic.alerts import Alerts
 from safeguard.demo.synthetic.context import IncidentInfo, SchoolContext
-from safeguard.demo.synthetic.sink import Row
+from safeguard.demo.synthetic.sink import Row, uuid_text
 from safeguard.incidents.models import Action, AlertReason
 
 # How many actions an incident gets: about three on average, a long tail for serious ones.
@@ -62,7 +61,7 @@ def make_actions(ctx: SchoolContext, incidents: list[IncidentInfo], *, per_incid
             "due_on": due_on,
             "follows_up_id": follows_up,
             "is_shared_with_alerted": shared,
-            "submit_key": uuid.UUID(int=(action_id << 64) | rng.getrandbits(64)),
+            "submit_key": uuid_text((action_id << 64) | rng.getrandbits(64)),
         }
         rows.append(row)
         if ctx.is_imported(recorded):

@@ -2,11 +2,10 @@
 events `alerting.create_alerts`, `mark_read` and `acknowledge` write for each."""
 
 import datetime
-import uuid
 
 from safeguard.audit.models import AuditAction
 from safeguard.demo.synthetic.context import SchoolContext
-from safeguard.demo.synthetic.sink import Row
+from safeguard.demo.synthetic.sink import Row, uuid_text
 from safeguard.incidents.models import Alert, AlertReason, EmailState
 
 LEAD_REASONS = frozenset({AlertReason.DSL, AlertReason.MISTAKE})
@@ -58,7 +57,7 @@ class Alerts:
                 "email_error": "",
                 "email_next_attempt_at": None,
                 # Ordered by id, so the unique index grows at one end as the rows arrive.
-                "key": uuid.UUID(int=(alert_id << 64) | rng.getrandbits(64)),
+                "key": uuid_text((alert_id << 64) | rng.getrandbits(64)),
             }
         )
         ids = {"incident": incident_id, "action": action_id}

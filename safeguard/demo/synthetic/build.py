@@ -3,9 +3,10 @@ pupils, incidents, actions, alerts, drafts, sign-ins and audit trail in bulk, al
 transaction: a build that fails leaves nothing behind, and one that commits is whole.
 
 On PostgreSQL, worker processes make whole schools (`school.make_in_worker`) as COPY files
-while this process, which holds the transaction, loads the schools already made, in
-order; the events of no school come back from the workers and are linked into the
-deployment's chain in time order at the end. Elsewhere (SQLite, the tests) the same
+while this process, which holds the transaction, loads each school as soon as it is
+made; the events of no school come back from the workers and are linked into the
+deployment's chain in time order (schools in their own order where times are equal) at
+the end. Elsewhere (SQLite, the tests) the same
 schools are made here, one after another: the same seed gives the same rows either way.
 """
 
@@ -14,9 +15,8 @@ import multiprocessing
 import random
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import django
@@ -162,7 +162,7 @@ def build(
                 # The build's transaction waits on the workers now and then.
                 cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
         with indexes_built_after(LOADED, say=say, show_progress=show_progress):
-            outside: list[Outside] = []
+            outside: dict[int, list[Outside]] = {}
             if parallel:
                 say(f"Making {len(jobs)} school(s) in {workers} worker processes...")
                 making = 0.0
@@ -171,15 +171,17 @@ def build(
                     copyfiles.load(done.files, sink.seconds)
                     for table, _, _, rows in done.files:
                         sink.count(table, rows)
-                    outside += done.outside
+                    outside[done.number] = done.outside
                     making += done.seconds
                     for table, spent in done.formatting.items():
                         formatting[table] = formatting.get(table, 0.0) + spent
                 _say_times(say, sink, making, formatting)
             else:
                 for job in jobs:
-                    outside += make(job, sink)
-            _write_outside(sink, outside, following["audit_auditevent"], heads.get(None))
+                    outside[job.plan.number] = make(job, sink)
+            # In the schools' order, whichever order they were made in.
+            in_order = [event for number in sorted(outside) for event in outside[number]]
+            _write_outside(sink, in_order, following["audit_auditevent"], heads.get(None))
         if owner:
             sink.finish(LOADED)
     finally:
@@ -191,23 +193,26 @@ def build(
 
 
 def _in_workers(jobs: list[SchoolJob], workers: int) -> Iterator[Made]:
-    """Each school made by a worker process, in order, with a few made ahead at most (their
-    files wait on disk until this process loads them)."""
+    """Each school made by a worker process, as soon as it is made, with a few made ahead at
+    most (their files wait on disk until this process loads them). The largest schools go
+    first, so no worker is left making a large one alone at the end, and a school that
+    takes long holds up no other: loading order changes only where rows lie on disk."""
     # A folder of this build's own: another build may be running from the same checkout.
     parent = Path(settings.BASE_DIR) / "var" / "synthetic"
     parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="build-", dir=parent))
-    pending: deque[Future[Made]] = deque()
+    pending: set[Future[Made]] = set()
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup) as pool:
-            queued = iter(jobs)
-            for job in queued:
-                pending.append(pool.submit(make_in_worker, job, str(folder)))
+            for job in sorted(jobs, key=lambda j: -j.plan.incidents):
+                pending.add(pool.submit(make_in_worker, job, str(folder)))
                 if len(pending) > 2 * workers:
-                    yield pending.popleft().result()
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    yield from (future.result() for future in done)
             while pending:
-                yield pending.popleft().result()
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
     finally:
         for future in pending:
             future.cancel()

@@ -4,7 +4,6 @@ correction) and the alerts and views around them, as `submit_incident` and the
 corrections services would have written them."""
 
 import datetime
-import uuid
 from typing import Any
 
 from safeguard.audit.models import AuditAction
@@ -13,7 +12,7 @@ from safeguard.demo.synthetic import reviews
 from safeguard.demo.synthetic.alerts import Alerts
 from safeguard.demo.synthetic.context import LONDON, CategoryInfo, IncidentInfo, SchoolContext
 from safeguard.demo.synthetic.pupils import PupilInfo
-from safeguard.demo.synthetic.sink import Row
+from safeguard.demo.synthetic.sink import Row, uuid_text
 from safeguard.incidents.models import (
     AlertReason,
     BodyMapMark,
@@ -28,6 +27,11 @@ from safeguard.incidents.models import (
     MarkType,
     RecordKind,
 )
+
+# Read once: an enum's `values` is built anew on every use.
+_ROLES = tuple(LinkRole.values)
+_SIDES = tuple(BodySide.values)
+_MARK_TYPES = tuple(MarkType.values)
 
 CATEGORY_WEIGHTS = {
     "Safeguarding concern": 20,
@@ -152,7 +156,7 @@ def make_incidents(
             "location": rng.choice(LOCATIONS),
             "spoke_to_dsl": spoke,
             "dsl_spoken_to_id": rng.choice(leads).user_id if spoke else None,
-            "submit_key": uuid.UUID(int=(incident_id << 64) | rng.getrandbits(64)),
+            "submit_key": uuid_text((incident_id << 64) | rng.getrandbits(64)),
         }
         seals = [ctx.trail.seal(Incident, incident)]
         rows[Incident].append(incident)
@@ -245,7 +249,7 @@ def _links(
             "school_id": ctx.school_id,
             "incident_id": incident_id,
             "pupil_id": other,
-            "role": rng.choice(LinkRole.values),
+            "role": rng.choice(_ROLES),
         }
         rows.append(row)
         seals.append(ctx.trail.seal(LinkedPupil, row))
@@ -271,10 +275,10 @@ def _marks(
             "school_id": ctx.school_id,
             "incident_id": incident_id,
             "number": number,
-            "side": rng.choice(BodySide.values),
+            "side": rng.choice(_SIDES),
             "x": rng.randrange(200, 800),
             "y": rng.randrange(50, 950),
-            "mark_type": rng.choice(MarkType.values),
+            "mark_type": rng.choice(_MARK_TYPES),
             "colour": rng.choice(("red", "purple", "yellow", "")),
             "shape": rng.choice(("round", "linear", "")),
             "size": f"{rng.randrange(1, 6)} cm",

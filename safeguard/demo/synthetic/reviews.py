@@ -20,6 +20,9 @@ STATUS_REASONS = (
     "Closed after review.",
 )
 
+# Read once: an enum's `values` is built anew on every use.
+_STATUSES = tuple(ReviewStatus.values)
+
 
 def _as_json(categories: list[CategoryInfo]) -> list[dict[str, Any]]:
     return [{"id": c.id, "name": c.name} for c in categories]
@@ -39,9 +42,9 @@ def review(
     if age < 14:
         status = ReviewStatus.NEW if rng.random() < 0.6 else ReviewStatus.OPEN
     elif age < 180:
-        status = rng.choices(ReviewStatus.values, (2, 40, 30, 28))[0]
+        status = rng.choices(_STATUSES, (2, 40, 30, 28))[0]
     else:
-        status = rng.choices(ReviewStatus.values, (0.2, 3, 7, 90))[0]
+        status = rng.choices(_STATUSES, (0.2, 3, 7, 90))[0]
     review = {
         "id": ctx.ids.take(IncidentReview),
         "school_id": ctx.school_id,

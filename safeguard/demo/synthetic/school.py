@@ -11,7 +11,6 @@ import datetime
 import random
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from safeguard.demo.synthetic.context import CategoryInfo, SchoolContext
 from safeguard.demo.synthetic.copyfiles import FileSink
 from safeguard.demo.synthetic.incidents import make_incidents
 from safeguard.demo.synthetic.pupils import make_pupils
-from safeguard.demo.synthetic.sink import Ids, Writer
+from safeguard.demo.synthetic.sink import Ids, Writer, uuid_text
 from safeguard.demo.synthetic.sizes import SchoolPlan
 from safeguard.demo.synthetic.staff import make_staff
 from safeguard.demo.synthetic.text import Narratives
@@ -121,7 +120,7 @@ def _drafts(ctx: SchoolContext, on_roll: list[int]) -> None:
                 "id": draft_id,
                 "school_id": ctx.school_id,
                 "author_id": author.user_id,
-                "submit_key": uuid.UUID(int=rng.getrandbits(128)),
+                "submit_key": uuid_text(rng.getrandbits(128)),
                 "data": {
                     "pupil": [str(rng.choice(on_roll))],
                     "kind": [RecordKind.OBSERVATION.value],
