@@ -21,6 +21,7 @@ from safeguard.lib.forms import choice_field, model_choice_field
 from safeguard.lib.text import single_line_problem
 
 NAME_MAX = 100
+AUTO_ID = "review_%s"
 # Where the form returns after a review: the next incident in the queue, or the incident.
 RETURN_TO = (("queue", "The review queue"), ("incident", "The incident"))
 
@@ -136,6 +137,8 @@ class ReviewForm(forms.Form):
             },
         )
         kwargs.setdefault("label_suffix", "")
+        # Its own ids: on the incident page it sits beside the corrections' status form.
+        kwargs.setdefault("auto_id", AUTO_ID)
         super().__init__(*args, **kwargs)
         self.incident = incident
         model_choice_field(self, "decision").queryset = decision_options_offered(
@@ -160,7 +163,7 @@ class ReviewForm(forms.Form):
             ].help_text = f"Needed if it changes from {state.risk_label.lower()}."
         for name, field in self.fields.items():
             if field.help_text and not isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+                field.widget.attrs["aria-describedby"] = f"{AUTO_ID % name}_helptext"
 
     def service_arguments(self) -> dict[str, Any]:
         """The cleaned data as `services.triage.review_incident` takes it."""

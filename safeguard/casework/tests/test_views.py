@@ -5,6 +5,7 @@ here: what each page does and shows, and that nothing a lead decides reaches any
 """
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -276,3 +277,10 @@ def test_a_retired_decision_is_not_offered_in_a_review(client_as, dsl, incident,
         review_url(incident), form_data(incident, decision=str(option.pk), rationale="x")
     )
     assert response.context["form"].errors["decision"][0].startswith("Select a valid choice")
+
+
+def test_the_review_form_on_the_incident_page_repeats_no_id_of_the_page(client_as, dsl, incident):
+    """It sits beside the corrections' status form, which has a status and a reason too."""
+    page = client_as(dsl).get(incident_url(incident)).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert [i for i in set(ids) if ids.count(i) > 1] == []
