@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_school_reference_code'),
-        ('incidents', '0012_alert_reply_reason'),
+        ('incidents', '0013_alert_reply_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0012_per_school_chains_and_trail_indexes'),
+        ('audit', '0013_drop_unused_hash_pattern_index'),
     ]
 
     operations = [

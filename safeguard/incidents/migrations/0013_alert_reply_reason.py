@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0011_task_list_order'),
+        ('incidents', '0012_alert_recipient_statistics'),
     ]
 
     operations = [
