@@ -10,7 +10,7 @@ character for character, escaping every value the same way;
 other template (a widget with a template of its own) is rendered by Django as before.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -82,17 +82,17 @@ class FastWidgets(DjangoTemplates):
         if inner is not None:  # `{% include inner %}` and the file's closing newline
             written = self._write(inner, widget)
             return None if written is None else written + "\n"
-        write = self._writers().get(template_name)
-        return None if write is None else write(widget)
-
-    def _writers(self) -> dict[str, Callable[[Widget], str]]:
-        return {
-            SELECT: self._select,
-            SELECT_OPTION: self._select_option,
-            INPUT: _input,
-            MULTIPLE_INPUT: self._multiple_input,
-            INPUT_OPTION: self._input_option,
-        }
+        if template_name == SELECT_OPTION:  # the commonest, once per option
+            return self._select_option(widget)
+        if template_name == SELECT:
+            return self._select(widget)
+        if template_name == INPUT:
+            return _input(widget)
+        if template_name == MULTIPLE_INPUT:
+            return self._multiple_input(widget)
+        if template_name == INPUT_OPTION:
+            return self._input_option(widget)
+        return None
 
     def _option(self, option: Widget) -> str:
         """`{% include option.template_name with widget=option %}` (not stripped)."""

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeguard.audit.models import AuditEvent
-from safeguard.audit.sealing import check_records
+from safeguard.audit.seal_checks import check_records
 from safeguard.audit.services import ChainState, check_chain, schools
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEvent
-from safeguard.audit.sealing import check_records
+from safeguard.audit.seal_checks import check_records
 from safeguard.incidents.models import Attachment, Category, Draft, Incident
 from safeguard.incidents.services.attachments import (
     StoreFailed,
