@@ -19,7 +19,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.accounts.signals import school_created
-        from safeguard.incidents.signals import incident_page_sections
+        from safeguard.incidents.signals import incident_page_sections, incident_records_destroyed
 
         # The floors below cannot call casework: they send these signals instead.
         school_created.connect(
@@ -29,6 +29,12 @@ class CaseworkConfig(AppConfig):
 
         incident_page_sections.connect(
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
+        )
+
+        from safeguard.casework.services.retention import destroy_reviews
+
+        incident_records_destroyed.connect(
+            destroy_reviews, dispatch_uid="safeguard-casework-destroy-reviews"
         )
 
         from safeguard.audit import sealing

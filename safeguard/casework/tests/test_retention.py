@@ -1,0 +1,64 @@
+"""A reviewed incident is destroyed with its reviews once the retention period is over, and the
+audit trail still verifies: what was destroyed is named, not reported missing."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from safeguard.audit.models import AuditAction, AuditEvent, Seal
+from safeguard.casework.models import TriageEntry
+from safeguard.casework.tests.factories import decision, review
+from safeguard.incidents.models import Alert, Category, Incident
+from safeguard.incidents.services.retention import destroy_pupil_records
+from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.pupils.models import Pupil
+from safeguard.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def past_retention(pupil: Pupil) -> Pupil:
+    long_ago = datetime.date.today().replace(year=datetime.date.today().year - 26)
+    Pupil.objects.for_school(pupil.school).filter(pk=pupil.pk).update(date_of_birth=long_ago)
+    pupil.refresh_from_db()
+    return pupil
+
+
+def test_a_reviewed_incident_is_destroyed_with_its_reviews_and_the_trail_verifies(
+    lead, teacher, membership_of, school
+):
+    pupil = PupilFactory(school=school)
+    incident = record_test_incident(membership_of(teacher), pupil=pupil)
+    kept = record_test_incident(membership_of(teacher))
+    restricted = Category.objects.for_school(school).filter(is_restricted=True).first()
+    first = review(
+        lead,
+        incident,
+        risk_level="medium",
+        decision=decision(school, "Monitor"),
+        rationale="Watch for a pattern.",
+        categories=[restricted] if restricted else None,
+        reply_kind="thanks",
+    )
+    second = review(lead, incident, risk_level="high", risk_reason="A second disclosure.")
+    kept_review = review(lead, kept)
+    past_retention(pupil)
+
+    assert destroy_pupil_records(actor=lead.user, pupil=pupil) == 1
+
+    assert not Incident.objects.for_school(school).filter(pk=incident.pk).exists()
+    assert not TriageEntry.objects.for_school(school).filter(incident_id=incident.pk).exists()
+    assert not Alert.objects.for_school(school).filter(incident_id=incident.pk).exists()
+    assert TriageEntry.objects.for_school(school).filter(pk=kept_review.pk).exists()
+    event = AuditEvent.objects.get(action=AuditAction.RECORDS_DESTROYED)
+    destroyed = event.detail["destroyed"]
+    assert sorted(destroyed["casework.triageentry"]) == sorted([first.pk, second.pk])
+    assert destroyed["incidents.incident"] == [incident.pk]
+    # Their seals stay (the trail is never cut), and name records the event destroyed.
+    assert Seal.objects.filter(record_type="casework.triageentry", record_id=first.pk).exists()
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "Sealed records intact" in out.getvalue()
+    assert "destroyed" in out.getvalue()
