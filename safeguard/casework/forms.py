@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 
 from safeguard.accounts.models import Membership, School
 from safeguard.casework.models import (
@@ -113,6 +114,14 @@ class ReviewForm(forms.Form):
         rows=2,
     )
     return_to = forms.ChoiceField(choices=RETURN_TO, initial="queue", widget=forms.HiddenInput)
+    # What the form showed, so that what the lead left as it was changes nothing even if
+    # another lead has changed it since (`services.triage`).
+    categories_shown = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    status_shown = forms.ChoiceField(
+        choices=ReviewStatus.choices, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(
         self,
@@ -132,6 +141,8 @@ class ReviewForm(forms.Form):
                 "is_significant": state.is_significant,
                 "significance_summary": state.significance_summary,
                 "categories": current_categories,
+                "categories_shown": current_categories,
+                "status_shown": review.status,
                 "mark_reviewed": True,
                 "return_to": return_to,
             },
@@ -144,10 +155,11 @@ class ReviewForm(forms.Form):
         model_choice_field(self, "decision").queryset = decision_options_offered(
             membership.school_id
         )
-        current_ids = [category.pk for category in current_categories]
+        self.current_ids = [category.pk for category in current_categories]
         model_choice_field(self, "categories").queryset = categories_of(membership.school).filter(
-            Q(is_retired=False) | Q(pk__in=current_ids)
+            Q(is_retired=False) | Q(pk__in=self.current_ids)
         )
+        model_choice_field(self, "categories_shown").queryset = categories_of(membership.school)
         keep = (
             "Leave as it is: awaiting review, or open once marked reviewed"
             if review.status == ReviewStatus.NEW
@@ -170,7 +182,23 @@ class ReviewForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("return_to")
         data["categories"] = list(data["categories"])
+        # None: a form that did not say what it showed (a crafted one) is compared with now.
+        data["categories_shown"] = list(data["categories_shown"]) or None
         return data
+
+    def show_current(self) -> None:
+        """After a refusal, before the form is shown again: what it says it shows becomes
+        the incident as it is now, and a choice the lead had left as it was follows it, so
+        that submitting again changes what they changed, and only that."""
+        if not isinstance(self.data, QueryDict):
+            return
+        data = self.data.copy()
+        now = [str(pk) for pk in self.current_ids]
+        if set(data.getlist("categories")) == set(data.getlist("categories_shown")):
+            data.setlist("categories", now)
+        data.setlist("categories_shown", now)
+        data["status_shown"] = self.incident.review.status
+        self.data = data
 
 
 class DecisionOptionForm(forms.Form):

@@ -113,15 +113,16 @@ def review_incident(request: SchoolRequest, incident_id: int) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, problems)
             else:
                 return _after_review(request, incident, form.cleaned_data["return_to"])
-    else:
-        # The page shows the incident's account: a disclosure, audited as the incident page is.
-        record(
-            actor=request.user,
-            action=AuditAction.INCIDENT_VIEWED,
-            school=request.school,
-            target=incident,
-            detail={"pupil": incident.pupil_id},
-        )
+        form.show_current()
+    # The page shows the incident's account: a disclosure, audited as the incident page is,
+    # each time it is shown (a refused review shows it again).
+    record(
+        actor=request.user,
+        action=AuditAction.INCIDENT_VIEWED,
+        school=request.school,
+        target=incident,
+        detail={"pupil": incident.pupil_id},
+    )
     context = review_context(membership, incident, form=form)
     context |= {
         "review": incident.review,

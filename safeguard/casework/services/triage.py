@@ -12,6 +12,11 @@ corrections stay the one record of both; a new incident marked reviewed leaves "
 review". Everything happens in one transaction: any refusal leaves nothing written.
 Every problem with the input is found before anything is written, and reported together,
 each under the field it is about.
+
+Two leads may have the same incident open. The form says what it showed
+(`categories_shown`, `status_shown`): categories ticked as shown, or a status chosen as
+shown, change nothing, so a form opened earlier never undoes another lead's change; a
+change asked of what another lead has changed since is refused, saying what it is now.
 """
 
 from collections.abc import Sequence
@@ -42,6 +47,10 @@ from safeguard.lib.text import single_line_problem, text_problem
 # lead gave no reason of their own.
 MARKED_REVIEWED = "Marked as reviewed."
 STATUSES = (ReviewStatus.OPEN, ReviewStatus.MONITORING, ReviewStatus.CLOSED)
+NO_STATUS_CHANGE = (
+    "The status doesn't change, so this reason would not be kept: choose a new status, "
+    "or clear the reason."
+)
 
 
 class _Problems:
@@ -95,6 +104,8 @@ def review_incident(
     status_reason: str = "",
     categories: Sequence[Category] | None = None,
     categories_reason: str = "",
+    categories_shown: Sequence[Category] | None = None,
+    status_shown: str = "",
     reply_kind: str = "",
     reply_message: str = "",
     mark_reviewed: bool = True,
@@ -103,7 +114,9 @@ def review_incident(
 
     `status` "" keeps the status, except that a new incident marked reviewed becomes open.
     `categories` None keeps them. A status or category change gives its reason, or the
-    decision's rationale stands as it. Only a lead of the incident's school reviews.
+    decision's rationale stands as it. `categories_shown` and `status_shown` are what the
+    lead's form showed (None and "": compare with the incident as it is now). Only a lead
+    of the incident's school reviews.
     """
     if Capability.REVIEW_INCIDENTS not in membership.capabilities:
         raise PermissionDenied("Only a DSL or deputy can review an incident.")
@@ -156,11 +169,13 @@ def review_incident(
             "is_significant", "Tick “Significant event” for this summary, or clear the summary."
         )
 
+    if status and status == status_shown:
+        status = ""  # the status as the form showed it: left as it is
     new_status, status_reason = _status_change(
-        problems, review, status, status_reason, rationale, mark_reviewed
+        problems, review, status, status_reason, rationale, mark_reviewed, status_shown
     )
     new_categories, categories_reason = _category_change(
-        problems, review, categories, categories_reason, rationale
+        problems, review, categories, categories_reason, rationale, categories_shown
     )
     reply_to, reply_message = _reply(problems, membership, incident, reply_kind, reply_message)
     problems.raise_any()
@@ -231,12 +246,20 @@ def _status_change(
     reason: str,
     rationale: str,
     mark_reviewed: bool,
+    shown: str,
 ) -> tuple[str, str]:
     """(the status to set, its reason), or ("", "") to leave it as it is."""
     if status and status not in STATUSES:
         problems.add("status", "Choose a status from the list.")
         return "", ""
     reason = problems.text("status_reason", reason)
+    if status and shown and shown != review.status:
+        problems.add(
+            "status",
+            "Another lead changed the status since you opened this form: it is now "
+            f"“{review.get_status_display()}”. Choose again, or leave it as it is.",
+        )
+        return "", ""
     awaiting = review.status == ReviewStatus.NEW
     if awaiting and not mark_reviewed:
         if status:
@@ -245,9 +268,13 @@ def _status_change(
                 "An incident awaiting review keeps that status until it is marked reviewed: "
                 "tick “Mark as reviewed”, or leave the status as it is.",
             )
+        elif reason:
+            problems.add("status_reason", NO_STATUS_CHANGE)
         return "", ""
     wanted = status or (ReviewStatus.OPEN if awaiting else "")
     if not wanted or wanted == review.status:
+        if reason:
+            problems.add("status_reason", NO_STATUS_CHANGE)
         return "", ""
     if awaiting and wanted == ReviewStatus.OPEN:
         return wanted, reason or rationale or MARKED_REVIEWED
@@ -266,13 +293,28 @@ def _category_change(
     categories: Sequence[Category] | None,
     reason: str,
     rationale: str,
+    shown: Sequence[Category] | None,
 ) -> tuple[list[Category] | None, str]:
     """(the categories to set, the reason), or (None, "") to leave them as they are."""
     reason = problems.text("categories_reason", reason)
-    if categories is None:
+    wanted = list(dict.fromkeys(categories or ()))
+    now = list(review.categories.order_by("position", "name"))
+    unchanged = {c.pk for c in (now if shown is None else shown)}
+    if categories is None or {c.pk for c in wanted} == unchanged:
+        if reason:
+            problems.add(
+                "categories_reason",
+                "The categories don't change, so this reason would not be kept: change the "
+                "ticks, or clear the reason.",
+            )
         return None, ""
-    wanted = list(dict.fromkeys(categories))
-    if {c.pk for c in wanted} == set(review.categories.values_list("pk", flat=True)):
+    if shown is not None and unchanged != {c.pk for c in now}:
+        names = ", ".join(c.name for c in now) or "none"
+        problems.add(
+            "categories",
+            f"Another lead changed the categories since you opened this form: they are now "
+            f"{names}. Your ticks are kept: check them and save again.",
+        )
         return None, ""
     if not wanted:
         problems.add("categories", "Choose at least one category.")

@@ -34,13 +34,17 @@ def incident_url(incident):
 
 
 def form_data(incident, **fields):
-    """What the form posts as shown (the incident's categories ticked), with `fields`."""
+    """What the form posts as shown now (the incident's categories ticked, and what it
+    showed), with `fields`."""
     current = IncidentReview.objects.for_school(incident.school_id).get(incident=incident)
+    shown = [str(pk) for pk in current.categories.values_list("pk", flat=True)]
     data = {
         "risk_level": "low",
         "mark_reviewed": "on",
         "return_to": "queue",
-        "categories": [str(pk) for pk in current.categories.values_list("pk", flat=True)],
+        "categories": shown,
+        "categories_shown": shown,
+        "status_shown": current.status,
     }
     data.update(fields)
     return data
