@@ -37,9 +37,13 @@ def incident_page_section(
     sender: Any, membership: Membership, incident: Incident, **kwargs: Any
 ) -> PageSection | None:
     if is_lead(membership) and Capability.REVIEW_INCIDENTS in membership.capabilities:
+        context = review_context(membership, incident, return_to="incident")
+        # A lead who recorded the incident reads a colleague's reply in the reviews.
+        context["replies_anchor"] = incident.author_id == membership.user_id
         return PageSection(
             "casework/includes/review_section.html",
-            review_context(membership, incident, return_to="incident"),
+            context,
+            print_template="casework/includes/review_print.html",
         )
     replies = replies_to(membership, incident)
     if replies:

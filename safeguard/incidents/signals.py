@@ -26,6 +26,13 @@ class PageSection:
     context: dict[str, Any] = field(default_factory=dict)
     # Lower first; sections come after what was recorded, before the alerts and actions.
     order: int = 0
+    # The printable copy's template, when the page's holds what paper can't (a form).
+    print_template: str = ""
+
+    @property
+    def printed(self) -> str:
+        """The template the incident's printable copy includes."""
+        return self.print_template or self.template
 
 
 # Sent by `services.retention.destroy_pupil_records` inside its transaction, before the
