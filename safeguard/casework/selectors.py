@@ -16,6 +16,7 @@ from safeguard.accounts.permissions import is_lead
 from safeguard.casework.models import DecisionOption, ReplyKind, TriageEntry
 from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import as_listed, incidents_awaiting_review
+from safeguard.incidents.services.alerting import sender_name
 from safeguard.lib.keyset import Order
 
 # The review queue's order, oldest recorded first, read from the review's index
@@ -113,7 +114,7 @@ def current_risk_level(incident: Incident) -> str:
 class Reply:
     """A lead's reply as its recipient sees it: nothing of the review it came with."""
 
-    sent_by: str
+    sent_by: str  # a name, as the reply's email gives it; never an email address
     sent_at: datetime
     kind: str
     kind_label: str
@@ -133,13 +134,12 @@ def replies_to(membership: Membership, incident: Incident) -> list[Reply]:
             "reply_message",
             "made_by__first_name",
             "made_by__last_name",
-            "made_by__email",
         )
         .order_by("made_at", "id")
     )
     return [
         Reply(
-            sent_by=row.made_by.full_name or row.made_by.email,
+            sent_by=sender_name(row.made_by),
             sent_at=row.made_at,
             kind=row.reply_kind,
             kind_label=ReplyKind(row.reply_kind).label,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.incidents.models import Alert, AlertReason, EmailState
+from safeguard.incidents.services.alerting import sender_name
 from safeguard.lib.text import reveal_direction_controls
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ UNSENT = (EmailState.PENDING, EmailState.RETRYING)
 
 
 def alert_email(alert: Alert) -> EmailMessage:
-    author = alert.created_by.full_name or "A colleague"
+    author = sender_name(alert.created_by)
     link = f"{settings.SITE_URL}/alerts/{alert.key}/"
     if alert.reason == AlertReason.REPLY:
         # A lead's reply to the incident's author: who sent it and that there is one. Not
