@@ -3,9 +3,12 @@ audit trail still verifies: what was destroyed is named, not reported missing.""
 
 import datetime
 import io
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from safeguard.audit.models import AuditAction, AuditEvent, Seal
 from safeguard.casework.models import TriageEntry
@@ -13,6 +16,7 @@ from safeguard.casework.tests.factories import decision, review
 from safeguard.incidents.models import Alert, Category, Incident
 from safeguard.incidents.services.retention import destroy_pupil_records
 from safeguard.incidents.tests.factories import record_test_incident
+from safeguard.lib.tests.app_role import database_owner
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.tests.factories import PupilFactory
 
@@ -62,3 +66,23 @@ def test_a_reviewed_incident_is_destroyed_with_its_reviews_and_the_trail_verifie
     call_command("verify_audit", stdout=out)
     assert "Sealed records intact" in out.getvalue()
     assert "destroyed" in out.getvalue()
+
+
+def purge_function_source() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_functiondef('safeguard_purge_pupil_records(bigint)'::regprocedure)"
+        )
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no purge function")
+def test_the_migration_adds_the_reviews_to_the_purge_function_and_reverses(db):
+    migration = import_module("safeguard.casework.migrations.0004_retention_purge_destroys_reviews")
+    (operation,) = migration.Migration.operations
+    assert "DELETE FROM casework_triageentry" in purge_function_source()
+    with database_owner(), connection.schema_editor() as editor:
+        operation.reverse_code(apps, editor)
+        assert "casework_triageentry" not in purge_function_source()
+        operation.code(apps, editor)
+    assert "DELETE FROM casework_triageentry" in purge_function_source()
