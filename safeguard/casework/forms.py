@@ -25,6 +25,7 @@ NAME_MAX = 100
 AUTO_ID = "review_%s"
 # Where the form returns after a review: the next incident in the queue, or the incident.
 RETURN_TO = (("queue", "The review queue"), ("incident", "The incident"))
+NO_RISK = "none"  # what the form showed before any review gave a risk level
 
 
 def _text(label: str, help_text: str = "", *, rows: int = 3) -> forms.CharField:
@@ -122,6 +123,11 @@ class ReviewForm(forms.Form):
     status_shown = forms.ChoiceField(
         choices=ReviewStatus.choices, required=False, widget=forms.HiddenInput
     )
+    risk_shown = forms.ChoiceField(
+        choices=[(NO_RISK, "None yet"), *RiskLevel.choices],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(
         self,
@@ -143,6 +149,7 @@ class ReviewForm(forms.Form):
                 "categories": current_categories,
                 "categories_shown": current_categories,
                 "status_shown": review.status,
+                "risk_shown": state.risk_level or NO_RISK,
                 "mark_reviewed": True,
                 "return_to": return_to,
             },
@@ -152,6 +159,7 @@ class ReviewForm(forms.Form):
         kwargs.setdefault("auto_id", AUTO_ID)
         super().__init__(*args, **kwargs)
         self.incident = incident
+        self.risk_now = state.risk_level
         model_choice_field(self, "decision").queryset = decision_options_offered(
             membership.school_id
         )
@@ -184,6 +192,8 @@ class ReviewForm(forms.Form):
         data["categories"] = list(data["categories"])
         # None: a form that did not say what it showed (a crafted one) is compared with now.
         data["categories_shown"] = list(data["categories_shown"]) or None
+        risk_shown = data.pop("risk_shown")
+        data["risk_shown"] = "" if risk_shown == NO_RISK else (risk_shown or None)
         return data
 
     def show_current(self) -> None:
@@ -198,6 +208,7 @@ class ReviewForm(forms.Form):
             data.setlist("categories", now)
         data.setlist("categories_shown", now)
         data["status_shown"] = self.incident.review.status
+        data["risk_shown"] = self.risk_now or NO_RISK
         self.data = data
 
 

@@ -14,9 +14,9 @@ Every problem with the input is found before anything is written, and reported t
 each under the field it is about.
 
 Two leads may have the same incident open. The form says what it showed
-(`categories_shown`, `status_shown`): categories ticked as shown, or a status chosen as
-shown, change nothing, so a form opened earlier never undoes another lead's change; a
-change asked of what another lead has changed since is refused, saying what it is now.
+(`categories_shown`, `status_shown`, `risk_shown`): categories ticked as shown, or a status
+chosen as shown, change nothing, so a form opened earlier never undoes another lead's change;
+a change asked of what another lead has changed since is refused, saying what it is now.
 """
 
 from collections.abc import Sequence
@@ -106,6 +106,7 @@ def review_incident(
     categories_reason: str = "",
     categories_shown: Sequence[Category] | None = None,
     status_shown: str = "",
+    risk_shown: str | None = None,
     reply_kind: str = "",
     reply_message: str = "",
     mark_reviewed: bool = True,
@@ -114,9 +115,9 @@ def review_incident(
 
     `status` "" keeps the status, except that a new incident marked reviewed becomes open.
     `categories` None keeps them. A status or category change gives its reason, or the
-    decision's rationale stands as it. `categories_shown` and `status_shown` are what the
-    lead's form showed (None and "": compare with the incident as it is now). Only a lead
-    of the incident's school reviews.
+    decision's rationale stands as it. `categories_shown`, `status_shown` and `risk_shown`
+    are what the lead's form showed (None, "" and None: compare with the incident as it is
+    now; `risk_shown` "": no risk level yet). Only a lead of the incident's school reviews.
     """
     if Capability.REVIEW_INCIDENTS not in membership.capabilities:
         raise PermissionDenied("Only a DSL or deputy can review an incident.")
@@ -134,7 +135,14 @@ def review_incident(
         problems.add("risk_level", "Choose a risk level: low, medium or high.")
     risk_reason = problems.text("risk_reason", risk_reason)
     changed = previous_risk and risk_level in RiskLevel.values and risk_level != previous_risk
-    if changed and not risk_reason:
+    if changed and risk_shown is not None and risk_shown != previous_risk:
+        problems.add(
+            "risk_level",
+            "Another lead set the risk level to "
+            f"{RiskLevel(previous_risk).label.lower()} since you opened this form: "
+            "choose it again.",
+        )
+    elif changed and not risk_reason:
         problems.add(
             "risk_reason",
             f"Say why the risk level changes from {RiskLevel(previous_risk).label.lower()}"

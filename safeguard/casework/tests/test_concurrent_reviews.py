@@ -184,3 +184,30 @@ def test_after_any_refusal_categories_left_as_they_were_follow_another_leads_cha
     form = response.context["form"]
     assert set(form["categories"].value()) == set(form["categories_shown"].value())
     assert categories_now(reviewed) == {"Child protection"}
+
+
+def test_a_risk_level_another_lead_changed_since_is_not_put_back_unasked(
+    lead, deputy_lead, incident
+):
+    review(deputy_lead, incident, risk_level="high")  # while the first lead's form showed none
+    problems = refused(membership=lead, incident=incident, risk_level="low", risk_shown="")
+    assert problems["risk_level"] == [
+        "Another lead set the risk level to high since you opened this form: choose it again."
+    ]
+    assert "risk_reason" not in problems
+    # Agreeing with it, or giving the reason a change needs once shown it, is fine.
+    review(lead, incident, risk_level="high", risk_shown="")
+    review(lead, incident, risk_level="low", risk_shown="high", risk_reason="Resolved.")
+
+
+def test_what_the_form_says_it_showed_must_be_the_schools_own(
+    client_as, dsl, reviewed, other_school
+):
+    url = reverse("casework:review-incident", args=[reviewed.pk])
+    elsewhere = str(category(other_school, "Child protection").pk)
+    data = form_data(reviewed, categories_shown=[elsewhere], status_shown="lost", risk_shown="x")
+    response = client_as(dsl).post(url, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    for field in ("categories_shown", "status_shown", "risk_shown"):
+        assert errors[field][0].startswith("Select a valid choice"), field

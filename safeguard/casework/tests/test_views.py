@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from safeguard.audit.models import AuditAction, AuditEvent
 from safeguard.casework.models import DecisionOption, TriageEntry
+from safeguard.casework.selectors import current_risk_level
 from safeguard.casework.tests.factories import decision, review
 from safeguard.incidents.models import IncidentReview, ReviewStatus
 from safeguard.incidents.tests.factories import category, record_test_incident
@@ -45,6 +46,7 @@ def form_data(incident, **fields):
         "categories": shown,
         "categories_shown": shown,
         "status_shown": current.status,
+        "risk_shown": current_risk_level(incident) or "none",
     }
     data.update(fields)
     return data
