@@ -8,6 +8,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from safeguard.audit.models import AuditAction, AuditEvent, Seal
@@ -86,3 +87,24 @@ def test_the_migration_adds_the_reviews_to_the_purge_function_and_reverses(db):
         assert "casework_triageentry" not in purge_function_source()
         operation.code(apps, editor)
     assert "DELETE FROM casework_triageentry" in purge_function_source()
+
+
+def test_a_review_deleted_any_other_way_is_still_missing_after_a_destruction(
+    lead, teacher, membership_of, school
+):
+    pupil = past_retention(PupilFactory(school=school))
+    review(lead, record_test_incident(membership_of(teacher), pupil=pupil))
+    kept = review(lead, record_test_incident(membership_of(teacher)))
+    destroy_pupil_records(actor=lead.user, pupil=pupil)
+    delete = "DELETE FROM casework_triageentry WHERE id = %s"
+    with database_owner(), connection.cursor() as cursor:  # as the database's owner would
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER casework_triageentry_no_delete")
+            cursor.execute(delete, [kept.pk])
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE casework_triageentry DISABLE TRIGGER USER")
+            cursor.execute(delete, [kept.pk])
+            cursor.execute("ALTER TABLE casework_triageentry ENABLE TRIGGER USER")
+    with pytest.raises(CommandError, match=f"casework.triageentry {kept.pk}: missing"):
+        call_command("verify_audit", stdout=io.StringIO())
