@@ -32,6 +32,7 @@ PAGES = (
     "alerts",
     "my_tasks",
     "pupil_page",
+    "review_queue",
     "pupil_access_log",
     "audit_trail",
 )

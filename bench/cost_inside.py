@@ -67,6 +67,7 @@ def pages() -> dict[str, Request]:
         "alerts": lambda: dsl.get("/alerts/"),
         "my_tasks": lambda: teacher.get("/incidents/tasks/"),
         "pupil_page": lambda: dsl.get(pupil),
+        "review_queue": lambda: dsl.get("/casework/review/"),
         "pupil_access_log": lambda: dsl.get(access),
         "audit_trail": lambda: dsl.get("/audit/"),
     }

@@ -298,6 +298,10 @@ def pupil_page(run: Run, person: Person) -> None:
     )
 
 
+def review_queue(run: Run, person: Person) -> None:
+    run.get("review_queue", person, "/casework/review/", shows(r"<h1[^>]*>\s*Review queue"))
+
+
 def audit_trail(run: Run, person: Person) -> None:
     run.get("audit_trail", person, "/audit/", shows(r"<h1[^>]*>\s*Audit trail"))
 
@@ -345,6 +349,7 @@ def journeys() -> list[Journey]:
             "dashboard_teacher", 7, dashboard("dashboard_teacher"), lambda p: p.role == "teacher"
         ),
         Journey("pupil_page", 7, pupil_page, lambda p: p.is_lead and bool(p.pupils)),
+        Journey("review_queue", 4, review_queue, lambda p: p.is_lead),
         Journey(
             "audit_trail", 3, audit_trail, lambda p: p.is_lead and p.account.totp_secret is not None
         ),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "safeguard.audit",
     "safeguard.pupils",
     "safeguard.incidents",
+    "safeguard.casework",
     "safeguard.oversight",
     "safeguard.demo",
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
+from safeguard.casework.models import DecisionOption
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -137,6 +138,7 @@ KWARG_NAMES = frozenset(
         "alert_id",
         "attachment_id",
         "draft_id",
+        "option_id",
         "key",
     }
 )
@@ -174,6 +176,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "alert_id": _alert(incident, recipient=author.user),
         "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
+        "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES

@@ -298,3 +298,59 @@ def test_the_pupil_page(client_as, world):
     client = client_as(world.dsl.user)
     url = reverse("pupils:pupil-detail", args=[world.pupil.pk])
     same_count_small_and_large(world, lambda: client.get(url))
+
+
+# The leads' review of incidents (casework) ---------------------------------------------------
+
+
+@pytest.fixture
+def short_queue(monkeypatch):
+    from safeguard.casework import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+
+
+def test_the_review_queue(client_as, world, short_queue):
+    client = client_as(world.dsl.user)
+    same_count_small_and_large(world, lambda: client.get(reverse("casework:review-queue")))
+
+
+def test_the_review_queue_later_page(client_as, world, short_queue):
+    client = client_as(world.dsl.user)
+    url = reverse("casework:review-queue")
+    same_count_small_and_large(world, lambda: client.get(older_link(client.get(url), "Later")))
+
+
+def reviewed(world: World, times: int) -> None:
+    """The main incident reviewed until it has `times` reviews, each with a decision and a
+    reply to its author."""
+    from safeguard.casework.models import TriageEntry
+    from safeguard.casework.tests.factories import decision, review
+
+    school = world.dsl.school
+    have = TriageEntry.objects.for_school(school).filter(incident=world.incident).count()
+    for _ in range(times - have):
+        review(
+            world.dsl,
+            world.incident,
+            decision=decision(school),
+            rationale="Below the threshold.",
+            reply_kind="thanks",
+        )
+
+
+@pytest.mark.parametrize("who", ["dsl", "teacher"])
+@pytest.mark.parametrize("url_name", ["incidents:incident-detail", "casework:review-incident"])
+def test_the_review_section_and_page_with_few_and_many_reviews(client_as, world, who, url_name):
+    if who == "teacher" and url_name.startswith("casework"):
+        pytest.skip("only leads review")
+    client = client_as(getattr(world, who).user)
+    url = reverse(url_name, args=[world.incident.pk])
+    world.grow(SMALL)
+    reviewed(world, SMALL)
+    client.get(url)
+    small, small_sql = count_queries(lambda: client.get(url))
+    world.grow(LARGE)
+    reviewed(world, LARGE)
+    large, large_sql = count_queries(lambda: client.get(url))
+    assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])

@@ -47,6 +47,11 @@ class Capability(StrEnum):
     # makes someone a lead (`is_lead`).
     SEE_RESTRICTED = "see_restricted"
     ALLOCATE_RESTRICTED_CATEGORIES = "allocate_restricted_categories"
+    # Review (triage) incidents: risk, decisions and their rationale, significance, the
+    # reply to the author (casework). What it records is for the leads alone.
+    REVIEW_INCIDENTS = "review_incidents"
+    # Keep the school's list of decisions a review may record.
+    MANAGE_DECISION_OPTIONS = "manage_decision_options"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

@@ -53,6 +53,10 @@ class AuditAction(models.TextChoices):
         "Incident released from the leads",
     )
     MISTAKE_REPORTED = "mistake_reported", "Mistake reported to the DSL"
+    INCIDENT_REVIEWED = "incident_reviewed", "Incident reviewed by a lead"
+    DECISION_OPTION_CREATED = "decision_option_created", "Decision option added"
+    DECISION_OPTION_UPDATED = "decision_option_updated", "Decision option changed"
+    DECISION_OPTION_MOVED = "decision_option_moved", "Decision option reordered"
     ACTION_ADDED = "action_added", "Action added"
     ATTACHMENT_ADDED = "attachment_added", "File attached"
     ATTACHMENT_DOWNLOADED = "attachment_downloaded", "File downloaded"

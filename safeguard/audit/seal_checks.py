@@ -1,6 +1,11 @@
 """Checking sealed records (`verify_audit`): every sealed record recomputed from the
 database and compared with its seal, every seal's event committing to it, and every
-registered record sealed. Sealing itself is `audit/sealing.py`."""
+registered record sealed. Sealing itself is `audit/sealing.py`.
+
+A record destroyed at the end of its retention period is gone for good, yet its seal stays
+(the trail is never cut): the event of the destruction names it, by type and id, and a
+record that event names, sealed before it, counts as destroyed, not missing. The event is
+in the chain like any other, so nobody can slip a record into that list unnoticed."""
 
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -22,6 +27,7 @@ from safeguard.audit.sealing import (
 @dataclass
 class RecordCheck:
     checked: int = 0  # records found as sealed
+    destroyed: int = 0  # sealed records gone at the end of their retention period
     problems: list[str] = field(default_factory=list)  # the first `limit`, in order found
     problem_count: int = 0
     limit: int = 20
@@ -59,10 +65,32 @@ def check_records(*, limit: int = 20, chunk_size: int = 2000) -> RecordCheck:
         layouts = {
             pk: fields.split() for pk, fields in SealLayout.objects.values_list("id", "fields")
         }
+        destroyed = _destroyed_records(mark)
         for label in registered_labels():
-            _check_type(_types[label], mark, layouts, result, chunk_size)
+            _check_type(_types[label], mark, layouts, result, chunk_size, destroyed.get(label, {}))
         _check_seals_of_no_event(mark, result, chunk_size)
     return result
+
+
+def _destroyed_records(mark: int) -> dict[str, dict[int, int]]:
+    """{record type: {id: the event that destroyed it}}, from the events of destruction up
+    to the mark (the retention service names what each destroyed)."""
+    from safeguard.audit.models import AuditAction, AuditEvent
+
+    found: dict[str, dict[int, int]] = {}
+    events = (
+        AuditEvent.objects.filter(id__lte=mark, action=AuditAction.RECORDS_DESTROYED)
+        .order_by("id")
+        .values_list("id", "detail")
+    )
+    for event_id, detail in events:
+        named = detail.get("destroyed") if isinstance(detail, dict) else None
+        for label, ids in (named or {}).items():
+            kept = found.setdefault(str(label), {})
+            for record_id in ids if isinstance(ids, list) else []:
+                if isinstance(record_id, int):
+                    kept.setdefault(record_id, event_id)
+    return found
 
 
 def _check_seals_of_no_event(mark: int, result: RecordCheck, chunk_size: int) -> None:
@@ -128,6 +156,7 @@ def _check_type(
     layouts: dict[int, list[str]],
     result: RecordCheck,
     chunk_size: int,
+    destroyed: dict[int, int],
 ) -> None:
     from safeguard.audit.models import AuditEvent, Seal
 
@@ -163,7 +192,11 @@ def _check_type(
                 )
             row = next(rows, None)
         elif seal is not None and (row is None or seal[0] < row[pk]):
-            result.add(f"{label} {seal[0]}: missing; it was sealed at event #{seal[3]}")
+            destroyed_at = destroyed.get(seal[0])
+            if destroyed_at is not None and seal[3] < destroyed_at:
+                result.destroyed += 1
+            else:
+                result.add(f"{label} {seal[0]}: missing; it was sealed at event #{seal[3]}")
             seal = next(seals, None)
         elif row is not None and seal is not None:
             fields = layouts.get(seal[1])

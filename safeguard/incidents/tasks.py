@@ -1,6 +1,7 @@
 """Background work for incidents: alert emails, sent by `manage.py db_worker`.
 
-An alert email names who created the alert and the category, and nothing else:
+An alert email names who created the alert and the category (a lead's reply to an
+incident's author: only who sent it), and nothing else:
 no pupil, no text (the school policy asks that alerts carry no details; docs/security.md D7). The link
 carries only the alert's opaque key and leads through sign-in.
 
@@ -26,7 +27,8 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.incidents.models import Alert, EmailState
+from safeguard.incidents.models import Alert, AlertReason, EmailState
+from safeguard.incidents.services.alerting import sender_name
 from safeguard.lib.text import reveal_direction_controls
 
 logger = logging.getLogger(__name__)
@@ -43,15 +45,26 @@ UNSENT = (EmailState.PENDING, EmailState.RETRYING)
 
 
 def alert_email(alert: Alert) -> EmailMessage:
-    author = alert.created_by.full_name or "A colleague"
+    author = sender_name(alert.created_by)
     link = f"{settings.SITE_URL}/alerts/{alert.key}/"
-    body = (
-        f"{author} has alerted you to an incident at {alert.school.name} in Safeguard.\n\n"
-        f"Category: {alert.category_label}\n\n"
-        f"Sign in to read it: {link}\n\n"
-        "This email deliberately holds no details. Please don't forward it.\n"
-    )
-    subject = f"Safeguard alert from {author}: {alert.category_label}"
+    if alert.reason == AlertReason.REPLY:
+        # A lead's reply to the incident's author: who sent it and that there is one. Not
+        # even the category: the reply is about the author's own incident.
+        body = (
+            f"{author} has replied about an incident you recorded at {alert.school.name} "
+            "in Safeguard.\n\n"
+            f"Sign in to read the reply: {link}\n\n"
+            "This email deliberately holds no details. Please don't forward it.\n"
+        )
+        subject = f"Safeguard: a reply from {author}"
+    else:
+        body = (
+            f"{author} has alerted you to an incident at {alert.school.name} in Safeguard.\n\n"
+            f"Category: {alert.category_label}\n\n"
+            f"Sign in to read it: {link}\n\n"
+            "This email deliberately holds no details. Please don't forward it.\n"
+        )
+        subject = f"Safeguard alert from {author}: {alert.category_label}"
     # Header injection: names and labels are single-line by construction; strip anyway.
     subject = reveal_direction_controls(" ".join(subject.split()))[:150]
     return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])

@@ -29,6 +29,8 @@ TRACKED = (
     "incidents.Attachment",
     "incidents.Alert",
     "incidents.Draft",
+    "casework.DecisionOption",
+    "casework.TriageEntry",
     "mfa.Authenticator",
     "account.EmailAddress",
 )

@@ -15,7 +15,15 @@ from django.urls import reverse
 from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import member
 from safeguard.pupils.tests.factories import PupilFactory
-from tests.hostile.helpers import ADD, RESET, action_data, incident_data, membership, recorded
+from tests.hostile.helpers import (
+    ADD,
+    RESET,
+    action_data,
+    category,
+    incident_data,
+    membership,
+    recorded,
+)
 from tests.hostile.state import changes, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +266,42 @@ def test_a_mistake_report_email_carries_no_note_or_pupil(
             )
 
     _assert_nothing_sensitive(_alert_emails(smtp_server, run), *SECRETS)
+
+
+def test_a_reply_email_names_only_its_sender(
+    smtp_server,
+    client_as,
+    teacher,
+    dsl,
+    school,
+    identifiable_pupil,
+    django_capture_on_commit_callbacks,
+):
+    """A lead's reply to the author, sent with a review that makes the incident child
+    protection: the email says who replied and that there is a reply, nothing else."""
+    incident = recorded(membership(teacher, school), pupil=identifiable_pupil)
+    protection = category(school, "Child protection")
+    current = [str(pk) for pk in incident.review.categories.values_list("pk", flat=True)]
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_as(dsl).post(
+                reverse("casework:review-incident", args=[incident.pk]),
+                {
+                    "risk_level": "high",
+                    "mark_reviewed": "on",
+                    "return_to": "incident",
+                    "categories": [*current, str(protection.pk)],
+                    "categories_reason": "Pippa's bruise on her wrist: child protection.",
+                    "reply_kind": "more_detail",
+                    "reply_message": "Did Pippa Ravensworth say who was behind the bike shed?",
+                },
+            )
+            assert response.status_code == 302
+
+    messages = _alert_emails(smtp_server, run)
+    _assert_nothing_sensitive(messages, *SECRETS, identifiable_pupil.upn)
+    body = messages[0].get_payload(decode=True).decode()
+    assert dsl.full_name in body and "replied" in body
+    assert "Child protection" not in body + messages[0]["Subject"]
+    assert "Family / home circumstances" not in body

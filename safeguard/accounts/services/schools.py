@@ -47,7 +47,8 @@ def create_school(
     created_by: User | None = None,
 ) -> School:
     """A new school starts with the built-in SLT group and, from the apps that answer
-    `school_created` (incidents: the default categories), whatever else it needs.
+    `school_created` (incidents: the default categories; casework: the default decisions),
+    whatever else it needs.
 
     The one SCHOOL_CREATED audit event covers all of it: the SLT group and the categories are
     part of what a school is made with, not later changes, so they get no events of their own.

@@ -19,6 +19,7 @@ class AlertReason(models.TextChoices):
     DSL = "dsl", "Safeguarding lead"
     ASSIGNED = "assigned", "Assigned an action"
     MISTAKE = "mistake", "Mistake reported"
+    REPLY = "reply", "Reply from the DSL"
 
 
 class EmailState(models.TextChoices):

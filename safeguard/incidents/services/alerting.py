@@ -47,6 +47,15 @@ from safeguard.lib import clock
 LEAD_REASONS = frozenset({AlertReason.DSL, AlertReason.MISTAKE})
 
 INCIDENT_AUTHOR_DETAIL = "Recorded the incident"
+# Who sent an alert or a reply, for someone with no name on file (the alert bar and the
+# alerts list say the same).
+UNNAMED_SENDER = "A colleague"
+
+
+def sender_name(user: User) -> str:
+    """How an alert's email and a lead's reply name their sender, alike: by name, never by
+    email address (an email names the sender and the kind only)."""
+    return user.full_name or UNNAMED_SENDER
 
 
 @dataclass(frozen=True)

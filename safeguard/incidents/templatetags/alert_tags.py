@@ -71,6 +71,8 @@ def _entry_title(alert: Alert) -> str:
         return f"Action by {by}, {when}"
     if alert.reason == AlertReason.MISTAKE:
         return f"Mistake reported by {by}, {when}"
+    if alert.reason == AlertReason.REPLY:
+        return f"Reply to the author from {by}, {when}"
     return "Incident recorded"
 
 
@@ -82,6 +84,8 @@ def alert_log_entries(alerts: Iterable[Alert]) -> list[LogEntry]:
             key: tuple[object, ...] = ("action", alert.action_id)
         elif alert.reason == AlertReason.MISTAKE:
             key = ("mistake", alert.created_by_id, alert.created_at.replace(microsecond=0))
+        elif alert.reason == AlertReason.REPLY:
+            key = ("reply", alert.pk)
         else:
             key = ("incident",)
         if key not in entries:

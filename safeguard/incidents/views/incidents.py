@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
@@ -40,6 +41,7 @@ from safeguard.incidents.selectors import (
     my_incidents_among,
     pupils_named_in,
 )
+from safeguard.incidents.signals import PageSection, incident_page_sections
 from safeguard.lib import keyset
 
 PAGE_SIZE = 50
@@ -167,7 +169,19 @@ def incident_page_context(request: SchoolRequest, incident: Incident) -> dict[st
         "correction_pupils": pupils_named_in(corrections),
         "my_alerts": list(my_alerts_on(membership, incident)),
         "alert_log": alert_log_shown_to(membership, incident),
+        "sections": _sections_from_above(membership, incident),
     }
+
+
+def _sections_from_above(membership: Membership, incident: Incident) -> list[PageSection]:
+    """What the apps above incidents show on its page to this reader (`signals.py`)."""
+    found: list[PageSection] = []
+    for _, response in incident_page_sections.send(
+        sender=Incident, membership=membership, incident=incident
+    ):
+        if isinstance(response, PageSection):
+            found.append(response)
+    return sorted(found, key=lambda section: section.order)
 
 
 def _audit_disclosure(request: SchoolRequest, incident: Incident, action: AuditAction) -> None:

@@ -97,4 +97,10 @@ class Command(BaseCommand):
                 f"Sealed records: {records.problem_count} problem{plural} "
                 f"({records.checked} records checked); the first: {records.problems[0]}"
             )
-        self.stdout.write(f"Sealed records intact: {records.checked} records checked.")
+        destroyed = (
+            f"; {records.destroyed} destroyed at the end of their retention period, as the "
+            "trail records"
+            if records.destroyed
+            else ""
+        )
+        self.stdout.write(f"Sealed records intact: {records.checked} records checked{destroyed}.")

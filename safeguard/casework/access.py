@@ -1,0 +1,18 @@
+"""Fetch casework's objects for the person asking, or 404 ("not found" and "not yours"
+look the same). Incidents come through `incidents.access.get_incident_for`."""
+
+from django.http import Http404, HttpRequest
+
+from safeguard.accounts.models import Membership
+from safeguard.casework.models import DecisionOption
+
+
+def get_decision_option_for(request: HttpRequest, option_id: int) -> DecisionOption:
+    """A decision option of the current school; another school's looks like a missing one."""
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        raise Http404
+    try:
+        return DecisionOption.objects.for_school(membership.school).get(pk=option_id)
+    except DecisionOption.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,44 @@
+from typing import TYPE_CHECKING, Any
+
+from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from safeguard.accounts.models import School
+
+
+def give_new_school_decision_options(sender: Any, school: "School", **kwargs: Any) -> None:
+    """accounts.signals.school_created: a new school starts with the default decisions."""
+    from safeguard.casework.services.decisions import seed_default_decision_options
+
+    seed_default_decision_options(school=school)
+
+
+class CaseworkConfig(AppConfig):
+    name = "safeguard.casework"
+    label = "casework"
+
+    def ready(self) -> None:
+        from safeguard.accounts.signals import school_created
+        from safeguard.incidents.signals import incident_page_sections, incident_records_destroyed
+
+        # The floors below cannot call casework: they send these signals instead.
+        school_created.connect(
+            give_new_school_decision_options, dispatch_uid="safeguard-decision-options"
+        )
+        from safeguard.casework.sections import incident_page_section
+
+        incident_page_sections.connect(
+            incident_page_section, dispatch_uid="safeguard-casework-review-section"
+        )
+
+        from safeguard.casework.services.retention import destroy_reviews
+
+        incident_records_destroyed.connect(
+            destroy_reviews, dispatch_uid="safeguard-casework-destroy-reviews"
+        )
+
+        from safeguard.audit import sealing
+        from safeguard.casework.models import TriageEntry
+
+        # The table the migrations make immutable is sealed into the audit trail when written.
+        sealing.register(TriageEntry)

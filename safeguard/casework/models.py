@@ -1,0 +1,134 @@
+"""The leads' review of each incident: the school's decision options, and the triage entries.
+
+A triage entry is one lead's review of one incident, added to the record and never changed:
+the database refuses UPDATE and DELETE on it (migration 0003, `lib/immutable.py`) and the
+service that writes it seals it into the audit chain. The incident's current risk level,
+decision and significance are read from its newest entries (`selectors.triage_state`), never
+stored by overwriting.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from safeguard.lib.scoping import SchoolOwned
+
+# The list a new school starts with (KCSIE Annex C: decisions, including not to refer).
+DEFAULT_DECISION_OPTIONS: list[str] = [
+    "No further action",
+    "Monitor",
+    "Early help",
+    "Referral to children's social care",
+    "Referral to police",
+    "Referral to another agency",
+    "Consult the LADO",
+    "Other",
+]
+
+MAX_TEXT = 2000
+SUMMARY_MAX = 200
+DISCUSSED_WITH_MAX = 300
+
+
+class DecisionOption(SchoolOwned):
+    """One decision a lead may record, in the school's own words and order."""
+
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="Retired decisions stay on old reviews but can't be chosen.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint("school", Lower("name"), name="decisionoption_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class ReplyKind(models.TextChoices):
+    THANKS = "thanks", "Thank you: nothing more is needed from you"
+    MORE_DETAIL = "more_detail", "Please add more detail"
+
+
+class TriageEntry(SchoolOwned):
+    """One lead's review of one incident, kept for ever (KCSIE Annex C: concerns, discussions
+    and decisions, with the rationale for those decisions).
+
+    `decision_name` is the option's name when it was chosen, so renaming an option never
+    changes what an old review says. `previous_risk_level` is the level before this entry,
+    so the row itself shows why a `risk_reason` was (or wasn't) needed. The reply is for the
+    incident's author (`reply_to`), who sees only its kind and message; everything else here
+    is for the leads alone.
+    """
+
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="triage_entries"
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    is_reviewed = models.BooleanField(default=True)
+    risk_level = models.CharField(max_length=6, choices=RiskLevel.choices)
+    previous_risk_level = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
+    risk_reason = models.TextField(blank=True)
+    decision = models.ForeignKey(
+        DecisionOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_name = models.CharField(max_length=100, blank=True)
+    rationale = models.TextField(blank=True)
+    discussed_with = models.CharField(max_length=DISCUSSED_WITH_MAX, blank=True)
+    is_significant = models.BooleanField(default=False)
+    significance_summary = models.CharField(max_length=SUMMARY_MAX, blank=True)
+    reply_kind = models.CharField(max_length=12, choices=ReplyKind.choices, blank=True)
+    reply_message = models.TextField(blank=True)
+    reply_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        verbose_name_plural = "triage entries"
+        indexes = [
+            models.Index(
+                fields=["school", "incident", "-made_at", "-id"], name="triage_incident_newest"
+            ),
+            models.Index(
+                fields=["school", "reply_to", "incident"],
+                condition=~Q(reply_kind=""),
+                name="triage_replies",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__isnull=True) | ~Q(rationale=""),
+                name="triage_decision_has_rationale",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_significant=False) | ~Q(significance_summary=""),
+                name="triage_significant_has_summary",
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_kind="") | Q(reply_to__isnull=False),
+                name="triage_reply_has_recipient",
+            ),
+        ]
+
+    @property
+    def has_reply(self) -> bool:
+        return bool(self.reply_kind)

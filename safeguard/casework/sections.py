@@ -1,0 +1,51 @@
+"""What casework shows on the incident page (sent for by `incidents.signals`).
+
+A lead sees the incident's reviews and the review form; the incident's author sees the
+replies they were sent, and nothing else of any review. Anyone else sees nothing here.
+"""
+
+from typing import Any
+
+from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import Capability, is_lead
+from safeguard.casework.forms import ReviewForm
+from safeguard.casework.selectors import replies_to, triage_entries_of, triage_state
+from safeguard.incidents.models import Incident
+from safeguard.incidents.selectors import categories_shown_to
+from safeguard.incidents.signals import PageSection
+
+
+def review_context(
+    membership: Membership, incident: Incident, *, form: ReviewForm | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The incident's reviews, its current state from them, and the form (a new one unless
+    given): for the review page and the incident page alike."""
+    entries = triage_entries_of(incident)
+    state = triage_state(entries)
+    if form is None:
+        form = ReviewForm(
+            membership=membership,
+            incident=incident,
+            current_categories=categories_shown_to(membership, incident),
+            state=state,
+            **extra,
+        )
+    return {"incident": incident, "entries": entries, "state": state, "form": form}
+
+
+def incident_page_section(
+    sender: Any, membership: Membership, incident: Incident, **kwargs: Any
+) -> PageSection | None:
+    if is_lead(membership) and Capability.REVIEW_INCIDENTS in membership.capabilities:
+        context = review_context(membership, incident, return_to="incident")
+        # A lead who recorded the incident reads a colleague's reply in the reviews.
+        context["replies_anchor"] = incident.author_id == membership.user_id
+        return PageSection(
+            "casework/includes/review_section.html",
+            context,
+            print_template="casework/includes/review_print.html",
+        )
+    replies = replies_to(membership, incident)
+    if replies:
+        return PageSection("casework/includes/replies.html", {"replies": replies})
+    return None

@@ -1,0 +1,35 @@
+"""The leads' reviews go with the incidents they are about when the retention period is over.
+
+Incidents destroys a pupil's records (`incidents/services/retention.py`) and, since it
+cannot name casework, sends `incident_records_destroyed` first, in its transaction. On
+SQLite this deletes the reviews here, with the purge switch; on PostgreSQL the purge
+function deletes them (migration 0004 adds them to it), as the application's role may
+not. Either way the reviews are returned, so the audit event of the destruction names them.
+"""
+
+from typing import Any
+
+from django.db import connection
+
+from safeguard.casework.models import TriageEntry
+from safeguard.lib.immutable import allow_purge
+
+
+def destroy_reviews(
+    sender: Any, school_id: int, incident_ids: list[int], delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: the reviews of these incidents."""
+    ids = list(
+        TriageEntry.objects.for_school(school_id)
+        .filter(incident_id__in=incident_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids and delete:
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor, allow_purge():
+            cursor.execute(
+                f"DELETE FROM casework_triageentry WHERE id IN ({placeholders})",  # noqa: S608
+                ids,
+            )
+    return {TriageEntry._meta.label_lower: ids}
