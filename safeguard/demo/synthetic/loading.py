@@ -107,10 +107,11 @@ def indexes_built_after(
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        # One index at a time, each sorted in memory where it fits (an audit index of tens
-        # of millions of rows does not: it sorts in runs on disk), with the server's
-        # parallel maintenance worker; a foreign key's check is one join, hashed in memory.
-        cursor.execute("SET LOCAL maintenance_work_mem = '2GB'")
+        # One index at a time, each sorted in memory where it fits, with the server's
+        # parallel maintenance worker (the workers making rows are done by now, so memory is
+        # free: 4 GB holds the seals' 40 million keys at `authority` size, where 2 GB
+        # sorted in runs on disk); a foreign key's check is one join, hashed in memory.
+        cursor.execute("SET LOCAL maintenance_work_mem = '4GB'")
         cursor.execute("SET LOCAL work_mem = '1GB'")
         # Indexes and unique constraints, then the foreign keys that may rely on them.
         items = sorted(saved, key=lambda s: s.definition.startswith("FOREIGN KEY"))
