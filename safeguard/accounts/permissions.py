@@ -52,6 +52,11 @@ class Capability(StrEnum):
     REVIEW_INCIDENTS = "review_incidents"
     # Keep the school's list of decisions a review may record.
     MANAGE_DECISION_OPTIONS = "manage_decision_options"
+    # Read a pupil's chronology (every incident, action, review, correction and key event
+    # about them), print it and download it: leads only for now.
+    VIEW_CHRONOLOGY = "view_chronology"
+    # Add a key event (a strategy meeting, a child protection plan...) to a chronology.
+    ADD_KEY_EVENTS = "add_key_events"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

@@ -54,6 +54,10 @@ class AuditAction(models.TextChoices):
     )
     MISTAKE_REPORTED = "mistake_reported", "Mistake reported to the DSL"
     INCIDENT_REVIEWED = "incident_reviewed", "Incident reviewed by a lead"
+    CHRONOLOGY_VIEWED = "chronology_viewed", "Chronology viewed"
+    CHRONOLOGY_PRINTED = "chronology_printed", "Chronology printed"
+    CHRONOLOGY_DOWNLOADED = "chronology_downloaded", "Chronology downloaded as a PDF"
+    KEY_EVENT_ADDED = "key_event_added", "Key event added to a chronology"
     DECISION_OPTION_CREATED = "decision_option_created", "Decision option added"
     DECISION_OPTION_UPDATED = "decision_option_updated", "Decision option changed"
     DECISION_OPTION_MOVED = "decision_option_moved", "Decision option reordered"

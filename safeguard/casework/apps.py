@@ -38,7 +38,8 @@ class CaseworkConfig(AppConfig):
         )
 
         from safeguard.audit import sealing
-        from safeguard.casework.models import TriageEntry
+        from safeguard.casework.models import KeyEvent, TriageEntry
 
-        # The table the migrations make immutable is sealed into the audit trail when written.
+        # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
+        sealing.register(KeyEvent)

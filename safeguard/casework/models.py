@@ -132,3 +132,50 @@ class TriageEntry(SchoolOwned):
     @property
     def has_reply(self) -> bool:
         return bool(self.reply_kind)
+
+
+class KeyEventKind(models.TextChoices):
+    """What happened, in the words of Working Together and the local authority's letters."""
+
+    STRATEGY_MEETING = "strategy_meeting", "Strategy meeting held"
+    SECTION_47 = "section_47", "Section 47 enquiry started"
+    CP_PLAN_STARTED = "cp_plan_started", "Child protection plan started"
+    CP_PLAN_ENDED = "cp_plan_ended", "Child protection plan ended"
+    LOOKED_AFTER = "looked_after", "Child became looked after"
+    CASE_CLOSED = "case_closed", "Case closed by children's social care"
+    MOVED_SCHOOL = "moved_school", "Moved school"
+    OTHER = "other", "Other"
+
+
+class KeyEvent(SchoolOwned):
+    """An event in the pupil's life a lead adds straight to their chronology (a strategy
+    meeting, a child protection plan...), dated and signed, kept for ever: the database
+    refuses UPDATE and DELETE on it (migration 0006) and the service seals it.
+
+    `happened_on` is the day the lead gave; `sorts_at` is the start of that day in the
+    school's time zone, so the chronology orders the event among records timed to the
+    minute (the event comes before anything timed on the same day).
+    """
+
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=KeyEventKind.choices)
+    happened_on = models.DateField("date")
+    sorts_at = models.DateTimeField(editable=False)
+    summary = models.CharField(max_length=SUMMARY_MAX)
+    details = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sorts_at", "id"]
+        indexes = [
+            models.Index(fields=["school", "pupil", "sorts_at", "id"], name="keyevent_pupil_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="keyevent_has_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

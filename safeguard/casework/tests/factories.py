@@ -17,3 +17,121 @@ def review(membership: Membership, incident: Incident, **fields: Any) -> TriageE
     """A review through the service: low risk, nothing else, unless told."""
     fields.setdefault("risk_level", "low")
     return review_incident(membership=membership, incident=incident, **fields)
+
+
+def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 0) -> None:
+    """`entries` more entries in the pupil's chronology, written straight to their tables (no
+    audit events, no seals: for measuring reads at size only), one a day going back from
+    today, each run of ten holding every kind: the pupil's own incident, an action, a review
+    and a correction on it, a key event, an incident about another child that links the
+    pupil, then another action, review, correction and key event. `start` continues a run."""
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from safeguard.casework.models import KeyEvent
+    from safeguard.casework.services.key_events import start_of
+    from safeguard.incidents.models import (
+        Action,
+        Category,
+        IncidentCorrection,
+        IncidentReference,
+        IncidentReview,
+        LinkedPupil,
+    )
+    from safeguard.pupils.tests.factories import PupilFactory
+
+    school, user = lead.school, lead.user
+    concern = Category.objects.for_school(school).get(name="Safeguarding concern")
+    other = PupilFactory(school=school)
+    now = timezone.now()
+    incidents, actions, reviews, fixes, events, links = [], [], [], [], [], []
+    own: Incident | None = None
+    for slot in range(start, start + entries):
+        at = now - datetime.timedelta(days=slot + 1)
+        step = slot % 10
+        if step in (0, 5):
+            incident = Incident(
+                school=school,
+                pupil=pupil if step == 0 else other,
+                author=user,
+                kind="observation",
+                text=f"Entry {slot}.",
+                occurred_at=at,
+                recorded_at=at,
+                submit_key=uuid.uuid4(),
+            )
+            incidents.append(incident)
+            if step == 0:
+                own = incident
+            else:
+                links.append(incident)
+        elif step in (4, 9):
+            events.append(
+                KeyEvent(
+                    school=school,
+                    pupil=pupil,
+                    kind="other",
+                    happened_on=timezone.localdate(at),
+                    sorts_at=start_of(timezone.localdate(at)),
+                    summary=f"Event {slot}.",
+                    added_by=user,
+                    added_at=at,
+                )
+            )
+        else:
+            assert own is not None, "a run starts with the pupil's own incident"
+            if step in (1, 6):
+                actions.append(
+                    Action(
+                        school=school,
+                        incident=own,
+                        author=user,
+                        text=f"Action {slot}.",
+                        occurred_at=at,
+                        recorded_at=at,
+                        submit_key=uuid.uuid4(),
+                    )
+                )
+            elif step in (2, 7):
+                reviews.append(
+                    TriageEntry(school=school, incident=own, made_by=user, made_at=at, risk_level="low")
+                )
+            else:
+                fixes.append(
+                    IncidentCorrection(
+                        school=school,
+                        incident=own,
+                        kind="status",
+                        made_by=user,
+                        made_at=at,
+                        reason=f"Fix {slot}.",
+                        before={"status": "new"},
+                        after={"status": "open"},
+                    )
+                )
+            continue
+        if step in (0, 5):
+            # Saved now: the rows after it in the run point at it.
+            Incident.objects.bulk_create([incidents[-1]])
+            made = incidents[-1]
+            review_row = IncidentReview.objects.create(
+                school=school, incident=made, pupil=made.pupil, recorded_at=at, status="open"
+            )
+            review_row.categories.add(concern)
+            IncidentReference.objects.create(
+                school=school,
+                incident=made,
+                year=at.year,
+                number=10_000 + slot,
+                reference=f"BULK-{slot}",
+            )
+    LinkedPupil.objects.bulk_create(
+        LinkedPupil(school=school, incident=incident, pupil=pupil, role="witness")
+        for incident in links
+    )
+    Action.objects.bulk_create(actions)
+    TriageEntry.objects.bulk_create(reviews)
+    IncidentCorrection.objects.bulk_create(fixes)
+    KeyEvent.objects.bulk_create(events)

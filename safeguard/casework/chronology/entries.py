@@ -1,0 +1,114 @@
+"""One line of a pupil's chronology, and the cursor a page of them is read from.
+
+Every entry has the same five things a DSL scans for (date, type, category, author, a
+one-line summary) and the record it stands for, shown in full when the line is opened.
+An entry about an incident the pupil is only linked to names no other child: it gives the
+pupil's role, no categories (a category is allocated to an incident's main pupil, never to
+a linked one), and its summary is written here, never taken from the record's text.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from safeguard.incidents.models import Category
+
+SUMMARY_LENGTH = 140
+
+
+class EntryType(models.TextChoices):
+    """The kinds of entry, in the order they sort when two happen at the same moment."""
+
+    INCIDENT = "incident", "Incident"
+    ACTION = "action", "Action"
+    REVIEW = "review", "Review by a lead"
+    CORRECTION = "correction", "Correction"
+    KEY_EVENT = "key_event", "Key event"
+
+
+RANKS = {entry_type: rank for rank, entry_type in enumerate(EntryType)}
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: the (moment, type, id) of the entry at its edge.
+
+    Written into the page as `rank.id.microseconds` (no names, no text): a made-up cursor
+    only moves where the page starts, since every read is confined to the pupil."""
+
+    at: datetime.datetime
+    rank: int
+    pk: int
+
+    @property
+    def key(self) -> tuple[datetime.datetime, int, int]:
+        return (self.at, self.rank, self.pk)
+
+    def encode(self) -> str:
+        micros = (self.at - EPOCH) // MICROSECOND
+        return f"{self.rank}.{self.pk}.{micros}"
+
+    @classmethod
+    def decode(cls, token: str) -> "Cursor | None":
+        """The cursor `encode` wrote, or None for anything else."""
+        parts = token.split(".")
+        if len(parts) != 3 or not all(part.lstrip("-").isdigit() for part in parts):
+            return None
+        rank, pk, micros = (int(part) for part in parts)
+        if rank not in RANKS.values() or pk < 1 or len(parts[2]) > 20:
+            return None
+        try:
+            at = EPOCH + micros * MICROSECOND
+        except OverflowError:
+            return None
+        return cls(at=at, rank=rank, pk=pk)
+
+
+@dataclass
+class Entry:
+    """One line of the chronology and the record behind it (`record`: an Incident, Action,
+    TriageEntry, IncidentCorrection or KeyEvent, with what the full view shows)."""
+
+    type: EntryType
+    at: datetime.datetime
+    pk: int
+    author: Any
+    summary: str
+    record: Any
+    categories: list[Category] = field(default_factory=list)
+    # For an incident the pupil is linked to (and its actions): the pupil's role there.
+    role: str = ""
+    is_significant: bool = False
+    # Shown in the full view of a main pupil's entry (risk, decision, what changed...).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_linked(self) -> bool:
+        return bool(self.role)
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.at, RANKS[self.type], self.pk)
+
+    @property
+    def type_label(self) -> str:
+        return str(self.type.label)
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return ""
+        return str(self.author.full_name or self.author.email)
+
+
+def one_line(text: str, length: int = SUMMARY_LENGTH) -> str:
+    """The first line of `text`, cut at a word to `length` characters with an ellipsis."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) <= length:
+        return first
+    cut = first[: length - 1].rsplit(" ", 1)[0] or first[: length - 1]
+    return cut.rstrip(" ,;:.") + "…"

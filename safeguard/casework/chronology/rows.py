@@ -1,0 +1,250 @@
+"""The rows of one page of a chronology, fetched for just that page's ids, one query per
+kind of row (and one per kind for its categories), made into `Entry` lines."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from safeguard.casework.chronology.entries import Entry, EntryType, one_line
+from safeguard.casework.models import KeyEvent, RiskLevel, TriageEntry
+from safeguard.incidents.models import (
+    Action,
+    Category,
+    CorrectionKind,
+    Incident,
+    IncidentCorrection,
+    LinkedPupil,
+    LinkRole,
+)
+from safeguard.incidents.templatetags.correction_tags import correction_change
+from safeguard.pupils.models import Pupil
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """An entry a page shows: its type, whether its incident only links the pupil, its id."""
+
+    type: EntryType
+    is_linked: bool
+    pk: int
+
+
+def _newest_review(school_id: int) -> QuerySet[TriageEntry]:
+    return (
+        TriageEntry.objects.for_school(school_id)
+        .filter(incident=OuterRef("pk"))
+        .order_by("-made_at", "-id")
+    )
+
+
+def with_triage_state(incidents: QuerySet[Incident], school_id: int) -> QuerySet[Incident]:
+    """Each incident with the risk level and significance its newest review gives it."""
+    newest = _newest_review(school_id)
+    return incidents.annotate(
+        current_risk=Subquery(newest.values("risk_level")[:1]),
+        current_significance=Subquery(newest.values("is_significant")[:1]),
+        current_summary=Subquery(newest.values("significance_summary")[:1]),
+    )
+
+
+def _in_order(categories: Iterable[Category]) -> list[Category]:
+    return sorted(categories, key=lambda category: (category.position, category.name))
+
+
+def _ids(wanted: list[Wanted], entry_type: EntryType) -> list[int]:
+    return [item.pk for item in wanted if item.type == entry_type]
+
+
+def build_entries(pupil: Pupil, wanted: list[Wanted]) -> list[Entry]:
+    """The entries for `wanted`, in its order."""
+    school_id = pupil.school_id
+    found: dict[tuple[EntryType, int], Entry] = {}
+    builders = (
+        (EntryType.INCIDENT, _incidents),
+        (EntryType.ACTION, _actions),
+        (EntryType.REVIEW, _reviews),
+        (EntryType.CORRECTION, _corrections),
+        (EntryType.KEY_EVENT, _key_events),
+    )
+    for entry_type, build in builders:
+        ids = _ids(wanted, entry_type)
+        if ids:
+            for entry in build(pupil, school_id, ids):
+                found[(entry_type, entry.pk)] = entry
+    return [found[(item.type, item.pk)] for item in wanted if (item.type, item.pk) in found]
+
+
+def _linked_roles(pupil: Pupil) -> Prefetch[Any]:
+    """The incident's links, with each linked pupil (their names show only on the main
+    pupil's own incidents; on a linked one, only this pupil's role is read)."""
+    return Prefetch(
+        "links",
+        queryset=LinkedPupil.objects.for_school(pupil.school_id).select_related("pupil"),
+        to_attr="chronology_links",
+    )
+
+
+def _role_of(pupil: Pupil, incident: Incident) -> str:
+    for link in getattr(incident, "chronology_links", []):
+        if link.pupil_id == pupil.pk:
+            return str(LinkRole(link.role).label)
+    return str(LinkRole.INVOLVED.label)
+
+
+def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
+    rows: QuerySet[Incident] = with_triage_state(
+        Incident.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("author", "reference", "review")
+        .prefetch_related("review__categories", _linked_roles(pupil)),
+        school_id,
+    )
+    for incident in rows:
+        if incident.review.pupil_id != pupil.pk:
+            role = _role_of(pupil, incident)
+            yield Entry(
+                type=EntryType.INCIDENT,
+                at=incident.occurred_at,
+                pk=incident.pk,
+                author=incident.author,
+                summary=f"{role}: linked to an incident recorded about another pupil.",
+                record=incident,
+                role=role,
+            )
+            continue
+        significant = bool(getattr(incident, "current_significance", False))
+        risk = getattr(incident, "current_risk", None) or ""
+        yield Entry(
+            type=EntryType.INCIDENT,
+            at=incident.occurred_at,
+            pk=incident.pk,
+            author=incident.author,
+            summary=getattr(incident, "current_summary", "") if significant else one_line(incident.text),
+            record=incident,
+            categories=_in_order(incident.review.categories.all()),
+            is_significant=significant,
+            facts={
+                "status": incident.review.get_status_display(),
+                "risk": RiskLevel(risk).label if risk else "",
+                "links": [
+                    (link.pupil, LinkRole(link.role).label)
+                    for link in getattr(incident, "chronology_links", [])
+                ],
+            },
+        )
+
+
+def _about_incident(queryset: QuerySet[Any], pupil: Pupil) -> QuerySet[Any]:
+    """Rows about an incident, with the incident's reference, review and current categories."""
+    return queryset.select_related("incident__reference", "incident__review").prefetch_related(
+        "incident__review__categories"
+    )
+
+
+def _actions(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
+    rows = _about_incident(
+        Action.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("author", "assigned_to")
+        .prefetch_related(
+            Prefetch(
+                "incident__links",
+                queryset=LinkedPupil.objects.for_school(school_id).filter(pupil=pupil),
+                to_attr="chronology_links",
+            )
+        ),
+        pupil,
+    )
+    for action in rows:
+        incident = action.incident
+        if incident.review.pupil_id != pupil.pk:
+            role = _role_of(pupil, incident)
+            yield Entry(
+                type=EntryType.ACTION,
+                at=action.occurred_at,
+                pk=action.pk,
+                author=action.author,
+                summary=f"Action on an incident this pupil is linked to ({role.lower()}).",
+                record=action,
+                role=role,
+            )
+            continue
+        yield Entry(
+            type=EntryType.ACTION,
+            at=action.occurred_at,
+            pk=action.pk,
+            author=action.author,
+            summary=one_line(action.text),
+            record=action,
+            categories=_in_order(incident.review.categories.all()),
+        )
+
+
+def _reviews(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
+    rows = _about_incident(
+        TriageEntry.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("made_by", "reply_to"),
+        pupil,
+    )
+    for entry in rows:
+        parts = [f"Risk {entry.get_risk_level_display().lower()}"]
+        if entry.decision_name:
+            parts.append(entry.decision_name)
+        if entry.is_significant:
+            parts.append(entry.significance_summary)
+        yield Entry(
+            type=EntryType.REVIEW,
+            at=entry.made_at,
+            pk=entry.pk,
+            author=entry.made_by,
+            summary=one_line(" · ".join(parts)),
+            record=entry,
+            categories=_in_order(entry.incident.review.categories.all()),
+            is_significant=entry.is_significant,
+        )
+
+
+def _corrections(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
+    rows = _about_incident(
+        IncidentCorrection.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("made_by"),
+        pupil,
+    )
+    for correction in rows:
+        label = str(CorrectionKind(correction.kind).label)
+        yield Entry(
+            type=EntryType.CORRECTION,
+            at=correction.made_at,
+            pk=correction.pk,
+            author=correction.made_by,
+            summary=one_line(f"{label}: {correction.reason}" if correction.reason else label),
+            record=correction,
+            categories=_in_order(correction.incident.review.categories.all()),
+            facts={"change": _change(correction)},
+        )
+
+
+def _change(correction: IncidentCorrection) -> str:
+    """What the correction changed, in words, naming no pupil (a move names another child:
+    the incident page shows it to a lead who opens it)."""
+    if correction.kind == CorrectionKind.MOVE_PUPIL:
+        return "Filed under this pupil by a lead (the incident page says from whom)."
+    return correction_change(correction, {})
+
+
+def _key_events(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
+    rows = KeyEvent.objects.for_school(school_id).filter(pk__in=ids).select_related("added_by")
+    for event in rows:
+        yield Entry(
+            type=EntryType.KEY_EVENT,
+            at=event.sorts_at,
+            pk=event.pk,
+            author=event.added_by,
+            summary=one_line(f"{event.get_kind_display()}: {event.summary}"),
+            record=event,
+            is_significant=True,
+        )
