@@ -16,7 +16,8 @@ urlpatterns = [
     path("pupils/", include("safeguard.pupils.urls")),
     # /incidents/, /alerts/ and /school/categories/, all in the "incidents" namespace.
     path("", include("safeguard.incidents.urls")),
-    # /casework/review/ and /school/decisions/, in the "casework" namespace.
+    # /casework/review/, /pupils/<id>/chronology/ and /school/decisions/, in the "casework"
+    # namespace.
     path("", include("safeguard.casework.urls")),
     path("audit/", include("safeguard.oversight.urls")),
 ]

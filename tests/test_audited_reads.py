@@ -1,9 +1,9 @@
 """An audited read holds its audit chain's lock only while it appends its event.
 
-Pages that are audited when read (the incident page and its print, the pupil page, the
-audit trail and a pupil's access log) append to their school's chain in a transaction
-of their own, committed before the page renders: no ATOMIC_REQUESTS, no middleware
-transaction, so another request of the school never waits for a page to render.
+Pages that are audited when read (the incident page and its print, the pupil page and
+chronology, the audit trail and a pupil's access log) append to their school's chain in a
+transaction of their own, committed before the page renders: no ATOMIC_REQUESTS, no
+middleware transaction, so another request of the school never waits for a page to render.
 """
 
 import pytest
@@ -44,6 +44,7 @@ def test_audited_pages_render_after_their_audit_event_is_committed(
             reverse("incidents:incident-detail", args=[incident.pk]),
             reverse("incidents:incident-print", args=[incident.pk]),
             reverse("pupils:pupil-detail", kwargs={"pupil_id": pupil.pk}),
+            reverse("casework:chronology", kwargs={"pupil_id": pupil.pk}),
             reverse("audit:trail"),
             reverse("audit:pupil-access", kwargs={"pupil_id": pupil.pk}),
         ):

@@ -354,3 +354,38 @@ def test_the_review_section_and_page_with_few_and_many_reviews(client_as, world,
     reviewed(world, LARGE)
     large, large_sql = count_queries(lambda: client.get(url))
     assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])
+
+
+# A pupil's chronology (casework) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["first page", "significant", "later page", "printed"])
+def test_the_chronology_at_10_and_1000_entries(client_as, world, how, monkeypatch):
+    """The same queries for a pupil with 10 entries as with 1,000, whichever page is read:
+    each source of entries is read a page at a time through its own order, then the page's
+    rows by kind."""
+    from safeguard.casework.chronology import views
+    from safeguard.casework.tests.factories import bulk_chronology
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)  # two pages of a run of ten, each every kind
+
+    client = client_as(world.dsl.user)
+    pupil = PupilFactory(school=world.dsl.school)
+    page_url = reverse("casework:chronology", kwargs={"pupil_id": pupil.pk})
+
+    def read() -> Any:
+        if how == "first page":
+            return client.get(page_url)
+        if how == "significant":
+            return client.post(page_url, {"view": "significant"})
+        if how == "printed":
+            return client.post(reverse("casework:chronology-print", kwargs={"pupil_id": pupil.pk}))
+        older = client.get(page_url).context["page"].older
+        return client.post(page_url, {"after": older.cursor.encode()})
+
+    bulk_chronology(world.dsl, pupil, 10)
+    read()
+    small, small_sql = count_queries(read)
+    bulk_chronology(world.dsl, pupil, 990, start=10)
+    large, large_sql = count_queries(read)
+    assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])

@@ -1,9 +1,11 @@
 """Every casework URL, one namespace ("casework:"), mounted at the site's root: the review
-queue and review page under /casework/, the school's decisions under /school/decisions/."""
+queue and review page under /casework/, a pupil's chronology under /pupils/<id>/chronology/,
+the school's decisions under /school/decisions/."""
 
 from django.urls import path
 
 from safeguard.casework import views
+from safeguard.casework.chronology import views as chronology
 
 app_name = "casework"
 
@@ -13,6 +15,18 @@ urlpatterns = [
         "casework/review/<incident:incident_id>/",
         views.review_incident,
         name="review-incident",
+    ),
+    path("pupils/<int:pupil_id>/chronology/", chronology.chronology, name="chronology"),
+    path(
+        "pupils/<int:pupil_id>/chronology/print/",
+        chronology.chronology_print,
+        name="chronology-print",
+    ),
+    path("pupils/<int:pupil_id>/chronology/pdf/", chronology.chronology_pdf, name="chronology-pdf"),
+    path(
+        "pupils/<int:pupil_id>/chronology/key-events/add/",
+        chronology.key_event_add,
+        name="key-event-add",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),

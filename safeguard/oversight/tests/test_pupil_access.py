@@ -140,3 +140,18 @@ def test_views_of_an_incident_naming_the_pupil_as_another_child_involved_are_lis
     client_as(teacher).get(reverse("incidents:incident-detail", args=[incident.pk]))
     [row] = _log(client_as(dsl), involved).context["rows"]
     assert row["event"].target_id == str(incident.pk)
+
+
+def test_each_showing_print_and_download_of_the_chronology_is_in_the_access_log(
+    client_as, school, dsl, deputy
+):
+    pupil = PupilFactory(school=school)
+    chronology = reverse("casework:chronology", kwargs={"pupil_id": pupil.pk})
+    client_as(deputy).get(chronology)
+    client_as(deputy).post(reverse("casework:chronology-print", kwargs={"pupil_id": pupil.pk}))
+    rows = _log(client_as(dsl), pupil).context["rows"]
+    assert [row["event"].action for row in rows] == [
+        AuditAction.CHRONOLOGY_PRINTED,
+        AuditAction.CHRONOLOGY_VIEWED,
+    ]
+    assert {row["event"].actor for row in rows} == {deputy}

@@ -1,0 +1,152 @@
+"""A pupil's chronology: the page (filtered, a page at a time), its printed copy and its PDF,
+and adding a key event. For the leads only; every showing, print and download is audited
+as a view of the pupil's record, so the pupil's access log lists it."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safeguard.accounts.permissions import Capability, requires
+from safeguard.accounts.requests import SchoolRequest
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
+from safeguard.casework.chronology.forms import ChronologyFilterForm, KeyEventForm
+from safeguard.casework.chronology.selectors import Filters, chronology_page
+from safeguard.casework.services.key_events import add_key_event
+from safeguard.lib import clock
+from safeguard.pupils.access import get_pupil_for
+from safeguard.pupils.forms import apply_errors
+from safeguard.pupils.models import Pupil
+
+PAGE_SIZE = 50
+# A printed copy holds the whole chronology as filtered, up to this many entries.
+PRINT_LIMIT = 1000
+
+
+def _filters_of(request: SchoolRequest) -> ChronologyFilterForm:
+    """The filter form, bound to what was posted (a GET shows the chronology unfiltered)."""
+    data = request.POST if request.method == "POST" else None
+    return ChronologyFilterForm(data, school=request.school)
+
+
+def _audit(request: SchoolRequest, pupil: Pupil, action: AuditAction, filters: Filters | None):
+    record(
+        actor=request.user,
+        action=action,
+        school=request.school,
+        target=pupil,
+        detail={"filters": filters.audit_detail() if filters is not None else "refused"},
+    )
+
+
+def _valid_filters(form: ChronologyFilterForm) -> Filters | None:
+    if form.is_bound and not form.is_valid():
+        return None
+    return form.filters()
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.VIEW_CHRONOLOGY)
+def chronology(request: SchoolRequest, pupil_id: int) -> HttpResponse:
+    """The chronology, a page at a time; filters and the page's start come in the POST body."""
+    pupil = get_pupil_for(request, pupil_id)
+    form = _filters_of(request)
+    filters = _valid_filters(form)
+    page = None
+    if filters is not None:
+        page = chronology_page(
+            membership=request.membership,
+            pupil=pupil,
+            filters=filters,
+            size=PAGE_SIZE,
+            after=form.cursor("after"),
+            before=form.cursor("before"),
+        )
+    _audit(request, pupil, AuditAction.CHRONOLOGY_VIEWED, filters)
+    context = {"pupil": pupil, "form": form, "page": page, "filters": filters}
+    return render(
+        request, "casework/chronology.html", context, status=200 if filters is not None else 400
+    )
+
+
+def _printed(request: SchoolRequest, pupil_id: int, action: AuditAction) -> tuple[Any, ...]:
+    """The whole chronology as filtered (to PRINT_LIMIT entries), audited as `action`."""
+    pupil = get_pupil_for(request, pupil_id)
+    form = _filters_of(request)
+    filters = _valid_filters(form)
+    if filters is None:
+        return pupil, form, None, None
+    page = chronology_page(
+        membership=request.membership, pupil=pupil, filters=filters, size=PRINT_LIMIT
+    )
+    _audit(request, pupil, action, filters)
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "filters": filters,
+        "applied": form.applied(),
+        "entries": page.rows,
+        "is_cut_short": page.older is not None,
+        "print_limit": PRINT_LIMIT,
+        "printed_at": clock.now(),
+        "printed_by": request.user,
+    }
+    return pupil, form, filters, context
+
+
+def _refused(request: SchoolRequest, pupil: Pupil, form: ChronologyFilterForm) -> HttpResponse:
+    """A print or download asked with bad filters: the page again, the problem by its field."""
+    _audit(request, pupil, AuditAction.CHRONOLOGY_VIEWED, None)
+    context = {"pupil": pupil, "form": form, "page": None, "filters": None}
+    return render(request, "casework/chronology.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.VIEW_CHRONOLOGY)
+def chronology_print(request: SchoolRequest, pupil_id: int) -> HttpResponse:
+    """The chronology laid out for the browser's Print command."""
+    pupil, form, filters, context = _printed(request, pupil_id, AuditAction.CHRONOLOGY_PRINTED)
+    if context is None:
+        return _refused(request, pupil, form)
+    return render(request, "casework/chronology_print.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.VIEW_CHRONOLOGY)
+def chronology_pdf(request: SchoolRequest, pupil_id: int) -> HttpResponse:
+    """The chronology as a PDF (WeasyPrint), to keep or send securely."""
+    from safeguard.casework.chronology.pdf import chronology_pdf_bytes
+
+    pupil, form, filters, context = _printed(
+        request, pupil_id, AuditAction.CHRONOLOGY_DOWNLOADED
+    )
+    if context is None:
+        return _refused(request, pupil, form)
+    response = HttpResponse(chronology_pdf_bytes(request, context), content_type="application/pdf")
+    # A name without the child's: the file may be saved where others see file names.
+    response["Content-Disposition"] = f'attachment; filename="chronology-{pupil.pk}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.ADD_KEY_EVENTS)
+def key_event_add(request: SchoolRequest, pupil_id: int) -> HttpResponse:
+    """Add a key event to the pupil's chronology, then back to the chronology."""
+    pupil = get_pupil_for(request, pupil_id)
+    form = KeyEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_key_event(membership=request.membership, pupil=pupil, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Key event added to the chronology.")
+            return redirect("casework:chronology", pupil_id=pupil.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "casework/key_event_form.html", {"pupil": pupil, "form": form}, status=status
+    )

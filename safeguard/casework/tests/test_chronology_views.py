@@ -1,0 +1,208 @@
+"""The chronology page, its printed copy and PDF, and the key event form.
+
+Who may open each page at all is the permission matrix's (tests/test_url_permissions.py);
+here: what each does, that each showing is audited against the pupil, and that bad input
+is named next to its field with what was typed kept.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.casework.models import KeyEvent
+from safeguard.casework.services.key_events import add_key_event
+from safeguard.incidents.services.recording import Link
+from safeguard.incidents.tests.factories import category, record_test_incident
+from safeguard.lib import clock
+from safeguard.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pupil(school):
+    return PupilFactory(school=school, legal_first_name="Sally", legal_last_name="Jones")
+
+
+def url(name, pupil):
+    return reverse(f"casework:{name}", kwargs={"pupil_id": pupil.pk})
+
+
+def views_of(pupil, action=AuditAction.CHRONOLOGY_VIEWED):
+    return list(AuditEvent.objects.filter(action=action, pupil_id=pupil.pk))
+
+
+def test_the_pupil_page_links_a_lead_to_the_chronology(client_as, dsl, pupil):
+    response = client_as(dsl).get(reverse("pupils:pupil-detail", kwargs={"pupil_id": pupil.pk}))
+    assert url("chronology", pupil).encode() in response.content
+
+
+def test_each_showing_of_the_chronology_is_audited_against_the_pupil(client_as, dsl, pupil):
+    client = client_as(dsl)
+    assert client.get(url("chronology", pupil)).status_code == 200
+    assert client.post(url("chronology", pupil), {"view": "significant"}).status_code == 200
+    first, second = views_of(pupil)
+    assert first.detail["filters"] == {"view": "full", "order": "newest"}
+    assert second.detail["filters"]["view"] == "significant"
+    assert first.target_type == "pupil" and first.actor == dsl
+
+
+def test_the_page_shows_each_entry_as_a_line_that_opens_to_the_record(
+    client_as, dsl, teacher, membership_of, pupil
+):
+    record_test_incident(membership_of(teacher), pupil=pupil, text="Sally was crying.\nDetail.")
+    content = client_as(dsl).get(url("chronology", pupil)).content.decode()
+    assert '<details class="chronology-entry">' in content
+    assert "Sally was crying." in content
+    assert "<script" not in content.split("<main", 1)[1]
+
+
+def test_a_linked_pupils_page_never_names_the_main_pupil(
+    client_as, dsl, teacher, membership_of, pupil, school
+):
+    main = PupilFactory(school=school, legal_first_name="Oscar", legal_last_name="Zebedee")
+    record_test_incident(
+        membership_of(teacher), pupil=main, text="Oscar Zebedee pushed her.", links=[Link(pupil)]
+    )
+    content = client_as(dsl).get(url("chronology", pupil)).content.decode()
+    assert "linked to an incident recorded about another pupil" in content
+    assert "Oscar" not in content and "Zebedee" not in content
+
+
+def test_a_range_that_ends_before_it_starts_is_named_next_to_the_end_date(
+    client_as, dsl, pupil
+):
+    response = client_as(dsl).post(
+        url("chronology", pupil), {"start": "2026-03-10", "end": "2026-03-01"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["end"] == [
+        "The end date is before the start date (10 Mar 2026): choose an end on or after it."
+    ]
+    assert b'value="2026-03-01"' in response.content and b'value="2026-03-10"' in response.content
+    assert response.context["page"] is None
+    assert views_of(pupil)[0].detail["filters"] == "refused"
+
+
+def test_a_range_of_more_than_25_years_is_refused(client_as, dsl, pupil):
+    response = client_as(dsl).post(
+        url("chronology", pupil), {"start": "2000-01-01", "end": "2025-01-02"}
+    )
+    assert response.status_code == 400
+    assert "more than 25 years" in response.context["form"].errors["end"][0]
+
+
+def test_a_date_that_is_not_a_date_is_kept_as_typed(client_as, dsl, pupil):
+    response = client_as(dsl).post(url("chronology", pupil), {"start": "31/02/2026"})
+    assert response.status_code == 400
+    assert "real date" in response.context["form"].errors["start"][0]
+    assert b'value="31/02/2026"' in response.content
+
+
+def test_another_schools_category_or_person_is_not_a_valid_choice(
+    client_as, dsl, pupil, other_school, dsl_other_school
+):
+    theirs = category(other_school, "Safeguarding concern")
+    response = client_as(dsl).post(url("chronology", pupil), {"category": theirs.pk})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.context["form"].errors["category"][0]
+
+
+def test_the_filters_never_reach_the_address(client_as, dsl, pupil):
+    response = client_as(dsl).get(url("chronology", pupil))
+    assert b'<form method="post" action="' + url("chronology", pupil).encode() in response.content
+
+
+def test_the_printed_copy_is_audited_and_says_what_it_shows(
+    client_as, dsl, teacher, membership_of, pupil
+):
+    record_test_incident(membership_of(teacher), pupil=pupil)
+    response = client_as(dsl).post(url("chronology-print", pupil), {"entry_type": "incident"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Confidential — child protection" in content
+    assert "Generated by" in content
+    [printed] = views_of(pupil, AuditAction.CHRONOLOGY_PRINTED)
+    assert printed.detail["filters"]["type"] == "incident"
+
+
+def test_the_pdf_is_downloaded_audited_and_named_without_the_child(
+    client_as, dsl, teacher, membership_of, pupil
+):
+    record_test_incident(membership_of(teacher), pupil=pupil)
+    response = client_as(dsl).post(url("chronology-pdf", pupil), {})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == f'attachment; filename="chronology-{pupil.pk}.pdf"'
+    assert len(views_of(pupil, AuditAction.CHRONOLOGY_DOWNLOADED)) == 1
+
+
+def test_the_pdf_reads_back_with_its_headings_pages_and_entries(
+    client_as, dsl, teacher, membership_of, pupil
+):
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    record_test_incident(membership_of(teacher), pupil=pupil, text="Sally was crying.")
+    response = client_as(dsl).post(url("chronology-pdf", pupil), {})
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Confidential — child protection" in text
+    assert f"Page 1 of {len(reader.pages)}" in text
+    assert "Sally was crying." in text and "Generated by" in text
+
+
+def test_a_print_with_bad_filters_shows_the_page_with_the_problem(client_as, dsl, pupil):
+    response = client_as(dsl).post(
+        url("chronology-pdf", pupil), {"start": "2026-03-10", "end": "2026-03-01"}
+    )
+    assert response.status_code == 400
+    assert "end" in response.context["form"].errors
+    assert views_of(pupil, AuditAction.CHRONOLOGY_DOWNLOADED) == []
+
+
+def test_a_lead_adds_a_key_event_and_returns_to_the_chronology(client_as, dsl, pupil, school):
+    response = client_as(dsl).post(
+        url("key-event-add", pupil),
+        {
+            "kind": "section_47",
+            "happened_on": clock.localdate().isoformat(),
+            "summary": "Section 47 enquiry opened by the LA.",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("chronology", pupil)
+    [event] = KeyEvent.objects.for_school(school)
+    assert event.summary == "Section 47 enquiry opened by the LA."
+
+
+def test_a_key_event_in_the_future_is_named_next_to_its_date_with_the_rest_kept(
+    client_as, dsl, pupil, school
+):
+    tomorrow = (clock.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client_as(dsl).post(
+        url("key-event-add", pupil),
+        {"kind": "moved_school", "happened_on": tomorrow, "summary": "Moved to Fernhill."},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["happened_on"][0].startswith(
+        "A key event can't be in the future"
+    )
+    assert b"Moved to Fernhill." in response.content
+    assert tomorrow.encode() in response.content
+    assert not KeyEvent.objects.for_school(school).exists()
+
+
+def test_a_key_event_shows_in_the_significant_view(client_as, dsl, membership_of, pupil):
+    add_key_event(
+        membership=membership_of(dsl),
+        pupil=pupil,
+        kind="looked_after",
+        happened_on=clock.localdate(),
+        summary="Placed with foster carers.",
+    )
+    response = client_as(dsl).post(url("chronology", pupil), {"view": "significant"})
+    assert b"Placed with foster carers." in response.content
