@@ -56,10 +56,12 @@ class Cursor:
     def decode(cls, token: str) -> "Cursor | None":
         """The cursor `encode` wrote, or None for anything else."""
         parts = token.split(".")
-        if len(parts) != 3 or not all(part.lstrip("-").isdigit() for part in parts):
+        digits = [part.removeprefix("-") for part in parts]
+        # At most 18 digits: an id then fits a 64-bit column, and a moment Python's dates.
+        if len(parts) != 3 or not all(d.isascii() and d.isdigit() and len(d) <= 18 for d in digits):
             return None
         rank, pk, micros = (int(part) for part in parts)
-        if rank not in RANKS.values() or pk < 1 or len(parts[2]) > 20:
+        if rank not in RANKS.values() or pk < 1:
             return None
         try:
             at = EPOCH + micros * MICROSECOND

@@ -24,10 +24,10 @@ from safeguard.pupils.models import Pupil
 
 @dataclass(frozen=True)
 class Wanted:
-    """An entry a page shows: its type, whether its incident only links the pupil, its id."""
+    """An entry a page shows: its type and id. (Whether its incident is the pupil's own or
+    only links them is read from the incident as it stands.)"""
 
     type: EntryType
-    is_linked: bool
     pk: int
 
 
@@ -136,7 +136,7 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
         )
 
 
-def _about_incident(queryset: QuerySet[Any], pupil: Pupil) -> QuerySet[Any]:
+def _about_incident(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Rows about an incident, with the incident's reference, review and current categories."""
     return queryset.select_related("incident__reference", "incident__review").prefetch_related(
         "incident__review__categories"
@@ -155,7 +155,6 @@ def _actions(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 to_attr="chronology_links",
             )
         ),
-        pupil,
     )
     for action in rows:
         incident = action.incident
@@ -187,7 +186,6 @@ def _reviews(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
         TriageEntry.objects.for_school(school_id)
         .filter(pk__in=ids)
         .select_related("made_by", "reply_to"),
-        pupil,
     )
     for entry in rows:
         parts = [f"Risk {entry.get_risk_level_display().lower()}"]
@@ -212,7 +210,6 @@ def _corrections(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry
         IncidentCorrection.objects.for_school(school_id)
         .filter(pk__in=ids)
         .select_related("made_by"),
-        pupil,
     )
     for correction in rows:
         label = str(CorrectionKind(correction.kind).label)

@@ -203,7 +203,7 @@ def chronology_page(
     keys.sort(key=lambda key: key.order, reverse=not later)
     keys = keys[: size + 1]
     entries = build_entries(
-        pupil, [Wanted(key.source.type, key.source.is_linked, key.pk) for key in keys[:size]]
+        pupil, [Wanted(key.source.type, key.pk) for key in keys[:size]]
     )
     more = len(keys) > size
     if backwards:

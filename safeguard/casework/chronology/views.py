@@ -33,7 +33,9 @@ def _filters_of(request: SchoolRequest) -> ChronologyFilterForm:
     return ChronologyFilterForm(data, school=request.school)
 
 
-def _audit(request: SchoolRequest, pupil: Pupil, action: AuditAction, filters: Filters | None):
+def _audit(
+    request: SchoolRequest, pupil: Pupil, action: AuditAction, filters: Filters | None
+) -> None:
     record(
         actor=request.user,
         action=action,
