@@ -166,6 +166,7 @@ TARGET_NOUNS = {
     "staffgroup": "Staff group",
     "pupilstatus": "Pupil status",
     "school": "School details",
+    "keyevent": "Key event",
 }
 
 

@@ -82,6 +82,7 @@ class ChronologyFilterForm(forms.Form):
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         model_choice_field(self, "category").queryset = categories_of(school)
         model_choice_field(self, "author").queryset = (
@@ -194,3 +195,7 @@ class KeyEventForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT}),
         error_messages={"max_length": f"Keep this to {MAX_TEXT:,} characters."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
