@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from safeguard.incidents.models import Category
 
@@ -95,6 +96,11 @@ class Entry:
     @property
     def cursor(self) -> Cursor:
         return Cursor(self.at, RANKS[self.type], self.pk)
+
+    @property
+    def year(self) -> int:
+        """The year it happened in, in the school's time zone (the printed copy's contents)."""
+        return timezone.localtime(self.at).year
 
     @property
     def type_label(self) -> str:

@@ -83,9 +83,8 @@ def add_key_event(
     problems = key_event_problems(
         pupil=pupil, kind=kind, happened_on=happened_on, summary=summary, details=details
     )
-    if problems:
+    if problems or happened_on is None:
         raise ValidationError(problems)
-    assert happened_on is not None  # checked above
     event = KeyEvent(
         school_id=membership.school_id,
         pupil=pupil,
