@@ -33,6 +33,7 @@ PAGES = (
     "my_tasks",
     "pupil_page",
     "review_queue",
+    "chronology",
     "pupil_access_log",
     "audit_trail",
 )

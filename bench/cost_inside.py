@@ -68,6 +68,7 @@ def pages() -> dict[str, Request]:
         "my_tasks": lambda: teacher.get("/incidents/tasks/"),
         "pupil_page": lambda: dsl.get(pupil),
         "review_queue": lambda: dsl.get("/casework/review/"),
+        "chronology": lambda: dsl.get(f"{pupil}chronology/"),
         "pupil_access_log": lambda: dsl.get(access),
         "audit_trail": lambda: dsl.get("/audit/"),
     }
