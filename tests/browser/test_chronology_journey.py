@@ -70,7 +70,9 @@ def test_a_dsl_adds_a_key_event_filters_the_chronology_and_downloads_it(
     page.get_by_label("Summary", exact=True).fill("Strategy discussion: section 47 to follow.")
     page.get_by_role("button", name="Add key event").click()
     expect(page.get_by_role("alert")).to_contain_text("A key event can't be in the future")
-    expect(page.get_by_label("Summary", exact=True)).to_have_value("Strategy discussion: section 47 to follow.")
+    expect(page.get_by_label("Summary", exact=True)).to_have_value(
+        "Strategy discussion: section 47 to follow."
+    )
     check_page(page)
     page.get_by_label("Date", exact=True).fill(clock.localdate().isoformat())
     page.get_by_role("button", name="Add key event").click()
@@ -101,7 +103,8 @@ def test_a_dsl_adds_a_key_event_filters_the_chronology_and_downloads_it(
         page.get_by_role("button", name="Download PDF").click()
     pdf = download.value
     assert pdf.suggested_filename == f"chronology-{sally.pk}.pdf"
-    content = open(pdf.path(), "rb").read()
+    with open(pdf.path(), "rb") as saved:
+        content = saved.read()
     assert content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(
         action=AuditAction.CHRONOLOGY_DOWNLOADED, pupil_id=sally.pk

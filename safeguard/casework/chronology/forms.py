@@ -71,7 +71,10 @@ class ChronologyFilterForm(forms.Form):
         empty_label="Any category",
     )
     author = StaffChoiceField(
-        label="Recorded by", queryset=Membership.objects.none(), required=False, empty_label="Anyone"
+        label="Recorded by",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Anyone",
     )
     risk_level = forms.ChoiceField(
         label="Risk level", choices=[("", "Any risk level"), *RiskLevel.choices], required=False

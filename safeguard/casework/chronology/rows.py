@@ -121,7 +121,9 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
             at=incident.occurred_at,
             pk=incident.pk,
             author=incident.author,
-            summary=getattr(incident, "current_summary", "") if significant else one_line(incident.text),
+            summary=getattr(incident, "current_summary", "")
+            if significant
+            else one_line(incident.text),
             record=incident,
             categories=_in_order(incident.review.categories.all()),
             is_significant=significant,

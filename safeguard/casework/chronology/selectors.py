@@ -129,20 +129,52 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
     key_events = KeyEvent.objects.for_school(school_id).filter(pupil=pupil)
     if filters.significant_only:
         sources = [
-            Source(EntryType.INCIDENT, own.filter(current_significance=True), "occurred_at", "author_id"),
+            Source(
+                EntryType.INCIDENT,
+                own.filter(current_significance=True),
+                "occurred_at",
+                "author_id",
+            ),
         ]
     else:
         linked_ids = linked_incidents(pupil).values("pk")
         sources = [
             Source(EntryType.INCIDENT, own, "occurred_at", "author_id"),
-            Source(EntryType.ACTION, Action.objects.for_school(school_id).filter(incident__in=own_ids), "occurred_at", "author_id"),
-            Source(EntryType.REVIEW, TriageEntry.objects.for_school(school_id).filter(incident__in=own_ids), "made_at", "made_by_id"),
-            Source(EntryType.CORRECTION, IncidentCorrection.objects.for_school(school_id).filter(incident__in=own_ids), "made_at", "made_by_id"),
+            Source(
+                EntryType.ACTION,
+                Action.objects.for_school(school_id).filter(incident__in=own_ids),
+                "occurred_at",
+                "author_id",
+            ),
+            Source(
+                EntryType.REVIEW,
+                TriageEntry.objects.for_school(school_id).filter(incident__in=own_ids),
+                "made_at",
+                "made_by_id",
+            ),
+            Source(
+                EntryType.CORRECTION,
+                IncidentCorrection.objects.for_school(school_id).filter(incident__in=own_ids),
+                "made_at",
+                "made_by_id",
+            ),
         ]
         if not filters.needs_incident:
             sources += [
-                Source(EntryType.INCIDENT, linked_incidents(pupil), "occurred_at", "author_id", is_linked=True),
-                Source(EntryType.ACTION, Action.objects.for_school(school_id).filter(incident__in=linked_ids), "occurred_at", "author_id", is_linked=True),
+                Source(
+                    EntryType.INCIDENT,
+                    linked_incidents(pupil),
+                    "occurred_at",
+                    "author_id",
+                    is_linked=True,
+                ),
+                Source(
+                    EntryType.ACTION,
+                    Action.objects.for_school(school_id).filter(incident__in=linked_ids),
+                    "occurred_at",
+                    "author_id",
+                    is_linked=True,
+                ),
             ]
     if not filters.needs_incident:
         sources.append(Source(EntryType.KEY_EVENT, key_events, "sorts_at", "added_by_id"))
@@ -202,9 +234,7 @@ def chronology_page(
         keys += [_Key(at, source.rank, pk, source) for at, pk in found[: size + 1]]
     keys.sort(key=lambda key: key.order, reverse=not later)
     keys = keys[: size + 1]
-    entries = build_entries(
-        pupil, [Wanted(key.source.type, key.pk) for key in keys[:size]]
-    )
+    entries = build_entries(pupil, [Wanted(key.source.type, key.pk) for key in keys[:size]])
     more = len(keys) > size
     if backwards:
         shown = list(reversed(entries))

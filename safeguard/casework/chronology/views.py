@@ -75,13 +75,15 @@ def chronology(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     )
 
 
-def _printed(request: SchoolRequest, pupil_id: int, action: AuditAction) -> tuple[Any, ...]:
+def _printed(
+    request: SchoolRequest, pupil_id: int, action: AuditAction
+) -> tuple[Pupil, ChronologyFilterForm, dict[str, Any] | None]:
     """The whole chronology as filtered (to PRINT_LIMIT entries), audited as `action`."""
     pupil = get_pupil_for(request, pupil_id)
     form = _filters_of(request)
     filters = _valid_filters(form)
     if filters is None:
-        return pupil, form, None, None
+        return pupil, form, None
     page = chronology_page(
         membership=request.membership, pupil=pupil, filters=filters, size=PRINT_LIMIT
     )
@@ -97,7 +99,7 @@ def _printed(request: SchoolRequest, pupil_id: int, action: AuditAction) -> tupl
         "printed_at": clock.now(),
         "printed_by": request.user,
     }
-    return pupil, form, filters, context
+    return pupil, form, context
 
 
 def _refused(request: SchoolRequest, pupil: Pupil, form: ChronologyFilterForm) -> HttpResponse:
@@ -111,7 +113,7 @@ def _refused(request: SchoolRequest, pupil: Pupil, form: ChronologyFilterForm) -
 @requires(Capability.VIEW_CHRONOLOGY)
 def chronology_print(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """The chronology laid out for the browser's Print command."""
-    pupil, form, filters, context = _printed(request, pupil_id, AuditAction.CHRONOLOGY_PRINTED)
+    pupil, form, context = _printed(request, pupil_id, AuditAction.CHRONOLOGY_PRINTED)
     if context is None:
         return _refused(request, pupil, form)
     return render(request, "casework/chronology_print.html", context)
@@ -123,9 +125,7 @@ def chronology_pdf(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """The chronology as a PDF (WeasyPrint), to keep or send securely."""
     from safeguard.casework.chronology.pdf import chronology_pdf_bytes
 
-    pupil, form, filters, context = _printed(
-        request, pupil_id, AuditAction.CHRONOLOGY_DOWNLOADED
-    )
+    pupil, form, context = _printed(request, pupil_id, AuditAction.CHRONOLOGY_DOWNLOADED)
     if context is None:
         return _refused(request, pupil, form)
     response = HttpResponse(chronology_pdf_bytes(request, context), content_type="application/pdf")

@@ -96,7 +96,9 @@ def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 
                 )
             elif step in (2, 7):
                 reviews.append(
-                    TriageEntry(school=school, incident=own, made_by=user, made_at=at, risk_level="low")
+                    TriageEntry(
+                        school=school, incident=own, made_by=user, made_at=at, risk_level="low"
+                    )
                 )
             else:
                 fixes.append(

@@ -196,9 +196,7 @@ def test_the_significant_view_holds_significant_incidents_and_key_events(
     assert found.rows[0].summary == "Disclosure of harm."
 
 
-def test_a_later_review_that_unmarks_significance_takes_it_out(
-    lead, teacher, membership_of, pupil
-):
+def test_a_later_review_that_unmarks_significance_takes_it_out(lead, teacher, membership_of, pupil):
     incident = record_test_incident(membership_of(teacher), pupil=pupil)
     review(lead, incident, is_significant=True, significance_summary="Disclosure.")
     review(lead, incident)

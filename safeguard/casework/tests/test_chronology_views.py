@@ -71,9 +71,7 @@ def test_a_linked_pupils_page_never_names_the_main_pupil(
     assert "Oscar" not in content and "Zebedee" not in content
 
 
-def test_a_range_that_ends_before_it_starts_is_named_next_to_the_end_date(
-    client_as, dsl, pupil
-):
+def test_a_range_that_ends_before_it_starts_is_named_next_to_the_end_date(client_as, dsl, pupil):
     response = client_as(dsl).post(
         url("chronology", pupil), {"start": "2026-03-10", "end": "2026-03-01"}
     )
@@ -189,8 +187,10 @@ def test_a_key_event_in_the_future_is_named_next_to_its_date_with_the_rest_kept(
         {"kind": "moved_school", "happened_on": tomorrow, "summary": "Moved to Fernhill."},
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["happened_on"][0].startswith(
-        "A key event can't be in the future"
+    assert (
+        response.context["form"]
+        .errors["happened_on"][0]
+        .startswith("A key event can't be in the future")
     )
     assert b"Moved to Fernhill." in response.content
     assert tomorrow.encode() in response.content

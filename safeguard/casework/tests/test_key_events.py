@@ -68,9 +68,7 @@ def test_an_unknown_kind_is_refused(lead, pupil):
     assert refused.value.message_dict["kind"] == ["Choose what happened from the list."]
 
 
-def test_only_a_lead_of_the_pupils_school_adds_one(
-    teacher, dsl_other_school, membership_of, pupil
-):
+def test_only_a_lead_of_the_pupils_school_adds_one(teacher, dsl_other_school, membership_of, pupil):
     for someone in (membership_of(teacher), membership_of(dsl_other_school)):
         with pytest.raises(PermissionDenied):
             add(someone, pupil)
