@@ -36,9 +36,10 @@ class PageSection:
 
 
 # Sent by `services.retention.destroy_pupil_records` inside its transaction, before the
-# incidents go; arguments: school_id, incident_ids (list[int]), delete (bool). An upper app that keeps
-# rows about incidents returns the sealed ones among them, {record type label: [ids]}, so the
-# audit event of the destruction names them and `verify_audit` does not report them missing.
+# incidents go; arguments: school_id, pupil_id, incident_ids (list[int]), delete (bool). An
+# upper app that keeps rows about these incidents or about the pupil returns the sealed ones
+# among them, {record type label: [ids]}, so the audit event of the destruction names them
+# and `verify_audit` does not report them missing.
 # With `delete` (SQLite) the receiver deletes those rows itself, inside `allow_purge()`; on
 # PostgreSQL (`delete` False) the purge function deletes them, as the app's own migration
 # extends it (the application's role may not delete a record).

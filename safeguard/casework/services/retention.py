@@ -1,17 +1,18 @@
-"""The leads' reviews go with the incidents they are about when the retention period is over.
+"""The leads' reviews go with the incidents they are about when the retention period is over,
+and the key events of the pupil's chronology with them.
 
 Incidents destroys a pupil's records (`incidents/services/retention.py`) and, since it
 cannot name casework, sends `incident_records_destroyed` first, in its transaction. On
 SQLite this deletes the reviews here, with the purge switch; on PostgreSQL the purge
-function deletes them (migration 0004 adds them to it), as the application's role may
-not. Either way the reviews are returned, so the audit event of the destruction names them.
+function deletes them (migrations 0004 and 0007 add them to it), as the application's role
+may not. Either way they are returned, so the audit event of the destruction names them.
 """
 
 from typing import Any
 
 from django.db import connection
 
-from safeguard.casework.models import TriageEntry
+from safeguard.casework.models import KeyEvent, TriageEntry
 from safeguard.lib.immutable import allow_purge
 
 
@@ -33,3 +34,24 @@ def destroy_reviews(
                 ids,
             )
     return {TriageEntry._meta.label_lower: ids}
+
+
+def destroy_key_events(
+    sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: the key events in the pupil's chronology
+    go with their incidents (on PostgreSQL through the purge function, migration 0007)."""
+    ids = list(
+        KeyEvent.objects.for_school(school_id)
+        .filter(pupil_id=pupil_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids and delete:
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor, allow_purge():
+            cursor.execute(
+                f"DELETE FROM casework_keyevent WHERE id IN ({placeholders})",  # noqa: S608
+                ids,
+            )
+    return {KeyEvent._meta.label_lower: ids}

@@ -108,3 +108,49 @@ def test_a_review_deleted_any_other_way_is_still_missing_after_a_destruction(
             cursor.execute("ALTER TABLE casework_triageentry ENABLE TRIGGER USER")
     with pytest.raises(CommandError, match=f"casework.triageentry {kept.pk}: missing"):
         call_command("verify_audit", stdout=io.StringIO())
+
+
+def test_the_pupils_key_events_are_destroyed_with_their_records_and_the_trail_verifies(
+    lead, school
+):
+    from safeguard.casework.models import KeyEvent
+    from safeguard.casework.services.key_events import add_key_event
+
+    pupil = past_retention(PupilFactory(school=school))
+    other = PupilFactory(school=school)
+    doomed = add_key_event(
+        membership=lead,
+        pupil=pupil,
+        kind="case_closed",
+        happened_on=datetime.date.today(),
+        summary="Case closed by social care.",
+    )
+    kept = add_key_event(
+        membership=lead,
+        pupil=other,
+        kind="other",
+        happened_on=datetime.date.today(),
+        summary="Another child's event.",
+    )
+    destroy_pupil_records(actor=lead.user, pupil=pupil)
+    assert list(KeyEvent.objects.for_school(school).values_list("pk", flat=True)) == [kept.pk]
+    event = AuditEvent.objects.get(action=AuditAction.RECORDS_DESTROYED)
+    assert event.detail["destroyed"]["casework.keyevent"] == [doomed.pk]
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "Sealed records intact" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no purge function")
+def test_the_migration_adds_the_key_events_to_the_purge_function_and_reverses(db):
+    migration = import_module(
+        "safeguard.casework.migrations.0007_retention_purge_destroys_key_events"
+    )
+    (operation,) = migration.Migration.operations
+    assert "DELETE FROM casework_keyevent" in purge_function_source()
+    with database_owner(), connection.schema_editor() as editor:
+        operation.reverse_code(apps, editor)
+        assert "casework_keyevent" not in purge_function_source()
+        assert "DELETE FROM casework_triageentry" in purge_function_source()
+        operation.code(apps, editor)
+    assert "DELETE FROM casework_keyevent" in purge_function_source()

@@ -109,6 +109,7 @@ def destroy_pupil_records(*, actor: Any, pupil: Pupil) -> int:
     for _receiver, response in incident_records_destroyed.send(
         sender=Incident,
         school_id=pupil.school_id,
+        pupil_id=pupil.pk,
         incident_ids=incident_ids,
         delete=not on_postgresql,
     ):
