@@ -11,6 +11,7 @@ from safeguard.casework.chronology.entries import Entry, EntryType, one_line
 from safeguard.casework.models import KeyEvent, RiskLevel, TriageEntry
 from safeguard.incidents.models import (
     Action,
+    BodyMapMark,
     Category,
     CorrectionKind,
     Incident,
@@ -86,6 +87,16 @@ def _linked_roles(pupil: Pupil) -> Prefetch[Any]:
     )
 
 
+def _marks(school_id: int) -> Prefetch[Any]:
+    """The incident's body map marks, in number order, for the printed copy to draw (on an
+    incident the pupil is only linked to they are another child's and are never shown)."""
+    return Prefetch(
+        "marks",
+        queryset=BodyMapMark.objects.for_school(school_id).order_by("number"),
+        to_attr="chronology_marks",
+    )
+
+
 def _role_of(pupil: Pupil, incident: Incident) -> str:
     for link in getattr(incident, "chronology_links", []):
         if link.pupil_id == pupil.pk:
@@ -98,7 +109,7 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
         Incident.objects.for_school(school_id)
         .filter(pk__in=ids)
         .select_related("author", "reference", "review")
-        .prefetch_related("review__categories", _linked_roles(pupil)),
+        .prefetch_related("review__categories", _linked_roles(pupil), _marks(school_id)),
         school_id,
     )
     for incident in rows:

@@ -98,6 +98,7 @@ def _printed(
         "print_limit": PRINT_LIMIT,
         "printed_at": clock.now(),
         "printed_by": request.user,
+        "printing": True,
     }
     return pupil, form, context
 

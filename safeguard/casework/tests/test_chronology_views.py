@@ -207,3 +207,24 @@ def test_a_key_event_shows_in_the_significant_view(client_as, dsl, membership_of
     )
     response = client_as(dsl).post(url("chronology", pupil), {"view": "significant"})
     assert b"Placed with foster carers." in response.content
+
+
+def test_the_printed_copy_draws_the_body_map_of_the_pupils_own_incidents_only(
+    client_as, dsl, teacher, membership_of, pupil, school
+):
+    from safeguard.incidents.services import bodymap
+
+    bruise = [bodymap.Mark(side="front", x=500, y=300, mark_type="bruise", colour="Purple")]
+    own = record_test_incident(membership_of(teacher), pupil=pupil, marks=bruise)
+    other = PupilFactory(school=school)
+    record_test_incident(membership_of(teacher), pupil=other, marks=bruise, links=[Link(pupil)])
+    page = client_as(dsl).post(url("chronology-print", pupil), {}).content.decode()
+    content = page.split("<main", 1)[1]
+    assert content.count("<svg") == 2  # front and back of the one body map
+    assert f'id="bodymap-{own.reference}"' in content
+    assert "Purple" in content
+    # The page itself links to the incident for it instead.
+    assert (
+        "<svg"
+        not in client_as(dsl).get(url("chronology", pupil)).content.decode().split("<main", 1)[1]
+    )
