@@ -155,18 +155,6 @@ def has_account(target: Target, email: str) -> bool:
         )
 
 
-def unfinished_dataset(target: Target) -> str | None:
-    """The size of a synthetic dataset whose build never finished, if there is one."""
-    with connect(target) as conn:
-        exists = conn.execute("SELECT to_regclass('demo_syntheticdataset') IS NOT NULL").fetchone()
-        if not exists or not exists[0]:
-            return None
-        found = conn.execute(
-            "SELECT size FROM demo_syntheticdataset WHERE finished_at IS NULL LIMIT 1"
-        ).fetchone()
-        return str(found[0]) if found else None
-
-
 def rows(target: Target, query: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     with connect(target) as conn:
         return list(conn.execute(query, params))

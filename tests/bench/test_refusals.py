@@ -6,7 +6,7 @@ import pytest
 
 from bench import database
 from bench.errors import BenchError
-from bench.runner import build_dataset, main, refuse_unfinished
+from bench.runner import build_dataset, main
 from bench.stack import refuse_debug
 
 
@@ -64,18 +64,6 @@ def test_a_missing_dataset_command_is_named(monkeypatch):
     target = database.Target("postgres://u:p@127.0.0.1:5432/safeguard_bench_school")
     with pytest.raises(BenchError, match=r"no `manage.py generate_data` command.*SIZE=demo"):
         build_dataset("school", target, {})
-
-
-def test_an_unfinished_dataset_is_refused_with_what_to_do(monkeypatch):
-    target = database.Target("postgres://u:p@127.0.0.1:5432/safeguard_bench_authority")
-    monkeypatch.setattr("bench.database.unfinished_dataset", lambda t: "authority")
-    with pytest.raises(
-        BenchError,
-        match=r"authority dataset in safeguard_bench_authority is unfinished.*--size authority --reset",
-    ):
-        refuse_unfinished(target)
-    monkeypatch.setattr("bench.database.unfinished_dataset", lambda t: None)
-    refuse_unfinished(target)
 
 
 def test_a_failing_dataset_command_is_named(monkeypatch):

@@ -1,8 +1,6 @@
 """Build a synthetic dataset: schools through the real service, then each school's staff,
 pupils, incidents, actions, alerts, drafts, sign-ins and audit trail in bulk, all in one
-transaction, then (PostgreSQL) their indexes and keys, which `loading` set aside for the
-load, put back in several sessions at once: a build that fails while loading leaves
-nothing behind, and a dataset is marked finished only when it is whole.
+transaction: a build that fails leaves nothing behind, and one that commits is whole.
 
 On PostgreSQL, worker processes make whole schools (`school.make_in_worker`) as COPY files
 while this process, which holds the transaction, loads each school as soon as it is
@@ -17,7 +15,6 @@ import multiprocessing
 import random
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -35,7 +32,7 @@ from safeguard.audit.models import AuditEvent, Seal
 from safeguard.audit.services import chain_heads
 from safeguard.demo.models import SyntheticDataset
 from safeguard.demo.synthetic import blocks, copyfiles, identities
-from safeguard.demo.synthetic.loading import Saved, owns, put_back, set_aside
+from safeguard.demo.synthetic.loading import indexes_built_after, owns
 from safeguard.demo.synthetic.school import Made, SchoolJob, make, make_in_worker
 from safeguard.demo.synthetic.sink import Sink
 from safeguard.demo.synthetic.sizes import SIZES, plan
@@ -95,6 +92,7 @@ SEALED = (
 OUTSIDE_BATCH = 50_000
 
 
+@transaction.atomic
 def build(
     size_name: str,
     *,
@@ -103,27 +101,6 @@ def build(
     show_progress: bool = False,
     say: Callable[[str], None] = lambda _: None,
 ) -> SyntheticDataset:
-    """Load every row in one transaction, then put the indexes and keys back (PostgreSQL,
-    `workers` sessions at once, at least one); only then is the dataset finished."""
-    dataset, saved = _load(
-        size_name, seed=seed, workers=workers, show_progress=show_progress, say=say
-    )
-    put_back(saved, sessions=max(1, workers), say=say, show_progress=show_progress)
-    dataset.finished_at = timezone.now()
-    dataset.save(update_fields=["finished_at"])
-    return dataset
-
-
-@transaction.atomic
-def _load(
-    size_name: str,
-    *,
-    seed: int,
-    workers: int,
-    show_progress: bool,
-    say: Callable[[str], None],
-) -> tuple[SyntheticDataset, list[Saved]]:
-    started = time.monotonic()
     size = SIZES[size_name]
     now = timezone.now().replace(microsecond=0)
     dataset = SyntheticDataset.objects.create(size=size.name, seed=seed, started_at=now)
@@ -184,35 +161,35 @@ def _load(
             with connection.cursor() as cursor:
                 # The build's transaction waits on the workers now and then.
                 cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
-        saved = set_aside(LOADED)
-        outside: dict[int, list[Outside]] = {}
-        if parallel:
-            say(f"Making {len(jobs)} school(s) in {workers} worker processes...")
-            making = 0.0
-            formatting: dict[str, float] = {}
-            for done in _in_workers(jobs, workers):
-                copyfiles.load(done.files, sink.seconds)
-                for table, _, _, rows in done.files:
-                    sink.count(table, rows)
-                outside[done.number] = done.outside
-                making += done.seconds
-                for table, spent in done.formatting.items():
-                    formatting[table] = formatting.get(table, 0.0) + spent
-            _say_times(say, sink, making, formatting)
-        else:
-            for job in jobs:
-                outside[job.plan.number] = make(job, sink)
-        # In the schools' order, whichever order they were made in.
-        in_order = [event for number in sorted(outside) for event in outside[number]]
-        _write_outside(sink, in_order, following["audit_auditevent"], heads.get(None))
+        with indexes_built_after(LOADED, say=say, show_progress=show_progress):
+            outside: dict[int, list[Outside]] = {}
+            if parallel:
+                say(f"Making {len(jobs)} school(s) in {workers} worker processes...")
+                making = 0.0
+                formatting: dict[str, float] = {}
+                for done in _in_workers(jobs, workers):
+                    copyfiles.load(done.files, sink.seconds)
+                    for table, _, _, rows in done.files:
+                        sink.count(table, rows)
+                    outside[done.number] = done.outside
+                    making += done.seconds
+                    for table, spent in done.formatting.items():
+                        formatting[table] = formatting.get(table, 0.0) + spent
+                _say_times(say, sink, making, formatting)
+            else:
+                for job in jobs:
+                    outside[job.plan.number] = make(job, sink)
+            # In the schools' order, whichever order they were made in.
+            in_order = [event for number in sorted(outside) for event in outside[number]]
+            _write_outside(sink, in_order, following["audit_auditevent"], heads.get(None))
         if owner:
             sink.finish(LOADED)
     finally:
         sink.close()
-    say(f"Rows loaded in {time.monotonic() - started:,.0f} s.")
+    dataset.finished_at = timezone.now()
     dataset.rows = dict(sorted(sink.rows.items()))
-    dataset.save(update_fields=["rows"])
-    return dataset, saved
+    dataset.save(update_fields=["finished_at", "rows"])
+    return dataset
 
 
 def _in_workers(jobs: list[SchoolJob], workers: int) -> Iterator[Made]:
