@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
-from safeguard.audit.services import record
 from safeguard.casework.access import get_decision_option_for
 from safeguard.casework.forms import DecisionOptionForm, ReviewForm
 from safeguard.casework.models import DecisionOption
@@ -28,6 +27,7 @@ from safeguard.casework.selectors import (
 )
 from safeguard.casework.services import decisions, triage
 from safeguard.incidents.access import get_incident_for
+from safeguard.incidents.disclosure import audit_disclosure
 from safeguard.incidents.links import incident_id_from_key, incident_key
 from safeguard.incidents.models import Incident, IncidentReview
 from safeguard.incidents.selectors import (
@@ -116,13 +116,7 @@ def review_incident(request: SchoolRequest, incident_id: int) -> HttpResponse:
         form.show_current()
     # The page shows the incident's account: a disclosure, audited as the incident page is,
     # each time it is shown (a refused review shows it again).
-    record(
-        actor=request.user,
-        action=AuditAction.INCIDENT_VIEWED,
-        school=request.school,
-        target=incident,
-        detail={"pupil": incident.pupil_id},
-    )
+    audit_disclosure(request, incident, AuditAction.INCIDENT_VIEWED)
     context = review_context(membership, incident, form=form)
     context |= {
         "review": incident.review,

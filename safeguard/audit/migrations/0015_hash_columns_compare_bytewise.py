@@ -36,6 +36,6 @@ def _set(collation):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0013_drop_unused_hash_pattern_index")]
+    dependencies = [("audit", "0014_review_and_decision_actions")]
 
     operations = [migrations.RunPython(_set("C"), _set("default"), elidable=False)]

@@ -16,8 +16,8 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
-from safeguard.audit.services import record
 from safeguard.incidents.access import get_incident_for
+from safeguard.incidents.disclosure import audit_disclosure
 from safeguard.incidents.forms.lists import IncidentFilterForm
 from safeguard.incidents.links import incident_id_from_key, incident_key
 from safeguard.incidents.models import Incident
@@ -184,22 +184,12 @@ def _sections_from_above(membership: Membership, incident: Incident) -> list[Pag
     return sorted(found, key=lambda section: section.order)
 
 
-def _audit_disclosure(request: SchoolRequest, incident: Incident, action: AuditAction) -> None:
-    record(
-        actor=request.user,
-        action=action,
-        school=request.school,
-        target=incident,
-        detail={"pupil": incident.pupil_id},
-    )
-
-
 @require_GET
 @requires(Capability.RECORD_INCIDENT)
 def incident_detail(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for(request, incident_id)
     context = incident_page_context(request, incident)
-    _audit_disclosure(request, incident, AuditAction.INCIDENT_VIEWED)
+    audit_disclosure(request, incident, AuditAction.INCIDENT_VIEWED)
     return render(request, "incidents/incident_detail.html", context)
 
 
@@ -209,7 +199,7 @@ def incident_print(request: SchoolRequest, incident_id: int) -> HttpResponse:
     """Printing is a disclosure on paper, so it is audited like a view (school policy section 5)."""
     incident = get_incident_for(request, incident_id)
     context = incident_page_context(request, incident) | {"printed_at": timezone.now()}
-    _audit_disclosure(request, incident, AuditAction.INCIDENT_PRINTED)
+    audit_disclosure(request, incident, AuditAction.INCIDENT_PRINTED)
     return render(request, "incidents/incident_print.html", context)
 
 
