@@ -6,7 +6,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0014_review_and_decision_actions'),
         ('audit', '0015_hash_columns_compare_bytewise'),
     ]
 

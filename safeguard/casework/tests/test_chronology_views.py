@@ -6,7 +6,9 @@ is named next to its field with what was typed kept.
 """
 
 import datetime
+import io
 
+import pypdf
 import pytest
 from django.urls import reverse
 
@@ -142,9 +144,6 @@ def test_the_pdf_is_downloaded_audited_and_named_without_the_child(
 def test_the_pdf_reads_back_with_its_headings_pages_and_entries(
     client_as, dsl, teacher, membership_of, pupil
 ):
-    pypdf = pytest.importorskip("pypdf")
-    import io
-
     record_test_incident(membership_of(teacher), pupil=pupil, text="Sally was crying.")
     response = client_as(dsl).post(url("chronology-pdf", pupil), {})
     reader = pypdf.PdfReader(io.BytesIO(response.content))
