@@ -14,10 +14,12 @@ from safeguard.accounts.models import Membership, School, StaffGroup
 from safeguard.demo.records.fernhill import FERNHILL_STORIES
 from safeguard.demo.records.larkspur_first_half import LARKSPUR_FIRST_HALF
 from safeguard.demo.records.larkspur_second_half import LARKSPUR_SECOND_HALF
+from safeguard.demo.records.reviewing import casework_steps
 from safeguard.demo.records.story import DAY, EVERYONE, HOUR, Act, Correct, File, Story
 from safeguard.incidents.models import (
     Action,
     Alert,
+    AlertReason,
     Category,
     CorrectionKind,
     Incident,
@@ -125,6 +127,16 @@ def _steps(
             steps.append((read, order + index, _action_reader(context, story, step)))
         else:
             steps.append((moment, order + index, _correction_runner(context, story, step)))
+    steps.extend(
+        casework_steps(
+            context,
+            story,
+            recorded,
+            order + len(story.then) + 2,
+            lambda: _names(context, story),
+            lambda moment: _later(now, moment),
+        )
+    )
     return steps
 
 
@@ -283,7 +295,12 @@ def _read(
     school = context.school(story)
     incident = context.incidents[story.name]
     action = context.actions[f"{story.name}/{act.name}"] if act is not None else None
-    alerts = Alert.objects.for_school(school).filter(incident=incident, action=action)
+    # A lead's reply to the author is left for the author to read in the demo.
+    alerts = (
+        Alert.objects.for_school(school)
+        .filter(incident=incident, action=action)
+        .exclude(reason=AlertReason.REPLY)
+    )
     acknowledging = set(ack.acknowledged_by) if ack is not None else set()
     for alert in alerts.select_related("recipient"):
         email = alert.recipient.email

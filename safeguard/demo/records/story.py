@@ -63,6 +63,40 @@ class Correct:
 
 
 @dataclass(frozen=True)
+class Review:
+    """A lead's review of the story's incident, `after` it was recorded: the risk level, the
+    decision (a name from the school's list) and its rationale, and what else the form holds."""
+
+    author: str
+    after: datetime.timedelta
+    risk: str
+    decision: str
+    rationale: str
+    risk_reason: str = ""
+    discussed_with: str = ""
+    significant: str = ""  # the one-line summary, if it is a significant event
+    status: str = ""
+    status_reason: str = ""
+    reply: str = ""  # a ReplyKind
+    reply_message: str = ""
+    mark_reviewed: bool = True
+
+
+@dataclass(frozen=True)
+class KeyEventStep:
+    """A key event a lead adds to the chronology of the story's pupil, `after` the story's
+    incident was recorded; it happened `happened_before` that moment's day."""
+
+    story: str
+    author: str
+    after: datetime.timedelta
+    kind: str
+    summary: str
+    details: str = ""
+    happened_before: datetime.timedelta = datetime.timedelta(0)
+
+
+@dataclass(frozen=True)
 class Story:
     """One incident and what followed it."""
 
