@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("-n", "--requests", type=int, default=30, help="per page and size")
     parser.add_argument("--pdf-requests", type=int, default=5, help="PDFs per size")
     parser.add_argument("--waiting", type=int, default=200, help="incidents in the queue")
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[300, 1000], help="chronologies' entries"
+    )
     args = parser.parse_args()
 
     import django
@@ -103,13 +106,15 @@ def run(args: argparse.Namespace, client_class: type) -> None:
     print(f"database: {connection_vendor()}; times are server time in ms")
 
     start = 0
-    for size in (300, 1000):
+    for size in args.sizes:
         pupil = PupilFactory(school=school)
         # Each pupil's entries on their own days (the rows' references must differ too).
         bulk_chronology(lead, pupil, size, start=start)
         start += size
         chronology(client, pupil.pk, size, args)
 
+    if not args.waiting:
+        return
     for index in range(args.waiting):
         record_test_incident(author, pupil=PupilFactory(school=school), text=f"Waiting {index}.")
     queue = reverse("casework:review-queue")

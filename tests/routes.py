@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.casework.models import DecisionOption
+from safeguard.casework.models import ChronologyExport, DecisionOption
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -139,6 +139,7 @@ KWARG_NAMES = frozenset(
         "attachment_id",
         "draft_id",
         "option_id",
+        "export_id",
         "key",
     }
 )
@@ -177,6 +178,9 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
         "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
+        "export_id": ChronologyExport.objects.create(
+            school=school, pupil=pupil, requested_by=author.user
+        ),
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
@@ -206,7 +210,8 @@ def _alert(incident: Incident, *, recipient) -> Alert:
 
 def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
     """What belongs to the person asking: an alert to the shared incident (which is how
-    staff come to see an incident they didn't record) and a draft of their own."""
+    staff come to see an incident they didn't record), a draft of their own and a PDF of the
+    pupil's chronology they asked for."""
     incident = shared["incident_id"]
     assert isinstance(incident, Incident)
     alert = _alert(incident, recipient=user)
@@ -214,6 +219,9 @@ def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
         "alert_id": alert,
         "key": alert,
         "draft_id": Draft.objects.create(school_id=incident.school_id, author=user, data={}),
+        "export_id": ChronologyExport.objects.create(
+            school_id=incident.school_id, pupil=shared["pupil_id"], requested_by=user
+        ),
     }
 
 

@@ -31,10 +31,17 @@ class CaseworkConfig(AppConfig):
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
-        from safeguard.casework.services.retention import destroy_key_events, destroy_reviews
+        from safeguard.casework.services.retention import (
+            destroy_exports,
+            destroy_key_events,
+            destroy_reviews,
+        )
 
         incident_records_destroyed.connect(
             destroy_reviews, dispatch_uid="safeguard-casework-destroy-reviews"
+        )
+        incident_records_destroyed.connect(
+            destroy_exports, dispatch_uid="safeguard-casework-destroy-exports"
         )
         incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"

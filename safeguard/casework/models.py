@@ -179,3 +179,39 @@ class KeyEvent(SchoolOwned):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class ExportState(models.TextChoices):
+    PREPARING = "preparing", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be prepared"
+    TAKEN = "taken", "Downloaded"
+
+
+class ChronologyExport(SchoolOwned):
+    """A PDF of a pupil's chronology one lead asked for, made by the background worker
+    (a long chronology takes WeasyPrint longer than a web request may last).
+
+    `form_data` is the filters as posted: choices, ids and dates only, never free text. The
+    file is stored under a generated name and deleted once it is downloaded or expires; only
+    the lead who asked may see or download it, and each download is audited then.
+    """
+
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    form_data = models.JSONField(default=dict)
+    state = models.CharField(
+        max_length=10, choices=ExportState.choices, default=ExportState.PREPARING
+    )
+    stored_name = models.CharField(max_length=100, blank=True)
+    entries = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["school", "requested_at"], name="export_school_requested"),
+        ]

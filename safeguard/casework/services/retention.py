@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 
-from safeguard.casework.models import KeyEvent, TriageEntry
+from safeguard.casework.models import ChronologyExport, KeyEvent, TriageEntry
 from safeguard.lib.immutable import allow_purge
 
 
@@ -56,3 +56,18 @@ def destroy_key_events(
                 ids,
             )
     return {KeyEvent._meta.label_lower: ids}
+
+
+def destroy_exports(
+    sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: PDFs of the pupil's chronology still
+    waiting to be downloaded go too, files and all. An ordinary table, not one the purge
+    function knows: deleted here on either database, whatever `delete` says."""
+    from safeguard.casework.chronology.exports import delete_exports
+
+    exports = ChronologyExport.objects.for_school(school_id).filter(pupil_id=pupil_id)
+    ids = list(exports.order_by("pk").values_list("pk", flat=True))
+    if ids:
+        delete_exports(exports)
+    return {ChronologyExport._meta.label_lower: ids}
