@@ -1,5 +1,7 @@
 """Pages that belong to no single app: the dashboard and the error pages."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -7,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
+from safeguard.casework.encompass.selectors import unacknowledged_for
 from safeguard.incidents.selectors import (
     AWAITING_REVIEW_COUNT_LIMIT,
     OPEN_TASK_COUNT_LIMIT,
@@ -16,6 +19,8 @@ from safeguard.incidents.selectors import (
 )
 from safeguard.lib.keyset import bounded_count
 
+ENCOMPASS_SHOWN = 10
+
 
 @require_GET
 @requires(Capability.USE_APP)
@@ -24,7 +29,7 @@ def dashboard(request: SchoolRequest) -> HttpResponse:
     awaiting = incidents_awaiting_review(membership)
     # Counted no further than the limit: a backlog that long is news enough ("100+").
     waiting = bounded_count(awaiting, AWAITING_REVIEW_COUNT_LIMIT + 1)
-    context = {
+    context: dict[str, Any] = {
         "awaiting_review": awaiting[:10],
         "awaiting_review_count": _up_to(waiting, AWAITING_REVIEW_COUNT_LIMIT),
         "open_assignment_count": _up_to(
@@ -33,6 +38,13 @@ def dashboard(request: SchoolRequest) -> HttpResponse:
         ),
         "drafts": drafts_shown_to(membership),
     }
+    if Capability.HANDLE_ENCOMPASS in membership.capabilities:
+        # The police's notifications no key adult has acknowledged: first on the page.
+        unacknowledged = unacknowledged_for(membership)
+        context["encompass"] = unacknowledged[:ENCOMPASS_SHOWN]
+        context["encompass_count"] = _up_to(
+            bounded_count(unacknowledged, ENCOMPASS_SHOWN + 1), ENCOMPASS_SHOWN
+        )
     return render(request, "dashboard.html", context)
 
 

@@ -20,7 +20,12 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.casework.models import ChronologyExport, DecisionOption
+from safeguard.casework.models import (
+    ChronologyExport,
+    DecisionOption,
+    EncompassChild,
+    EncompassNotification,
+)
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -140,6 +145,7 @@ KWARG_NAMES = frozenset(
         "draft_id",
         "option_id",
         "export_id",
+        "notification_id",
         "key",
     }
 )
@@ -181,10 +187,30 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "export_id": ChronologyExport.objects.create(
             school=school, pupil=pupil, requested_by=author.user
         ),
+        "notification_id": _notification(school, pupil, author.user),
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
     return objects
+
+
+def _notification(school: School, pupil: Any, user: Any) -> EncompassNotification:
+    """An Operation Encompass notification naming the pupil (written as the service would)."""
+    now = timezone.now()
+    notification = EncompassNotification.objects.create(
+        school=school,
+        received_at=now,
+        incident_at=now - datetime.timedelta(hours=9),
+        force="Kent",
+        police_reference="OE/1",
+        summary="Police attended a domestic incident at home.",
+        key_adult=user,
+        recorded_by=user,
+    )
+    EncompassChild.objects.create(
+        school=school, notification=notification, pupil=pupil, presence="present"
+    )
+    return notification
 
 
 def _attachment(incident: Incident) -> Attachment:

@@ -57,6 +57,9 @@ class Capability(StrEnum):
     VIEW_CHRONOLOGY = "view_chronology"
     # Add a key event (a strategy meeting, a child protection plan...) to a chronology.
     ADD_KEY_EVENTS = "add_key_events"
+    # Record, read and acknowledge Operation Encompass notifications: the school's key
+    # adults, who are its leads.
+    HANDLE_ENCOMPASS = "handle_encompass"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

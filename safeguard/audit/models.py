@@ -58,6 +58,12 @@ class AuditAction(models.TextChoices):
     CHRONOLOGY_PRINTED = "chronology_printed", "Chronology printed"
     CHRONOLOGY_DOWNLOADED = "chronology_downloaded", "Chronology downloaded as a PDF"
     KEY_EVENT_ADDED = "key_event_added", "Key event added to a chronology"
+    ENCOMPASS_RECORDED = "encompass_recorded", "Operation Encompass notification recorded"
+    ENCOMPASS_VIEWED = "encompass_viewed", "Operation Encompass notification viewed"
+    ENCOMPASS_ACKNOWLEDGED = (
+        "encompass_acknowledged",
+        "Operation Encompass notification acknowledged",
+    )
     DECISION_OPTION_CREATED = "decision_option_created", "Decision option added"
     DECISION_OPTION_UPDATED = "decision_option_updated", "Decision option changed"
     DECISION_OPTION_MOVED = "decision_option_moved", "Decision option reordered"

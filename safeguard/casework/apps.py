@@ -32,6 +32,7 @@ class CaseworkConfig(AppConfig):
         )
 
         from safeguard.casework.services.retention import (
+            destroy_encompass,
             destroy_exports,
             destroy_key_events,
             destroy_reviews,
@@ -44,12 +45,24 @@ class CaseworkConfig(AppConfig):
             destroy_exports, dispatch_uid="safeguard-casework-destroy-exports"
         )
         incident_records_destroyed.connect(
+            destroy_encompass, dispatch_uid="safeguard-casework-destroy-encompass"
+        )
+        incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"
         )
 
         from safeguard.audit import sealing
-        from safeguard.casework.models import KeyEvent, TriageEntry
+        from safeguard.casework.models import (
+            EncompassAcknowledgement,
+            EncompassChild,
+            EncompassNotification,
+            KeyEvent,
+            TriageEntry,
+        )
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
         sealing.register(KeyEvent)
+        sealing.register(EncompassNotification)
+        sealing.register(EncompassChild)
+        sealing.register(EncompassAcknowledgement)

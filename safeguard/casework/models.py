@@ -215,3 +215,14 @@ class ChronologyExport(SchoolOwned):
         indexes = [
             models.Index(fields=["school", "requested_at"], name="export_school_requested"),
         ]
+
+
+# Operation Encompass's models live beside their services; importing them here registers them.
+from safeguard.casework.encompass.models import (  # noqa: E402
+    EncompassAcknowledgement as EncompassAcknowledgement,
+)
+from safeguard.casework.encompass.models import EncompassChild as EncompassChild  # noqa: E402
+from safeguard.casework.encompass.models import (  # noqa: E402
+    EncompassNotification as EncompassNotification,
+)
+from safeguard.casework.encompass.models import Presence as Presence  # noqa: E402

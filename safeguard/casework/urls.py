@@ -7,11 +7,24 @@ from django.urls import path
 from safeguard.casework import views
 from safeguard.casework.chronology import export_views as exports
 from safeguard.casework.chronology import views as chronology
+from safeguard.casework.encompass import views as encompass
 
 app_name = "casework"
 
 urlpatterns = [
     path("casework/review/", views.review_queue_page, name="review-queue"),
+    path("casework/encompass/", encompass.notification_list, name="encompass-list"),
+    path("casework/encompass/new/", encompass.notification_add, name="encompass-add"),
+    path(
+        "casework/encompass/<int:notification_id>/",
+        encompass.notification_detail,
+        name="encompass-detail",
+    ),
+    path(
+        "casework/encompass/<int:notification_id>/acknowledge/",
+        encompass.notification_acknowledge,
+        name="encompass-acknowledge",
+    ),
     path(
         "casework/review/<incident:incident_id>/",
         views.review_incident,

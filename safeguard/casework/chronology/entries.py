@@ -27,6 +27,7 @@ class EntryType(models.TextChoices):
     REVIEW = "review", "Review by a lead"
     CORRECTION = "correction", "Correction"
     KEY_EVENT = "key_event", "Key event"
+    ENCOMPASS = "encompass", "Operation Encompass"
 
 
 RANKS = {entry_type: rank for rank, entry_type in enumerate(EntryType)}

@@ -22,7 +22,7 @@ from safeguard.pupils.forms import DateInput
 
 # The longest range a filter may span: a child's record is kept until they are 25.
 MAX_SPAN_YEARS = 25
-SIGNIFICANT_TYPES = frozenset({EntryType.INCIDENT, EntryType.KEY_EVENT})
+SIGNIFICANT_TYPES = frozenset({EntryType.INCIDENT, EntryType.KEY_EVENT, EntryType.ENCOMPASS})
 VIEWS = (("full", "Full"), ("significant", "Significant events only"))
 ORDERS = (("newest", "Newest first"), ("oldest", "Oldest first"))
 

@@ -8,7 +8,14 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from safeguard.casework.chronology.entries import Entry, EntryType, one_line
-from safeguard.casework.models import KeyEvent, RiskLevel, TriageEntry
+from safeguard.casework.models import (
+    EncompassChild,
+    EncompassNotification,
+    KeyEvent,
+    Presence,
+    RiskLevel,
+    TriageEntry,
+)
 from safeguard.incidents.models import (
     Action,
     BodyMapMark,
@@ -68,6 +75,7 @@ def build_entries(pupil: Pupil, wanted: list[Wanted]) -> list[Entry]:
         (EntryType.REVIEW, _reviews),
         (EntryType.CORRECTION, _corrections),
         (EntryType.KEY_EVENT, _key_events),
+        (EntryType.ENCOMPASS, _encompass),
     )
     for entry_type, build in builders:
         ids = _ids(wanted, entry_type)
@@ -257,4 +265,30 @@ def _key_events(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]
             summary=one_line(f"{event.get_kind_display()}: {event.summary}"),
             record=event,
             is_significant=True,
+        )
+
+
+def _encompass(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
+    """The police's notifications naming the pupil: this pupil's presence, never the names
+    of the other children named."""
+    presence = EncompassChild.objects.for_school(school_id).filter(
+        notification=OuterRef("pk"), pupil=pupil
+    )
+    rows = (
+        EncompassNotification.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("recorded_by", "key_adult")
+        .annotate(presence=Subquery(presence.values("presence")[:1]))
+    )
+    for notification in rows:
+        shown = Presence(notification.presence).label.lower() if notification.presence else ""
+        yield Entry(
+            type=EntryType.ENCOMPASS,
+            at=notification.incident_at,
+            pk=notification.pk,
+            author=notification.recorded_by,
+            summary=one_line(f"Police notification of a domestic-abuse incident: {shown}"),
+            record=notification,
+            is_significant=True,
+            facts={"presence": shown},
         )

@@ -24,7 +24,7 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
 from safeguard.casework.chronology.entries import RANKS, Cursor, EntryType
 from safeguard.casework.chronology.rows import Wanted, build_entries, with_triage_state
-from safeguard.casework.models import KeyEvent, TriageEntry
+from safeguard.casework.models import EncompassChild, EncompassNotification, KeyEvent, TriageEntry
 from safeguard.casework.services.key_events import start_of
 from safeguard.incidents.models import Action, Category, Incident, IncidentCorrection
 from safeguard.lib.keyset import Page
@@ -179,6 +179,11 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
             ]
     if not filters.needs_incident:
         sources.append(Source(EntryType.KEY_EVENT, key_events, "sorts_at", "added_by_id"))
+        named = EncompassChild.objects.for_school(school_id).filter(pupil=pupil)
+        notifications = EncompassNotification.objects.for_school(school_id).filter(
+            pk__in=named.values("notification_id")
+        )
+        sources.append(Source(EntryType.ENCOMPASS, notifications, "incident_at", "recorded_by_id"))
     found = []
     for source in sources:
         if filters.entry_type and source.type != filters.entry_type:

@@ -12,7 +12,14 @@ from typing import Any
 
 from django.db import connection
 
-from safeguard.casework.models import ChronologyExport, KeyEvent, TriageEntry
+from safeguard.casework.models import (
+    ChronologyExport,
+    EncompassAcknowledgement,
+    EncompassChild,
+    EncompassNotification,
+    KeyEvent,
+    TriageEntry,
+)
 from safeguard.lib.immutable import allow_purge
 
 
@@ -71,3 +78,62 @@ def destroy_exports(
     if ids:
         delete_exports(exports)
     return {ChronologyExport._meta.label_lower: ids}
+
+
+def destroy_encompass(
+    sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: the rows naming the pupil in Operation
+    Encompass notifications, and each notification (with its acknowledgements) that named
+    no other child; one naming a brother or sister too stays for their record. On
+    PostgreSQL the purge function deletes them (migration 0011)."""
+    named = EncompassChild.objects.for_school(school_id)
+    child_ids = list(named.filter(pupil_id=pupil_id).order_by("pk").values_list("pk", flat=True))
+    mine = set(named.filter(pupil_id=pupil_id).values_list("notification_id", flat=True))
+    shared = set(
+        named.filter(notification_id__in=mine)
+        .exclude(pupil_id=pupil_id)
+        .values_list("notification_id", flat=True)
+    )
+    notification_ids = sorted(mine - shared)
+    ack_ids = list(
+        EncompassAcknowledgement.objects.for_school(school_id)
+        .filter(notification_id__in=notification_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if delete:
+        for table, ids in (
+            ("casework_encompassacknowledgement", ack_ids),
+            ("casework_encompasschild", child_ids),
+            ("casework_encompassnotification", notification_ids),
+        ):
+            _delete(table, ids)
+    return {
+        EncompassChild._meta.label_lower: child_ids,
+        EncompassNotification._meta.label_lower: notification_ids,
+        EncompassAcknowledgement._meta.label_lower: ack_ids,
+    }
+
+
+_TABLES = frozenset(
+    {
+        "casework_encompassacknowledgement",
+        "casework_encompasschild",
+        "casework_encompassnotification",
+    }
+)
+
+
+def _delete(table: str, ids: list[int]) -> None:
+    if not ids:
+        return
+    if table not in _TABLES:
+        raise ValueError(f"not a table this purge deletes from: {table}")
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor, allow_purge():
+        cursor.execute(
+            # A table name from the constant set above, and "%s" placeholders for the ids.
+            f"DELETE FROM {table} WHERE id IN ({placeholders})",  # noqa: S608  # nosec B608
+            ids,
+        )
