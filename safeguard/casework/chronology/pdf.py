@@ -16,8 +16,13 @@ def chronology_pdf_bytes(request: HttpRequest | None, context: dict[str, Any]) -
     """The PDF of the printed chronology `context` describes (made by the background worker,
     with no request: `exports.py`)."""
     # Imported when needed: loading it loads Pango.
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
+    # Importing WeasyPrint lets Pillow load truncated images in the whole process; the
+    # chronology holds no raster image, and attachments must still refuse damaged ones.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     html = render_to_string("casework/chronology_pdf.html", context, request=request)
     fetch_nothing = URLFetcher(allowed_protocols=frozenset())  # every address is refused

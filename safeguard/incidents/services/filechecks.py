@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from safeguard.incidents.services.filekinds import (
     ACCEPTED_SUMMARY,
@@ -78,6 +78,9 @@ def _clean_image(name: str, extension: str, data: bytes) -> bytes:
                         f"'{name}' is an animation. Attach a still picture: a photo, a scan "
                         "or a screenshot."
                     )
+                # A damaged file must fail to load, whatever a library imported since has
+                # set (WeasyPrint turns truncated images on for the whole process).
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
                 image.load()
                 return _encode_pixels_only(ImageOps.exif_transpose(image), expected)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -265,6 +265,17 @@ def test_a_damaged_image_is_refused(school):
     assert "could not be read as a PNG image" in refused(school, "photo.png", data)
 
 
+def test_a_damaged_image_is_refused_even_once_a_library_lets_pillow_load_truncated_ones(
+    school, monkeypatch
+):
+    from PIL import ImageFile
+
+    # WeasyPrint sets this for the whole process when it is imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = image_bytes("PNG")[:60]
+    assert "could not be read as a PNG image" in refused(school, "photo.png", data)
+
+
 @pytest.mark.parametrize("name", ["page.html", "drawing.svg", "setup.exe", "photo.heic", "notes"])
 def test_a_file_type_not_on_the_list_is_refused(school, name):
     message = refused(school, name, b"hello")
