@@ -8,7 +8,7 @@ in it. Text uses the stories' names ({child}, {he}, {link1}...).
 
 import datetime
 
-from safeguard.casework.models import KeyEventKind, ReplyKind, RiskLevel
+from safeguard.casework.models import KeyEventKind, Presence, ReplyKind, RiskLevel
 from safeguard.demo.records.story import (
     DAY,
     DEPUTY,
@@ -16,6 +16,7 @@ from safeguard.demo.records.story import (
     F_DSL,
     HOUR,
     KeyEventStep,
+    Notification,
     Review,
 )
 
@@ -241,5 +242,30 @@ KEY_EVENTS: tuple[KeyEventStep, ...] = (
         KeyEventKind.OTHER,
         "Child in need plan reviewed: breakfast club and uniform help in place.",
         happened_before=DAY,
+    ),
+)
+
+NOTIFICATIONS: tuple[Notification, ...] = (
+    Notification(
+        "KNT/OE/4471",
+        DSL,
+        ((38, Presence.PRESENT), (1, Presence.PRESENT)),
+        "Police called to the home on Saturday evening after a domestic incident between "
+        "Mum and her partner. Both children were in the house and awake. The partner was "
+        "arrested and has bail conditions not to go to the address.",
+        story="larkspur-encompass",
+        check_in=True,
+        silent_support=True,
+        notes="Check-in with both children this morning; class teachers asked to be gentle.",
+    ),
+    Notification(
+        "KNT/OE/5092",
+        DEPUTY,
+        ((22, Presence.NOT_PRESENT),),
+        "Police attended a verbal argument between the parents late last night. The child "
+        "was staying at Grandma's and was not in the house. No arrests.",
+        incident_before=datetime.timedelta(hours=10),
+        notes="Left for the DSL to see before registration.",
+        acknowledge=False,
     ),
 )

@@ -14,7 +14,7 @@ from safeguard.accounts.models import Membership, School, StaffGroup
 from safeguard.demo.records.fernhill import FERNHILL_STORIES
 from safeguard.demo.records.larkspur_first_half import LARKSPUR_FIRST_HALF
 from safeguard.demo.records.larkspur_second_half import LARKSPUR_SECOND_HALF
-from safeguard.demo.records.reviewing import casework_steps
+from safeguard.demo.records.reviewing import casework_steps, fresh_steps
 from safeguard.demo.records.story import DAY, EVERYONE, HOUR, Act, Correct, File, Story
 from safeguard.incidents.models import (
     Action,
@@ -85,6 +85,7 @@ def load_records(schools: Mapping[str, tuple[School, str]]) -> int:
     steps: list[tuple[datetime.datetime, int, Callable[[datetime.datetime], None]]] = []
     for story in STORIES:
         steps.extend(_steps(context, story, len(steps)))
+    steps.extend(fresh_steps(context, context.now, len(steps)))
     steps.sort(key=lambda step: (step[0], step[1]))
     for moment, _, run in steps:
         with clock.frozen_at(moment):

@@ -2,21 +2,26 @@
 services, at their moments in the term, as loading.py does the stories."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School
-from safeguard.casework.models import DecisionOption, KeyEvent, TriageEntry
+from safeguard.casework.encompass.services import NamedChild, record_notification
+from safeguard.casework.models import DecisionOption, EncompassNotification, KeyEvent, TriageEntry
 from safeguard.casework.services.key_events import add_key_event
 from safeguard.casework.services.triage import review_incident
-from safeguard.demo.records.casework import KEY_EVENTS, REVIEWS
-from safeguard.demo.records.story import KeyEventStep, Review, Story
+from safeguard.demo.records.casework import KEY_EVENTS, NOTIFICATIONS, REVIEWS
+from safeguard.demo.records.story import KeyEventStep, Notification, Review, Story
 from safeguard.incidents.models import Incident
 from safeguard.pupils.models import Pupil
 
 Step = tuple[datetime.datetime, int, Callable[[datetime.datetime], None]]
+
+# A notification is written up this long after the police's call; this morning's came then.
+TAKING_IT_DOWN = datetime.timedelta(minutes=10)
+MORNING = datetime.time(7, 35)
 
 
 class Context(Protocol):
@@ -24,6 +29,7 @@ class Context(Protocol):
 
     created: int
     incidents: dict[str, Incident]
+    schools: Mapping[str, tuple[School, str]]
 
     def school(self, story: Story) -> School: ...
 
@@ -54,7 +60,55 @@ def casework_steps(
         steps.append(
             (later(recorded + event.after), order + index, _adder(context, story, event, names))
         )
+    for index, told in enumerate(n for n in NOTIFICATIONS if n.story == story.name):
+        received = recorded - told.before
+        steps.append((received + TAKING_IT_DOWN, order + index, _notifier(context, told, received)))
     return steps
+
+
+def fresh_steps(context: Context, now: datetime.datetime, order: int) -> list[Step]:
+    """The notifications that came in this morning (before now, whatever the time)."""
+    morning = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), MORNING))
+    received = min(morning, now - datetime.timedelta(hours=1))
+    return [
+        (received + TAKING_IT_DOWN, order + index, _notifier(context, told, received))
+        for index, told in enumerate(n for n in NOTIFICATIONS if not n.story)
+    ]
+
+
+def _notifier(
+    context: Context, told: Notification, received: datetime.datetime
+) -> Callable[[datetime.datetime], None]:
+    return lambda _: _notify(context, told, received)
+
+
+def _notify(context: Context, told: Notification, received: datetime.datetime) -> None:
+    school, estab = context.schools["larkspur"]
+    done = EncompassNotification.objects.for_school(school).filter(police_reference=told.reference)
+    if done.exists():
+        return
+    author = context.member(school, told.author)
+    record_notification(
+        membership=author,
+        received_at=received,
+        incident_at=received - told.incident_before,
+        force=told.force,
+        police_reference=told.reference,
+        summary=told.summary,
+        key_adult=author,
+        children=[
+            NamedChild(
+                Pupil.objects.for_school(school).get(admission_number=f"{estab}{number:04d}"),
+                presence,
+            )
+            for number, presence in told.children
+        ],
+        silent_support=told.silent_support,
+        check_in=told.check_in,
+        response_notes=told.notes,
+        acknowledge=told.acknowledge,
+    )
+    context.created += 1
 
 
 def _reviewer(

@@ -97,6 +97,25 @@ class KeyEventStep:
 
 
 @dataclass(frozen=True)
+class Notification:
+    """An Operation Encompass notification a lead records. With a `story`, it was received
+    `before` that story's incident was recorded; without, it came in this morning."""
+
+    reference: str
+    author: str
+    children: tuple[tuple[int, str], ...]  # (the demo pupil's number, their presence)
+    summary: str
+    story: str = ""
+    before: datetime.timedelta = datetime.timedelta(minutes=30)
+    incident_before: datetime.timedelta = datetime.timedelta(hours=34)
+    force: str = "Kent"
+    check_in: bool = False
+    silent_support: bool = False
+    notes: str = ""
+    acknowledge: bool = True
+
+
+@dataclass(frozen=True)
 class Story:
     """One incident and what followed it."""
 

@@ -8,10 +8,18 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, User
 from safeguard.casework.chronology.selectors import Filters, chronology_page
-from safeguard.casework.models import KeyEvent, KeyEventKind, RiskLevel, TriageEntry
+from safeguard.casework.models import (
+    EncompassChild,
+    EncompassNotification,
+    KeyEvent,
+    KeyEventKind,
+    RiskLevel,
+    TriageEntry,
+)
 from safeguard.casework.selectors import review_queue
 from safeguard.demo.people import FERNHILL, LARKSPUR
 from safeguard.incidents.models import Alert, AlertReason
@@ -107,3 +115,29 @@ def test_signed_in_the_dsl_opens_the_referred_childs_chronology(demo, client_as)
     html = client_as(dsl).get(reverse("casework:chronology", args=[pupil.pk])).content.decode()
     assert "Section 47 enquiry started." in html
     assert "Strategy discussion held" in html
+
+
+def test_this_mornings_encompass_notification_heads_the_leads_dashboards(demo, client_as):
+    school = School.objects.get(name=LARKSPUR)
+    notifications = EncompassNotification.objects.for_school(school)
+    assert notifications.count() == 2
+    waiting = notifications.get(acknowledgements__isnull=True)
+    assert (
+        waiting.received_at.date() == timezone.localdate() or waiting.received_at < timezone.now()
+    )
+    for email in ("dsl@larkspur.example", "deputy@larkspur.example"):
+        page = client_as(User.objects.get(email=email)).get(reverse("dashboard")).content.decode()
+        assert "Operation Encompass: not yet acknowledged (1)" in page
+
+
+def test_the_terms_encompass_notification_is_in_both_childrens_chronologies(demo):
+    school = School.objects.get(name=LARKSPUR)
+    told = EncompassNotification.objects.for_school(school).get(police_reference="KNT/OE/4471")
+    named = EncompassChild.objects.for_school(school).filter(notification=told)
+    assert named.count() == 2
+    lead = member("dsl@larkspur.example")
+    for child in named:
+        page = chronology_page(
+            membership=lead, pupil=child.pupil, filters=Filters(significant_only=True), size=100
+        )
+        assert any(entry.type == "encompass" for entry in page.rows)

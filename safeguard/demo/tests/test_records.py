@@ -13,7 +13,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Membership, School, User
 from safeguard.accounts.permissions import Role
 from safeguard.audit.models import AuditEvent
-from safeguard.casework.models import KeyEvent, TriageEntry
+from safeguard.casework.models import EncompassNotification, KeyEvent, TriageEntry
 from safeguard.demo.people import FERNHILL, LARKSPUR
 from safeguard.incidents.models import (
     Action,
@@ -79,6 +79,7 @@ def record_counts() -> dict[str, int]:
         "files": Attachment.objects.for_schools(schools).count(),
         "reviews": TriageEntry.objects.for_schools(schools).count(),
         "key events": KeyEvent.objects.for_schools(schools).count(),
+        "encompass": EncompassNotification.objects.for_schools(schools).count(),
         "audit": AuditEvent.objects.count(),
     }
 
