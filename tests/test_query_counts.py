@@ -392,3 +392,46 @@ def test_the_chronology_at_10_and_1000_entries(client_as, world, how, monkeypatc
     # The session and the person, the audit event, the filters' choices, one query per
     # source and one or two per kind of row on the page (the later page reads two pages).
     assert small <= (70 if how == "later page" else 35)
+
+
+# Operation Encompass (casework) ---------------------------------------------------------------
+
+
+def _notifications(world: World, count: int, *, acknowledge: bool) -> None:
+    from safeguard.casework.encompass.services import NamedChild, record_notification
+
+    now = timezone.now()
+    for number in range(count):
+        record_notification(
+            membership=world.dsl,
+            received_at=now - datetime.timedelta(minutes=number + 1),
+            incident_at=now - datetime.timedelta(hours=10),
+            force="Kent",
+            police_reference=f"OE/{number}",
+            summary="Police attended a domestic incident.",
+            key_adult=world.dsl,
+            children=[
+                NamedChild(world.pupil, "present"),
+                NamedChild(PupilFactory(school=world.dsl.school), "not_known"),
+            ],
+            acknowledge=acknowledge,
+        )
+
+
+@pytest.mark.parametrize("name", ["encompass-list", "dashboard"])
+def test_the_encompass_list_and_the_dashboard_at_2_and_40_notifications(
+    client_as, world, monkeypatch, name
+):
+    """The notifications and their children are read in a fixed number of queries: the
+    dashboard's unacknowledged ones, and the list a page at a time."""
+    from safeguard.casework.encompass import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    client = client_as(world.dsl.user)
+    url = reverse(f"casework:{name}" if name != "dashboard" else name)
+    _notifications(world, 2, acknowledge=name != "dashboard")
+    client.get(url)
+    small, small_sql = count_queries(lambda: client.get(url))
+    _notifications(world, 38, acknowledge=name != "dashboard")
+    large, large_sql = count_queries(lambda: client.get(url))
+    assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])
