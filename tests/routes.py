@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.casework.models import DecisionOption
+from safeguard.casework.models import DecisionOption, SchoolClosure
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -139,6 +139,7 @@ KWARG_NAMES = frozenset(
         "attachment_id",
         "draft_id",
         "option_id",
+        "closure_id",
         "key",
     }
 )
@@ -177,6 +178,13 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
         "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
+        "closure_id": SchoolClosure.objects.create(
+            school=school,
+            starts_on=datetime.date(2026, 10, 26),
+            ends_on=datetime.date(2026, 10, 30),
+            reason="Half term",
+            added_by=author.user,
+        ),
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES

@@ -57,6 +57,11 @@ class Capability(StrEnum):
     VIEW_CHRONOLOGY = "view_chronology"
     # Add a key event (a strategy meeting, a child protection plan...) to a chronology.
     ADD_KEY_EVENTS = "add_key_events"
+    # Log referrals to other agencies and the multi-agency meetings about a pupil, with their
+    # outcomes and chases; read them and their clocks (leads only).
+    RECORD_REFERRALS = "record_referrals"
+    # Set the school's clocks, closure days, escalation policy and list of agencies.
+    MANAGE_CLOCKS = "manage_clocks"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

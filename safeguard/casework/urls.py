@@ -6,6 +6,7 @@ from django.urls import path
 
 from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
+from safeguard.casework.clocks import views as clocks
 
 app_name = "casework"
 
@@ -27,6 +28,13 @@ urlpatterns = [
         "pupils/<int:pupil_id>/chronology/key-events/add/",
         chronology.key_event_add,
         name="key-event-add",
+    ),
+    path("school/clocks/", clocks.clocks_page, name="clocks"),
+    path("school/clocks/closures/add/", clocks.closure_add, name="closure-add"),
+    path(
+        "school/clocks/closures/<int:closure_id>/remove/",
+        clocks.closure_remove,
+        name="closure-remove",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),
