@@ -20,7 +20,12 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.casework.models import DecisionOption, SchoolClosure
+from safeguard.casework.models import (
+    DecisionOption,
+    Referral,
+    ReferralAgency,
+    SchoolClosure,
+)
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -140,6 +145,8 @@ KWARG_NAMES = frozenset(
         "draft_id",
         "option_id",
         "closure_id",
+        "referral_id",
+        "agency_id",
         "key",
     }
 )
@@ -154,6 +161,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
     pupil = PupilFactory(school=school)
     author = MembershipFactory(school=school, role=Role.TEACHER)
     incident = record_test_incident(author, pupil=PupilFactory(school=school))
+    agency = ReferralAgency.objects.for_school(school).order_by("pk")[0]
     objects: dict[str, Model] = {
         "pupil_id": pupil,
         "status_id": PupilStatus.objects.create(
@@ -185,7 +193,19 @@ def kwarg_objects(school: School) -> dict[str, Model]:
             reason="Half term",
             added_by=author.user,
         ),
+        "agency_id": agency,
     }
+    objects["referral_id"] = Referral.objects.create(
+        school=school,
+        pupil=pupil,
+        agency=agency,
+        agency_name="Police",
+        sent_at=timezone.now() - datetime.timedelta(days=3),
+        sent_by=author.user,
+        method="phone",
+        is_consent_sought=True,
+        recorded_by=author.user,
+    )
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
     return objects

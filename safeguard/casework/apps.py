@@ -13,6 +13,13 @@ def give_new_school_decision_options(sender: Any, school: "School", **kwargs: An
     seed_default_decision_options(school=school)
 
 
+def give_new_school_agencies(sender: Any, school: "School", **kwargs: Any) -> None:
+    """accounts.signals.school_created: a new school starts with the default agencies."""
+    from safeguard.casework.referrals.services import seed_default_agencies
+
+    seed_default_agencies(school=school)
+
+
 class CaseworkConfig(AppConfig):
     name = "safeguard.casework"
     label = "casework"
@@ -25,13 +32,18 @@ class CaseworkConfig(AppConfig):
         school_created.connect(
             give_new_school_decision_options, dispatch_uid="safeguard-decision-options"
         )
+        school_created.connect(give_new_school_agencies, dispatch_uid="safeguard-agencies")
         from safeguard.casework.sections import incident_page_section
 
         incident_page_sections.connect(
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
-        from safeguard.casework.services.retention import destroy_key_events, destroy_reviews
+        from safeguard.casework.services.retention import (
+            destroy_key_events,
+            destroy_referrals_and_meetings,
+            destroy_reviews,
+        )
 
         incident_records_destroyed.connect(
             destroy_reviews, dispatch_uid="safeguard-casework-destroy-reviews"
@@ -39,10 +51,24 @@ class CaseworkConfig(AppConfig):
         incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"
         )
+        incident_records_destroyed.connect(
+            destroy_referrals_and_meetings, dispatch_uid="safeguard-casework-destroy-referrals"
+        )
 
         from safeguard.audit import sealing
         from safeguard.casework.models import KeyEvent, TriageEntry
+        from safeguard.casework.referrals.models import (
+            Meeting,
+            Referral,
+            ReferralChase,
+            ReferralOutcome,
+        )
+        from safeguard.casework.referrals.sealing import meeting_report_digest
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
         sealing.register(KeyEvent)
+        sealing.register(Referral)
+        sealing.register(ReferralOutcome)
+        sealing.register(ReferralChase)
+        sealing.register(Meeting, extra=meeting_report_digest)

@@ -7,6 +7,7 @@ from django.urls import path
 from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
 from safeguard.casework.clocks import views as clocks
+from safeguard.casework.referrals import views as referrals
 
 app_name = "casework"
 
@@ -29,6 +30,33 @@ urlpatterns = [
         chronology.key_event_add,
         name="key-event-add",
     ),
+    path(
+        "pupils/<int:pupil_id>/referrals/",
+        referrals.pupil_referrals,
+        name="pupil-referrals",
+    ),
+    path(
+        "pupils/<int:pupil_id>/referrals/add/",
+        referrals.referral_add,
+        name="referral-add",
+    ),
+    path(
+        "casework/referrals/<int:referral_id>/",
+        referrals.referral_detail,
+        name="referral-detail",
+    ),
+    path(
+        "casework/referrals/<int:referral_id>/outcomes/add/",
+        referrals.outcome_add,
+        name="outcome-add",
+    ),
+    path(
+        "casework/referrals/<int:referral_id>/chases/add/",
+        referrals.chase_add,
+        name="chase-add",
+    ),
+    path("school/agencies/", referrals.agency_list, name="agency-list"),
+    path("school/agencies/<int:agency_id>/edit/", referrals.agency_edit, name="agency-edit"),
     path("school/clocks/", clocks.clocks_page, name="clocks"),
     path("school/clocks/closures/add/", clocks.closure_add, name="closure-add"),
     path(

@@ -1,0 +1,14 @@
+"""What a meeting's seal adds beyond its columns: the SHA-256 of its report file as stored,
+read back from storage as an attachment's is (`incidents.services.attachments`), so a file
+changed on disk after the meeting was recorded is noticed by `verify_audit`."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from safeguard.incidents.services.attachments import stored_file_digest
+
+
+def meeting_report_digest(row: Mapping[str, Any]) -> dict[str, Any]:
+    if not row.get("report_stored_name"):
+        return {}
+    return stored_file_digest({"stored_name": row["report_stored_name"]})
