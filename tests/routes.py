@@ -22,6 +22,7 @@ from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.casework.models import (
     DecisionOption,
+    Meeting,
     Referral,
     ReferralAgency,
     SchoolClosure,
@@ -147,6 +148,7 @@ KWARG_NAMES = frozenset(
         "closure_id",
         "referral_id",
         "agency_id",
+        "meeting_id",
         "key",
     }
 )
@@ -206,9 +208,32 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         is_consent_sought=True,
         recorded_by=author.user,
     )
+    objects["meeting_id"] = _meeting(pupil, author.user)
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
     return objects
+
+
+def _meeting(pupil, user) -> Meeting:
+    """A held meeting with a stored report file, so its download can run."""
+    upload = SimpleUploadedFile("report.txt", b"The school's report.", "text/plain")
+    [stored], problems = store_uploads([upload], school=pupil.school)
+    assert problems == []
+    held = datetime.date.today() - datetime.timedelta(days=7)
+    return Meeting.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        kind="core_group",
+        held_on=held,
+        sorts_at=timezone.now() - datetime.timedelta(days=7),
+        attendees="Social worker, class teacher",
+        report_stored_name=stored.stored_name,
+        report_original_name=stored.original_name,
+        report_content_type=stored.content_type,
+        report_size=stored.size,
+        report_sha256=stored.sha256,
+        recorded_by=user,
+    )
 
 
 def _attachment(incident: Incident) -> Attachment:

@@ -26,7 +26,11 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.accounts.signals import school_created
-        from safeguard.incidents.signals import incident_page_sections, incident_records_destroyed
+        from safeguard.incidents.signals import (
+            incident_page_sections,
+            incident_records_destroyed,
+            stored_files_in_use,
+        )
 
         # The floors below cannot call casework: they send these signals instead.
         school_created.connect(
@@ -63,7 +67,10 @@ class CaseworkConfig(AppConfig):
             ReferralChase,
             ReferralOutcome,
         )
-        from safeguard.casework.referrals.sealing import meeting_report_digest
+        from safeguard.casework.referrals.sealing import (
+            meeting_report_digest,
+            meeting_reports_in_use,
+        )
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
@@ -72,3 +79,7 @@ class CaseworkConfig(AppConfig):
         sealing.register(ReferralOutcome)
         sealing.register(ReferralChase)
         sealing.register(Meeting, extra=meeting_report_digest)
+        # A meeting's report is stored beside the attachments: the sweeper must keep it.
+        stored_files_in_use.connect(
+            meeting_reports_in_use, dispatch_uid="safeguard-casework-meeting-reports"
+        )

@@ -7,6 +7,7 @@ from django.urls import path
 from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
 from safeguard.casework.clocks import views as clocks
+from safeguard.casework.referrals import meeting_views as meetings
 from safeguard.casework.referrals import views as referrals
 
 app_name = "casework"
@@ -54,6 +55,17 @@ urlpatterns = [
         "casework/referrals/<int:referral_id>/chases/add/",
         referrals.chase_add,
         name="chase-add",
+    ),
+    path("pupils/<int:pupil_id>/meetings/add/", meetings.meeting_add, name="meeting-add"),
+    path(
+        "casework/meetings/<int:meeting_id>/",
+        meetings.meeting_detail,
+        name="meeting-detail",
+    ),
+    path(
+        "casework/meetings/<int:meeting_id>/report/",
+        meetings.meeting_report,
+        name="meeting-report",
     ),
     path("school/agencies/", referrals.agency_list, name="agency-list"),
     path("school/agencies/<int:agency_id>/edit/", referrals.agency_edit, name="agency-edit"),

@@ -17,7 +17,7 @@ import calendar as months
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,7 +38,7 @@ from safeguard.lib.working_days import Calendar
 from safeguard.pupils.models import Pupil
 
 # Items due within this many working days are listed as due; later ones wait.
-DUE_SOON_WORKING_DAYS = 10
+DUE_SOON_WORKING_DAYS = 20
 # A dashboard lists at most this many of each kind (oldest first): a backlog that long is
 # news enough, and the page's cost stays fixed.
 LIMIT = 50
@@ -187,53 +187,76 @@ def casework_due_items(membership: Membership, today: datetime.date) -> DueItems
                 else f"Response due by {dates.display_datetime(due_at)}.",
             )
         )
-    chain = newest_in_chain(school_id).filter(closes_clock=False).select_related("pupil")
-    for meeting in chain.order_by("held_on", "pk")[:LIMIT]:
-        found = conference_clock(meeting, calendar=calendar, clocks=clocks)
-        if found is None:
-            continue
-        url = reverse("casework:pupil-referrals", args=[meeting.pupil_id])
-        if found.held_by <= horizon or found.deadline < today:
-            booked = (
-                f" Booked for {dates.display_date(found.booked_on)}." if found.booked_on else ""
-            )
-            items.add(
-                DueItem(
-                    what=found.what,
-                    pupil=meeting.pupil,
-                    due_on=found.deadline,
-                    url=url,
-                    is_overdue=found.deadline < today,
-                    detail=f"Due by {dates.display_date(found.deadline)}.{booked}",
-                )
-            )
-        if found.report_due_on <= horizon:
-            items.add(
-                DueItem(
-                    what=f"School's report for the {found.what[0].lower()}{found.what[1:]}",
-                    pupil=meeting.pupil,
-                    due_on=found.report_due_on,
-                    url=url,
-                    is_overdue=found.report_due_on < today,
-                    detail=f"Due by {dates.display_date(found.report_due_on)}.",
-                )
-            )
-    others = (
-        newest_of_other_kinds(school_id)
-        .filter(closes_clock=False, next_on__isnull=False, next_on__lte=horizon)
-        .select_related("pupil")
-    )
-    for meeting in others.order_by("next_on", "pk")[:LIMIT]:
-        assert meeting.next_on is not None  # noqa: S101  # filtered above
-        items.add(
-            DueItem(
-                what=f"Next {meeting.get_kind_display().lower()}",
-                pupil=meeting.pupil,
-                due_on=meeting.next_on,
-                url=reverse("casework:pupil-referrals", args=[meeting.pupil_id]),
-                is_overdue=meeting.next_on < today,
-                detail=f"Planned for {dates.display_date(meeting.next_on)}.",
+    # One query for both kinds of meeting clock: each pupil's newest strategy discussion or
+    # conference, and their newest meeting of each other kind with a next date soon.
+    meetings = (
+        Meeting.objects.for_school(school_id)
+        .filter(closes_clock=False)
+        .filter(
+            Q(pk__in=newest_in_chain(school_id).values("pk"))
+            | Q(
+                pk__in=newest_of_other_kinds(school_id).values("pk"),
+                next_on__isnull=False,
+                next_on__lte=horizon,
             )
         )
+        .select_related("pupil")
+        .order_by("held_on", "pk")[: 2 * LIMIT]
+    )
+    for meeting in meetings:
+        if meeting.kind in CONFERENCE_CHAIN:
+            _add_conference(
+                items, meeting, calendar=calendar, clocks=clocks, today=today, horizon=horizon
+            )
+        elif meeting.next_on is not None:
+            items.add(
+                DueItem(
+                    what=f"Next {meeting.get_kind_display().lower()}",
+                    pupil=meeting.pupil,
+                    due_on=meeting.next_on,
+                    url=reverse("casework:pupil-referrals", args=[meeting.pupil_id]),
+                    is_overdue=meeting.next_on < today,
+                    detail=f"Planned for {dates.display_date(meeting.next_on)}.",
+                )
+            )
     items.sort()
     return items
+
+
+def _add_conference(
+    items: DueItems,
+    meeting: Meeting,
+    *,
+    calendar: Calendar,
+    clocks: CaseworkClocks,
+    today: datetime.date,
+    horizon: datetime.date,
+) -> None:
+    """The conference `meeting` calls for, and the school's report for it, when due soon."""
+    found = conference_clock(meeting, calendar=calendar, clocks=clocks)
+    if found is None:
+        return
+    url = reverse("casework:pupil-referrals", args=[meeting.pupil_id])
+    if found.held_by <= horizon or found.deadline < today:
+        booked = f" Booked for {dates.display_date(found.booked_on)}." if found.booked_on else ""
+        items.add(
+            DueItem(
+                what=found.what,
+                pupil=meeting.pupil,
+                due_on=found.deadline,
+                url=url,
+                is_overdue=found.deadline < today,
+                detail=f"Due by {dates.display_date(found.deadline)}.{booked}",
+            )
+        )
+    if found.report_due_on <= horizon:
+        items.add(
+            DueItem(
+                what=f"School's report for the {found.what[0].lower()}{found.what[1:]}",
+                pupil=meeting.pupil,
+                due_on=found.report_due_on,
+                url=url,
+                is_overdue=found.report_due_on < today,
+                detail=f"Due by {dates.display_date(found.report_due_on)}.",
+            )
+        )
