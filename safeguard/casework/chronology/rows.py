@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from safeguard.casework.chronology.entries import Entry, EntryType, one_line
 from safeguard.casework.models import KeyEvent, RiskLevel, TriageEntry
+from safeguard.casework.referrals.rows import meeting_entries, referral_entries
 from safeguard.incidents.models import (
     Action,
     BodyMapMark,
@@ -68,6 +69,8 @@ def build_entries(pupil: Pupil, wanted: list[Wanted]) -> list[Entry]:
         (EntryType.REVIEW, _reviews),
         (EntryType.CORRECTION, _corrections),
         (EntryType.KEY_EVENT, _key_events),
+        (EntryType.REFERRAL, referral_entries),
+        (EntryType.MEETING, meeting_entries),
     )
     for entry_type, build in builders:
         ids = _ids(wanted, entry_type)

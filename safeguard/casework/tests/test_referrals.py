@@ -301,3 +301,56 @@ def test_a_decision_to_refer_offers_to_log_the_referral_with_its_incident(
     assert f'href="{link}">Log the referral</a>'.encode() in page.content
     form = client_as(dsl).get(link).context["form"]
     assert form["incident"].value() == incident.pk
+
+
+@time_machine.travel(MONDAY_10 + datetime.timedelta(hours=1), tick=False)
+def test_another_schools_staff_or_incident_is_not_a_valid_choice(
+    client_as, dsl, pupil, dsl_other_school, membership_of
+):
+    theirs = membership_of(dsl_other_school)
+    their_incident = record_test_incident(theirs)
+    response = client_as(dsl).post(
+        reverse("casework:referral-add", args=[pupil.pk]),
+        form_data(
+            pupil.school, sent_by=theirs.pk, incident=their_incident.pk, is_consent_sought="yes"
+        ),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "Select a valid choice" in errors["sent_by"][0]
+    assert "Select a valid choice" in errors["incident"][0]
+    assert not Referral.objects.for_school(pupil.school).exists()
+
+
+def test_a_pupils_referrals_and_meetings_page_flags_the_overdue_one(client_as, dsl, pupil, lead):
+    with time_machine.travel(MONDAY_10, tick=False):
+        log(lead, pupil)
+    with time_machine.travel(MONDAY_10 + datetime.timedelta(days=2), tick=False):
+        page = client_as(dsl).get(reverse("casework:pupil-referrals", args=[pupil.pk]))
+    assert b"Awaiting response \xe2\x80\x94 overdue" in page.content
+    assert AuditEvent.objects.filter(action=AuditAction.REFERRALS_LISTED).count() == 1
+
+
+def test_referrals_and_meetings_are_significant_events_in_the_chronology(
+    client_as, dsl, pupil, lead
+):
+    from safeguard.casework.referrals.meetings import record_meeting
+
+    with time_machine.travel(MONDAY_10, tick=False):
+        log(lead, pupil)
+        record_meeting(
+            membership=lead,
+            pupil=pupil,
+            kind="strategy",
+            held_on=datetime.date(2026, 11, 16),
+            attendees="Police; social worker",
+            decisions="Section 47 enquiry.",
+        )
+        page = client_as(dsl).post(
+            reverse("casework:chronology", args=[pupil.pk]), {"view": "significant"}
+        )
+    summaries = [entry.summary for entry in page.context["page"].rows]
+    assert summaries == [
+        "Referral to Children's social care / MASH: no response recorded",
+        "Strategy discussion: Section 47 enquiry.",
+    ]
