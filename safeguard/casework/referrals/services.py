@@ -94,6 +94,8 @@ def log_referral(
     found: dict[str, list[str]] = {}
     if agency.school_id != school_id or agency.is_retired:
         found["agency"] = ["Choose an agency from the list."]
+    if not Membership.objects.for_school(school_id).filter(user=sent_by).exists():
+        found["sent_by"] = ["Choose a member of this school's staff."]
     if sent_at is None:
         found["sent_on"] = ["Enter the date and time the referral was sent."]
     elif sent_at > clock.now():

@@ -26,6 +26,7 @@ from safeguard.casework.referrals.selectors import (
     referral_states,
 )
 from safeguard.incidents.links import incident_id_from_key
+from safeguard.incidents.models import Incident
 from safeguard.pupils.access import get_pupil_for
 from safeguard.pupils.forms import apply_errors
 
@@ -114,12 +115,10 @@ def _referral_page(
     )
 
 
-def _incident_of(referral: Referral) -> Any:
+def _incident_of(referral: Referral) -> Incident | None:
     """The referral's incident if it is still on record (its link has no database key)."""
     if referral.incident_id is None:
         return None
-    from safeguard.incidents.models import Incident
-
     return (
         Incident.objects.for_school(referral.school_id)
         .select_related("reference")

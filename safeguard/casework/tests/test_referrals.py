@@ -354,3 +354,10 @@ def test_referrals_and_meetings_are_significant_events_in_the_chronology(
         "Referral to Children's social care / MASH: no response recorded",
         "Strategy discussion: Section 47 enquiry.",
     ]
+
+
+@time_machine.travel(MONDAY_10 + datetime.timedelta(minutes=5), tick=False)
+def test_a_referral_sent_by_someone_of_another_school_is_refused(lead, pupil, dsl_other_school):
+    with pytest.raises(ValidationError) as refused:
+        log(lead, pupil, sent_by=dsl_other_school)
+    assert refused.value.message_dict["sent_by"] == ["Choose a member of this school's staff."]
