@@ -1,5 +1,6 @@
 """A DSL logs a referral, sees it flagged once a working day passes with no response, and
-records the agency's outcome, in a real browser.
+records the agency's outcome, in a real browser; and records a meeting and keeps the school's
+clocks.
 
 On Monday morning the DSL opens Sally's referrals from her page and logs a phone referral to
 children's social care, first without saying why consent was not sought (refused next to the
@@ -22,6 +23,7 @@ from safeguard.accounts.permissions import Role
 from safeguard.accounts.tests.factories import SchoolFactory, member
 from safeguard.casework.clocks.services import save_clocks
 from safeguard.casework.models import Referral, ReferralOutcome
+from safeguard.lib import clock
 from safeguard.pupils.tests.factories import PupilFactory
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_header_and_layout import sign_in
@@ -103,10 +105,10 @@ def test_a_dsl_logs_a_referral_sees_it_overdue_and_records_the_outcome(
         section.get_by_role(
             "link", name="Referral to Children's social care / MASH: awaiting response — overdue"
         ).click()
-        clock = page.locator("#referral-clock")
-        expect(clock).to_contain_text("Awaiting response — overdue")
-        expect(clock).to_contain_text("Chase the agency")
-        expect(clock).to_contain_text("Phone the MASH team manager")
+        flag = page.locator("#referral-clock")
+        expect(flag).to_contain_text("Awaiting response — overdue")
+        expect(flag).to_contain_text("Chase the agency")
+        expect(flag).to_contain_text("Phone the MASH team manager")
         check_page(page)
 
         page.get_by_label("Outcome", exact=True).select_option(label="Assessment")
@@ -128,3 +130,47 @@ def test_a_dsl_logs_a_referral_sees_it_overdue_and_records_the_outcome(
         check_page(page)
         assert ReferralOutcome.objects.for_school(school).get().kind == "assessment"
         context.close()
+
+
+@pytest.mark.console_errors_expected(r"status of 400 \(Bad Request\).*/(meetings|clocks)/")
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_dsl_records_a_meeting_and_keeps_the_clocks_with_no_axe_violations(
+    browser: Browser, live_server, viewport
+):
+    school = SchoolFactory(name="Larkspur Primary")
+    dsl = member(school, Role.DSL, email="dana@larkspur.example", first_name="Dana")
+    sally = PupilFactory(school=school, legal_first_name="Sally", legal_last_name="Jones")
+    context = browser.new_context(viewport=viewport)
+    sign_in(context, live_server, dsl)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("casework:pupil-referrals", args=[sally.pk]))
+    page.get_by_role("link", name="Record a meeting").click()
+    page.get_by_label("Meeting", exact=True).select_option(label="Strategy discussion")
+    page.get_by_label("Date held").fill(clock.localdate().isoformat())
+    page.get_by_label("Who attended").fill("Police; social worker; DSL")
+    page.get_by_label("Next meeting").fill("2020-01-06")
+    page.get_by_role("button", name="Record meeting").click()
+    expect(page.get_by_role("alert")).to_contain_text("The next meeting can't be in the past")
+    expect(page.get_by_label("Who attended")).to_have_value("Police; social worker; DSL")
+    check_page(page)
+    page.get_by_label("Next meeting").fill("")
+    page.get_by_role("button", name="Record meeting").click()
+    expect(page.get_by_text("Meeting recorded.")).to_be_visible()
+    check_page(page)
+    page.get_by_role("link", name="Back to Sally's referrals and meetings").click()
+    expect(page.locator("#conference-clock")).to_contain_text(
+        "Initial child protection conference due by"
+    )
+    check_page(page)
+
+    page.goto(live_server.url + reverse("casework:clocks"))
+    page.get_by_label("First day").fill("2026-10-30")
+    page.get_by_label("Last day").fill("2026-10-26")
+    page.get_by_label("Reason").fill("Half term")
+    page.get_by_role("button", name="Add closure").click()
+    expect(page.get_by_role("alert")).to_contain_text("The last day is before the first day")
+    expect(page.get_by_label("Reason")).to_have_value("Half term")
+    check_page(page)
+    page.goto(live_server.url + reverse("casework:agency-list"))
+    check_page(page)
+    context.close()
