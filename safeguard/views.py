@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
+from safeguard.casework.clocks.due import casework_due_items
 from safeguard.casework.encompass.selectors import unacknowledged_for
 from safeguard.incidents.selectors import (
     AWAITING_REVIEW_COUNT_LIMIT,
@@ -17,6 +18,7 @@ from safeguard.incidents.selectors import (
     incidents_awaiting_review,
     open_assignments_for,
 )
+from safeguard.lib import clock
 from safeguard.lib.keyset import bounded_count
 
 ENCOMPASS_SHOWN = 10
@@ -37,6 +39,9 @@ def dashboard(request: SchoolRequest) -> HttpResponse:
             OPEN_TASK_COUNT_LIMIT,
         ),
         "drafts": drafts_shown_to(membership),
+        # Leads only (anyone else gets none): referrals awaiting a response, conferences and
+        # the school's reports due, next meetings.
+        "due_items": casework_due_items(membership, clock.localdate()),
     }
     if Capability.HANDLE_ENCOMPASS in membership.capabilities:
         # The police's notifications no key adult has acknowledged: first on the page.

@@ -25,11 +25,15 @@ from safeguard.casework.models import (
     DecisionOption,
     EncompassChild,
     EncompassNotification,
+    Meeting,
+    Referral,
+    ReferralAgency,
+    SchoolClosure,
 )
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
-from safeguard.pupils.models import PupilStatus, StatusKind
+from safeguard.pupils.models import Pupil, PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
 
 # Third-party views that enforce their own authentication: allauth's sign-in,
@@ -146,6 +150,10 @@ KWARG_NAMES = frozenset(
         "option_id",
         "export_id",
         "notification_id",
+        "closure_id",
+        "referral_id",
+        "agency_id",
+        "meeting_id",
         "key",
     }
 )
@@ -160,6 +168,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
     pupil = PupilFactory(school=school)
     author = MembershipFactory(school=school, role=Role.TEACHER)
     incident = record_test_incident(author, pupil=PupilFactory(school=school))
+    agency = ReferralAgency.objects.for_school(school).order_by("pk")[0]
     objects: dict[str, Model] = {
         "pupil_id": pupil,
         "status_id": PupilStatus.objects.create(
@@ -188,7 +197,27 @@ def kwarg_objects(school: School) -> dict[str, Model]:
             school=school, pupil=pupil, requested_by=author.user
         ),
         "notification_id": _notification(school, pupil, author.user),
+        "closure_id": SchoolClosure.objects.create(
+            school=school,
+            starts_on=datetime.date(2026, 10, 26),
+            ends_on=datetime.date(2026, 10, 30),
+            reason="Half term",
+            added_by=author.user,
+        ),
+        "agency_id": agency,
     }
+    objects["referral_id"] = Referral.objects.create(
+        school=school,
+        pupil=pupil,
+        agency=agency,
+        agency_name="Police",
+        sent_at=timezone.now() - datetime.timedelta(days=3),
+        sent_by=author.user,
+        method="phone",
+        is_consent_sought=True,
+        recorded_by=author.user,
+    )
+    objects["meeting_id"] = _meeting(pupil, author.user)
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
     return objects
@@ -211,6 +240,28 @@ def _notification(school: School, pupil: Any, user: Any) -> EncompassNotificatio
         school=school, notification=notification, pupil=pupil, presence="present"
     )
     return notification
+
+
+def _meeting(pupil, user) -> Meeting:
+    """A held meeting with a stored report file, so its download can run."""
+    upload = SimpleUploadedFile("report.txt", b"The school's report.", "text/plain")
+    [stored], problems = store_uploads([upload], school=pupil.school)
+    assert problems == []
+    held = datetime.date.today() - datetime.timedelta(days=7)
+    return Meeting.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        kind="core_group",
+        held_on=held,
+        sorts_at=timezone.now() - datetime.timedelta(days=7),
+        attendees="Social worker, class teacher",
+        report_stored_name=stored.stored_name,
+        report_original_name=stored.original_name,
+        report_content_type=stored.content_type,
+        report_size=stored.size,
+        report_sha256=stored.sha256,
+        recorded_by=user,
+    )
 
 
 def _attachment(incident: Incident) -> Attachment:
@@ -240,13 +291,15 @@ def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
     pupil's chronology they asked for."""
     incident = shared["incident_id"]
     assert isinstance(incident, Incident)
+    pupil = shared["pupil_id"]
+    assert isinstance(pupil, Pupil)
     alert = _alert(incident, recipient=user)
     return {
         "alert_id": alert,
         "key": alert,
         "draft_id": Draft.objects.create(school_id=incident.school_id, author=user, data={}),
         "export_id": ChronologyExport.objects.create(
-            school_id=incident.school_id, pupil=shared["pupil_id"], requested_by=user
+            school_id=incident.school_id, pupil=pupil, requested_by=user
         ),
     }
 

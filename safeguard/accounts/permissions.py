@@ -60,6 +60,11 @@ class Capability(StrEnum):
     # Record, read and acknowledge Operation Encompass notifications: the school's key
     # adults, who are its leads.
     HANDLE_ENCOMPASS = "handle_encompass"
+    # Log referrals to other agencies and the multi-agency meetings about a pupil, with their
+    # outcomes and chases; read them and their clocks (leads only).
+    RECORD_REFERRALS = "record_referrals"
+    # Set the school's clocks, closure days, escalation policy and list of agencies.
+    MANAGE_CLOCKS = "manage_clocks"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

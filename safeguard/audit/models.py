@@ -64,6 +64,19 @@ class AuditAction(models.TextChoices):
         "encompass_acknowledged",
         "Operation Encompass notification acknowledged",
     )
+    REFERRAL_LOGGED = "referral_logged", "Referral logged"
+    REFERRAL_OUTCOME_ADDED = "referral_outcome_added", "Referral outcome recorded"
+    REFERRAL_CHASED = "referral_chased", "Referral chased"
+    REFERRAL_VIEWED = "referral_viewed", "Referral viewed"
+    MEETING_RECORDED = "meeting_recorded", "Meeting recorded"
+    MEETING_VIEWED = "meeting_viewed", "Meeting viewed"
+    MEETING_REPORT_DOWNLOADED = "meeting_report_downloaded", "Meeting report downloaded"
+    REFERRALS_LISTED = "referrals_listed", "Referrals and meetings of a pupil viewed"
+    REFERRAL_AGENCY_CREATED = "referral_agency_created", "Referral agency added"
+    REFERRAL_AGENCY_UPDATED = "referral_agency_updated", "Referral agency changed"
+    CASEWORK_CLOCKS_CHANGED = "casework_clocks_changed", "Referral and meeting clocks changed"
+    SCHOOL_CLOSURE_ADDED = "school_closure_added", "School closure days added"
+    SCHOOL_CLOSURE_REMOVED = "school_closure_removed", "School closure days removed"
     DECISION_OPTION_CREATED = "decision_option_created", "Decision option added"
     DECISION_OPTION_UPDATED = "decision_option_updated", "Decision option changed"
     DECISION_OPTION_MOVED = "decision_option_moved", "Decision option reordered"

@@ -13,18 +13,30 @@ def give_new_school_decision_options(sender: Any, school: "School", **kwargs: An
     seed_default_decision_options(school=school)
 
 
+def give_new_school_agencies(sender: Any, school: "School", **kwargs: Any) -> None:
+    """accounts.signals.school_created: a new school starts with the default agencies."""
+    from safeguard.casework.referrals.services import seed_default_agencies
+
+    seed_default_agencies(school=school)
+
+
 class CaseworkConfig(AppConfig):
     name = "safeguard.casework"
     label = "casework"
 
     def ready(self) -> None:
         from safeguard.accounts.signals import school_created
-        from safeguard.incidents.signals import incident_page_sections, incident_records_destroyed
+        from safeguard.incidents.signals import (
+            incident_page_sections,
+            incident_records_destroyed,
+            stored_files_in_use,
+        )
 
         # The floors below cannot call casework: they send these signals instead.
         school_created.connect(
             give_new_school_decision_options, dispatch_uid="safeguard-decision-options"
         )
+        school_created.connect(give_new_school_agencies, dispatch_uid="safeguard-agencies")
         from safeguard.casework.sections import incident_page_section
 
         incident_page_sections.connect(
@@ -35,6 +47,7 @@ class CaseworkConfig(AppConfig):
             destroy_encompass,
             destroy_exports,
             destroy_key_events,
+            destroy_referrals_and_meetings,
             destroy_reviews,
         )
 
@@ -50,6 +63,9 @@ class CaseworkConfig(AppConfig):
         incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"
         )
+        incident_records_destroyed.connect(
+            destroy_referrals_and_meetings, dispatch_uid="safeguard-casework-destroy-referrals"
+        )
 
         from safeguard.audit import sealing
         from safeguard.casework.models import (
@@ -59,6 +75,16 @@ class CaseworkConfig(AppConfig):
             KeyEvent,
             TriageEntry,
         )
+        from safeguard.casework.referrals.models import (
+            Meeting,
+            Referral,
+            ReferralChase,
+            ReferralOutcome,
+        )
+        from safeguard.casework.referrals.sealing import (
+            meeting_report_digest,
+            meeting_reports_in_use,
+        )
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
@@ -66,3 +92,11 @@ class CaseworkConfig(AppConfig):
         sealing.register(EncompassNotification)
         sealing.register(EncompassChild)
         sealing.register(EncompassAcknowledgement)
+        sealing.register(Referral)
+        sealing.register(ReferralOutcome)
+        sealing.register(ReferralChase)
+        sealing.register(Meeting, extra=meeting_report_digest)
+        # A meeting's report is stored beside the attachments: the sweeper must keep it.
+        stored_files_in_use.connect(
+            meeting_reports_in_use, dispatch_uid="safeguard-casework-meeting-reports"
+        )

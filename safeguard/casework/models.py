@@ -13,6 +13,15 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# The clocks and the referrals and meetings live in their own packages; Django finds every
+# model of the app through this module.
+from safeguard.casework.clocks.models import CaseworkClocks as CaseworkClocks
+from safeguard.casework.clocks.models import SchoolClosure as SchoolClosure
+from safeguard.casework.referrals.models import Meeting as Meeting
+from safeguard.casework.referrals.models import Referral as Referral
+from safeguard.casework.referrals.models import ReferralAgency as ReferralAgency
+from safeguard.casework.referrals.models import ReferralChase as ReferralChase
+from safeguard.casework.referrals.models import ReferralOutcome as ReferralOutcome
 from safeguard.lib.scoping import SchoolOwned
 
 # The list a new school starts with (KCSIE Annex C: decisions, including not to refer).

@@ -6,10 +6,13 @@ replies they were sent, and nothing else of any review. Anyone else sees nothing
 
 from typing import Any
 
+from django.urls import reverse
+
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead
 from safeguard.casework.forms import ReviewForm
 from safeguard.casework.selectors import replies_to, triage_entries_of, triage_state
+from safeguard.incidents.links import incident_key
 from safeguard.incidents.models import Incident
 from safeguard.incidents.selectors import categories_shown_to
 from safeguard.incidents.signals import PageSection
@@ -30,7 +33,22 @@ def review_context(
             state=state,
             **extra,
         )
-    return {"incident": incident, "entries": entries, "state": state, "form": form}
+    return {
+        "incident": incident,
+        "entries": entries,
+        "state": state,
+        "form": form,
+        "referral_url": referral_url(membership, incident, state.decision_name),
+    }
+
+
+def referral_url(membership: Membership, incident: Incident, decision_name: str) -> str:
+    """Where to log the referral a decision to refer calls for ("Referral to children's social
+    care", "Referral to police"...), with the incident already chosen; "" for any other."""
+    if "referral" not in decision_name.lower() or not is_lead(membership):
+        return ""
+    url = reverse("casework:referral-add", args=[incident.review.pupil_id])
+    return f"{url}?incident={incident_key(incident.pk)}"
 
 
 def incident_page_section(

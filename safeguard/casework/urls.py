@@ -7,7 +7,10 @@ from django.urls import path
 from safeguard.casework import views
 from safeguard.casework.chronology import export_views as exports
 from safeguard.casework.chronology import views as chronology
+from safeguard.casework.clocks import views as clocks
 from safeguard.casework.encompass import views as encompass
+from safeguard.casework.referrals import meeting_views as meetings
+from safeguard.casework.referrals import views as referrals
 
 app_name = "casework"
 
@@ -51,6 +54,51 @@ urlpatterns = [
         "pupils/<int:pupil_id>/chronology/key-events/add/",
         chronology.key_event_add,
         name="key-event-add",
+    ),
+    path(
+        "pupils/<int:pupil_id>/referrals/",
+        referrals.pupil_referrals,
+        name="pupil-referrals",
+    ),
+    path(
+        "pupils/<int:pupil_id>/referrals/add/",
+        referrals.referral_add,
+        name="referral-add",
+    ),
+    path(
+        "casework/referrals/<int:referral_id>/",
+        referrals.referral_detail,
+        name="referral-detail",
+    ),
+    path(
+        "casework/referrals/<int:referral_id>/outcomes/add/",
+        referrals.outcome_add,
+        name="outcome-add",
+    ),
+    path(
+        "casework/referrals/<int:referral_id>/chases/add/",
+        referrals.chase_add,
+        name="chase-add",
+    ),
+    path("pupils/<int:pupil_id>/meetings/add/", meetings.meeting_add, name="meeting-add"),
+    path(
+        "casework/meetings/<int:meeting_id>/",
+        meetings.meeting_detail,
+        name="meeting-detail",
+    ),
+    path(
+        "casework/meetings/<int:meeting_id>/report/",
+        meetings.meeting_report,
+        name="meeting-report",
+    ),
+    path("school/agencies/", referrals.agency_list, name="agency-list"),
+    path("school/agencies/<int:agency_id>/edit/", referrals.agency_edit, name="agency-edit"),
+    path("school/clocks/", clocks.clocks_page, name="clocks"),
+    path("school/clocks/closures/add/", clocks.closure_add, name="closure-add"),
+    path(
+        "school/clocks/closures/<int:closure_id>/remove/",
+        clocks.closure_remove,
+        name="closure-remove",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),

@@ -44,3 +44,10 @@ class PageSection:
 # PostgreSQL (`delete` False) the purge function deletes them, as the app's own migration
 # extends it (the application's role may not delete a record).
 incident_records_destroyed = Signal()
+
+
+# Sent by `services.attachments.sweep_orphan_files` for each school's folder of stored files;
+# arguments: school_id, paths (list[str]). An upper app that stores files there through
+# `store_uploads` (casework: a meeting's report) returns the set of those paths its rows name,
+# so the sweeper never deletes a file a record still names.
+stored_files_in_use = Signal()

@@ -28,6 +28,9 @@ class EntryType(models.TextChoices):
     CORRECTION = "correction", "Correction"
     KEY_EVENT = "key_event", "Key event"
     ENCOMPASS = "encompass", "Operation Encompass"
+    # Added after the others, so a cursor written before keeps its meaning.
+    REFERRAL = "referral", "Referral"
+    MEETING = "meeting", "Meeting"
 
 
 RANKS = {entry_type: rank for rank, entry_type in enumerate(EntryType)}
@@ -75,7 +78,8 @@ class Cursor:
 @dataclass
 class Entry:
     """One line of the chronology and the record behind it (`record`: an Incident, Action,
-    TriageEntry, IncidentCorrection or KeyEvent, with what the full view shows)."""
+    TriageEntry, IncidentCorrection, KeyEvent, Referral or Meeting, with what the full view
+    shows)."""
 
     type: EntryType
     at: datetime.datetime

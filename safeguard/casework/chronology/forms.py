@@ -22,7 +22,15 @@ from safeguard.pupils.forms import DateInput
 
 # The longest range a filter may span: a child's record is kept until they are 25.
 MAX_SPAN_YEARS = 25
-SIGNIFICANT_TYPES = frozenset({EntryType.INCIDENT, EntryType.KEY_EVENT, EntryType.ENCOMPASS})
+SIGNIFICANT_TYPES = frozenset(
+    {
+        EntryType.INCIDENT,
+        EntryType.KEY_EVENT,
+        EntryType.ENCOMPASS,
+        EntryType.REFERRAL,
+        EntryType.MEETING,
+    }
+)
 VIEWS = (("full", "Full"), ("significant", "Significant events only"))
 ORDERS = (("newest", "Newest first"), ("oldest", "Oldest first"))
 
@@ -141,8 +149,8 @@ class ChronologyFilterForm(forms.Form):
         if data.get("view") == "significant" and entry_type and entry_type not in SIGNIFICANT_TYPES:
             self.add_error(
                 "entry_type",
-                "The significant events view holds incidents and key events only: "
-                "choose one of those, or the full view.",
+                "The significant events view holds incidents, key events, referrals and "
+                "meetings only: choose one of those, or the full view.",
             )
         return data
 

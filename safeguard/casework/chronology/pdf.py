@@ -20,8 +20,9 @@ def chronology_pdf_bytes(request: HttpRequest | None, context: dict[str, Any]) -
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    # Importing WeasyPrint lets Pillow load truncated images in the whole process; the
-    # chronology holds no raster image, and attachments must still refuse damaged ones.
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+    # after which the attachment checks would take a damaged picture for a whole one. The
+    # document fetches no image, so WeasyPrint loses nothing by it being off again.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     html = render_to_string("casework/chronology_pdf.html", context, request=request)

@@ -16,6 +16,7 @@ from safeguard.casework.models import (
     RiskLevel,
     TriageEntry,
 )
+from safeguard.casework.referrals.rows import meeting_entries, referral_entries
 from safeguard.incidents.models import (
     Action,
     BodyMapMark,
@@ -76,6 +77,8 @@ def build_entries(pupil: Pupil, wanted: list[Wanted]) -> list[Entry]:
         (EntryType.CORRECTION, _corrections),
         (EntryType.KEY_EVENT, _key_events),
         (EntryType.ENCOMPASS, _encompass),
+        (EntryType.REFERRAL, referral_entries),
+        (EntryType.MEETING, meeting_entries),
     )
     for entry_type, build in builders:
         ids = _ids(wanted, entry_type)

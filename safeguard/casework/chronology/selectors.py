@@ -1,9 +1,10 @@
 """Reading a page of a pupil's chronology, in a fixed number of queries whatever its length.
 
-The chronology is fed by seven sources, each read through its own table in the list's
+The chronology is fed by nine sources, each read through its own table in the list's
 order: the incidents filed under the pupil (as the DSL's review files them now, withdrawn
 ones left out), the incidents naming them as a linked pupil, the actions on each of those,
-the leads' reviews and corrections of the pupil's own incidents, and their key events.
+the leads' reviews and corrections of the pupil's own incidents, their key events, and their
+referrals and meetings.
 Each source gives the keys (moment, id) of its next `size + 1` entries beyond the cursor;
 the keys are merged, and the page's rows are then fetched, with what they show, for just
 those ids: one query per source and one per kind of row, never one per entry.
@@ -25,6 +26,7 @@ from safeguard.accounts.permissions import Capability
 from safeguard.casework.chronology.entries import RANKS, Cursor, EntryType
 from safeguard.casework.chronology.rows import Wanted, build_entries, with_triage_state
 from safeguard.casework.models import EncompassChild, EncompassNotification, KeyEvent, TriageEntry
+from safeguard.casework.referrals.models import Meeting, Referral
 from safeguard.casework.services.key_events import start_of
 from safeguard.incidents.models import Action, Category, Incident, IncidentCorrection
 from safeguard.lib.keyset import Page
@@ -184,6 +186,21 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
             pk__in=named.values("notification_id")
         )
         sources.append(Source(EntryType.ENCOMPASS, notifications, "incident_at", "recorded_by_id"))
+        # Referrals and meetings are significant events in the child's life, in either view.
+        sources += [
+            Source(
+                EntryType.REFERRAL,
+                Referral.objects.for_school(school_id).filter(pupil=pupil),
+                "sent_at",
+                "recorded_by_id",
+            ),
+            Source(
+                EntryType.MEETING,
+                Meeting.objects.for_school(school_id).filter(pupil=pupil),
+                "sorts_at",
+                "recorded_by_id",
+            ),
+        ]
     found = []
     for source in sources:
         if filters.entry_type and source.type != filters.entry_type:

@@ -20,6 +20,7 @@ from safeguard.casework.models import (
     KeyEvent,
     TriageEntry,
 )
+from safeguard.casework.referrals.models import Meeting, Referral, ReferralChase, ReferralOutcome
 from safeguard.lib.immutable import allow_purge
 
 
@@ -137,3 +138,34 @@ def _delete(table: str, ids: list[int]) -> None:
             f"DELETE FROM {table} WHERE id IN ({placeholders})",  # noqa: S608  # nosec B608
             ids,
         )
+
+
+def destroy_referrals_and_meetings(
+    sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: the pupil's referrals, with their outcomes
+    and chases, and their meetings (on PostgreSQL through the purge function, migration 0011).
+    A meeting's report file is left for `sweep_orphan_files`, as an attachment's is."""
+    referrals = Referral.objects.for_school(school_id).filter(pupil_id=pupil_id)
+    found: dict[str, list[int]] = {}
+    # Outcomes and chases first: they point at the referrals.
+    for model, rows in (
+        (ReferralChase, ReferralChase.objects.for_school(school_id).filter(referral__in=referrals)),
+        (
+            ReferralOutcome,
+            ReferralOutcome.objects.for_school(school_id).filter(referral__in=referrals),
+        ),
+        (Referral, referrals),
+        (Meeting, Meeting.objects.for_school(school_id).filter(pupil_id=pupil_id)),
+    ):
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
+        if ids and delete:
+            placeholders = ", ".join(["%s"] * len(ids))
+            with connection.cursor() as cursor, allow_purge():
+                cursor.execute(
+                    # A table name from the model, "%s" placeholders, the ids as parameters.
+                    f"DELETE FROM {model._meta.db_table} WHERE id IN ({placeholders})",  # noqa: S608  # nosec B608
+                    ids,
+                )
+        found[model._meta.label_lower] = ids
+    return found

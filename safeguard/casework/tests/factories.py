@@ -24,13 +24,14 @@ def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 
     audit events, no seals: for measuring reads at size only), one a day going back from
     today, each run of ten holding every kind: the pupil's own incident, an action, a review
     and a correction on it, a key event, an incident about another child that links the
-    pupil, then another action, review, correction and key event. `start` continues a run."""
+    pupil, then another action and review, a meeting, and a referral (with an outcome and a
+    chase). `start` continues a run."""
     import datetime
     import uuid
 
     from django.utils import timezone
 
-    from safeguard.casework.models import KeyEvent
+    from safeguard.casework.models import KeyEvent, Meeting
     from safeguard.casework.services.key_events import start_of
     from safeguard.incidents.models import (
         Action,
@@ -47,6 +48,8 @@ def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 
     other = PupilFactory(school=school)
     now = timezone.now()
     incidents, actions, reviews, fixes, events, links = [], [], [], [], [], []
+    referrals: list[Any] = []
+    meetings: list[Any] = []
     own: Incident | None = None
     for slot in range(start, start + entries):
         at = now - datetime.timedelta(days=slot + 1)
@@ -67,7 +70,11 @@ def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 
                 own = incident
             else:
                 links.append(incident)
-        elif step in (4, 9):
+        elif step == 8:
+            meetings.append(_bulk_meeting(school, pupil, user, at))
+        elif step == 9:
+            referrals.append(_bulk_referral(school, pupil, user, at))
+        elif step == 4:
             events.append(
                 KeyEvent(
                     school=school,
@@ -137,3 +144,73 @@ def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 
     TriageEntry.objects.bulk_create(reviews)
     IncidentCorrection.objects.bulk_create(fixes)
     KeyEvent.objects.bulk_create(events)
+    _save_referrals(referrals)
+    Meeting.objects.bulk_create(meetings)
+
+
+def _bulk_referral(school: Any, pupil: Any, user: Any, at: Any) -> Any:
+    from safeguard.casework.models import Referral, ReferralAgency
+
+    agency = ReferralAgency.objects.for_school(school).order_by("pk").first()
+    return Referral(
+        school=school,
+        pupil=pupil,
+        agency=agency,
+        agency_name="Police",
+        sent_at=at,
+        sent_by=user,
+        method="phone",
+        is_consent_sought=True,
+        recorded_by=user,
+        recorded_at=at,
+    )
+
+
+def _bulk_meeting(school: Any, pupil: Any, user: Any, at: Any) -> Any:
+    from django.utils import timezone
+
+    from safeguard.casework.models import Meeting
+    from safeguard.casework.services.key_events import start_of
+
+    day = timezone.localdate(at)
+    return Meeting(
+        school=school,
+        pupil=pupil,
+        kind="core_group",
+        held_on=day,
+        sorts_at=start_of(day),
+        attendees="Social worker; class teacher",
+        decisions="Plan continues.",
+        recorded_by=user,
+        recorded_at=at,
+    )
+
+
+def _save_referrals(referrals: list[Any]) -> None:
+    """The referrals, each with an outcome and a chase (for reading at size only)."""
+    from django.utils import timezone
+
+    from safeguard.casework.models import Referral, ReferralChase, ReferralOutcome
+
+    Referral.objects.bulk_create(referrals)
+    ReferralOutcome.objects.bulk_create(
+        ReferralOutcome(
+            school_id=r.school_id,
+            referral=r,
+            kind="acknowledged",
+            happened_on=timezone.localdate(r.sent_at),
+            recorded_by_id=r.recorded_by_id,
+        )
+        for r in referrals
+    )
+    ReferralChase.objects.bulk_create(
+        ReferralChase(
+            school_id=r.school_id,
+            referral=r,
+            chased_on=timezone.localdate(r.sent_at),
+            method="phone",
+            contact="Duty worker",
+            recorded_by_id=r.recorded_by_id,
+        )
+        for r in referrals
+    )

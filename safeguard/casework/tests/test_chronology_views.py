@@ -371,3 +371,21 @@ def test_the_printed_copy_draws_the_body_map_of_the_pupils_own_incidents_only(
         "<svg"
         not in client_as(dsl).get(url("chronology", pupil)).content.decode().split("<main", 1)[1]
     )
+
+
+def test_a_damaged_picture_is_still_refused_after_a_chronology_pdf(client_as, dsl, pupil, school):
+    """Loading WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the process; the PDF
+    turns it off again, so the attachment checks still refuse a cut-off picture."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from safeguard.incidents.services.attachments import store_uploads
+
+    response = client_as(dsl).post(reverse("casework:chronology-pdf", args=[pupil.pk]))
+    assert response.status_code == 200
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    damaged = SimpleUploadedFile("photo.png", buffer.getvalue()[:60], "image/png")
+    stored, problems = store_uploads([damaged], school=school)
+    assert stored == []
+    assert "it may be damaged" in problems[0]

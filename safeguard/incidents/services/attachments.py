@@ -56,6 +56,7 @@ from safeguard.incidents.services.filekinds import (
     max_files,
     max_total_bytes,
 )
+from safeguard.incidents.signals import stored_files_in_use
 from safeguard.lib.clamd import Scanner, ScanUnavailable
 
 logger = logging.getLogger(__name__)
@@ -320,6 +321,10 @@ def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
         _, names = default_storage.listdir(f"{ROOT}/{folder}")
         paths = [f"{ROOT}/{folder}/{name}" for name in names]
         known = _names_in_use(Attachment, int(folder), paths)
+        for _receiver, named in stored_files_in_use.send(
+            sender=Attachment, school_id=int(folder), paths=paths
+        ):
+            known |= set(named or ())
         for path in paths:
             checked += 1
             if path in known:
