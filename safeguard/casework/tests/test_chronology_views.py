@@ -373,7 +373,9 @@ def test_the_printed_copy_draws_the_body_map_of_the_pupils_own_incidents_only(
     )
 
 
-def test_a_damaged_picture_is_still_refused_after_a_chronology_pdf(client_as, dsl, pupil, school):
+def test_a_damaged_picture_is_still_refused_after_a_chronology_pdf(
+    client_as, dsl, pupil, school, django_capture_on_commit_callbacks
+):
     """Loading WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the process; the PDF
     turns it off again, so the attachment checks still refuse a cut-off picture."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -381,8 +383,8 @@ def test_a_damaged_picture_is_still_refused_after_a_chronology_pdf(client_as, ds
 
     from safeguard.incidents.services.attachments import store_uploads
 
-    response = client_as(dsl).post(reverse("casework:chronology-pdf", args=[pupil.pk]))
-    assert response.status_code == 200
+    _, export = ask_for_pdf(client_as(dsl), pupil, django_capture_on_commit_callbacks)
+    assert ChronologyExport.objects.for_school(school).get(pk=export.pk).state == "ready"
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
     damaged = SimpleUploadedFile("photo.png", buffer.getvalue()[:60], "image/png")
