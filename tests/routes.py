@@ -21,10 +21,11 @@ from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.casework.models import DecisionOption
+from safeguard.casework.profile.contacts import ContactDetails, add_contact
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
-from safeguard.pupils.models import PupilStatus, StatusKind
+from safeguard.pupils.models import Pupil, PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
 
 # Third-party views that enforce their own authentication: allauth's sign-in,
@@ -139,6 +140,7 @@ KWARG_NAMES = frozenset(
         "attachment_id",
         "draft_id",
         "option_id",
+        "contact_id",
         "key",
     }
 )
@@ -177,10 +179,27 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
         "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
+        **profile_objects(pupil),
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
     return objects
+
+
+def profile_objects(pupil: Pupil) -> dict[str, Model]:
+    """One of each record of a pupil's profile, written by a lead of the pupil's school."""
+    lead = MembershipFactory(school=pupil.school, role=Role.DSL)
+    contact = add_contact(
+        membership=lead,
+        pupil=pupil,
+        details=ContactDetails(
+            name="Jane Jones",
+            relationship="Mother",
+            has_parental_responsibility=True,
+            phone="07700 900123",
+        ),
+    )
+    return {"contact_id": contact}
 
 
 def _attachment(incident: Incident) -> Attachment:

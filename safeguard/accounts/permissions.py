@@ -57,6 +57,12 @@ class Capability(StrEnum):
     VIEW_CHRONOLOGY = "view_chronology"
     # Add a key event (a strategy meeting, a child protection plan...) to a chronology.
     ADD_KEY_EVENTS = "add_key_events"
+    # Read a pupil's profile: contacts (phone numbers, addresses, court orders), the
+    # professionals involved, siblings and household, the photo. Leads only: no other role
+    # holds a need for them in the app today (the office keeps contact details in the MIS).
+    VIEW_PUPIL_PROFILE = "view_pupil_profile"
+    # Keep it: add and change contacts and professionals, link siblings, upload the photo.
+    KEEP_PUPIL_PROFILE = "keep_pupil_profile"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

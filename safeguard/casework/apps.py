@@ -31,6 +31,13 @@ class CaseworkConfig(AppConfig):
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
+        from safeguard.casework.profile.sections import pupil_page_section
+        from safeguard.pupils.signals import pupil_page_sections
+
+        pupil_page_sections.connect(
+            pupil_page_section, dispatch_uid="safeguard-casework-profile-section"
+        )
+
         from safeguard.casework.services.retention import destroy_key_events, destroy_reviews
 
         incident_records_destroyed.connect(
@@ -41,8 +48,22 @@ class CaseworkConfig(AppConfig):
         )
 
         from safeguard.audit import sealing
-        from safeguard.casework.models import KeyEvent, TriageEntry
+        from safeguard.casework.models import (
+            Contact,
+            HouseholdLink,
+            KeyEvent,
+            Professional,
+            PupilPhoto,
+            SiblingSuggestionDismissal,
+            TriageEntry,
+        )
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
         sealing.register(KeyEvent)
+        for model in (Contact, Professional, HouseholdLink, SiblingSuggestionDismissal):
+            sealing.register(model)
+        from safeguard.incidents.services.attachments import stored_file_digest
+
+        # A photo's seal covers its file's bytes too, as an attachment's does.
+        sealing.register(PupilPhoto, extra=stored_file_digest)

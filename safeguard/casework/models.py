@@ -179,3 +179,28 @@ class KeyEvent(SchoolOwned):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+# The pupil's profile (casework/profile/), defined in its own package, registered here.
+from safeguard.casework.profile.models import (  # noqa: E402
+    Contact,
+    HouseholdLink,
+    Professional,
+    PupilPhoto,
+    SiblingSuggestionDismissal,
+)
+
+__all__ = [
+    "DEFAULT_DECISION_OPTIONS",
+    "Contact",
+    "DecisionOption",
+    "HouseholdLink",
+    "KeyEvent",
+    "KeyEventKind",
+    "Professional",
+    "PupilPhoto",
+    "ReplyKind",
+    "RiskLevel",
+    "SiblingSuggestionDismissal",
+    "TriageEntry",
+]

@@ -1,11 +1,13 @@
 """Every casework URL, one namespace ("casework:"), mounted at the site's root: the review
 queue and review page under /casework/, a pupil's chronology under /pupils/<id>/chronology/,
-the school's decisions under /school/decisions/."""
+the records of their profile under /pupils/<id>/ (contacts/, professionals/, household/,
+photo/), the school's decisions under /school/decisions/."""
 
 from django.urls import path
 
 from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
+from safeguard.casework.profile import views as profile
 
 app_name = "casework"
 
@@ -27,6 +29,22 @@ urlpatterns = [
         "pupils/<int:pupil_id>/chronology/key-events/add/",
         chronology.key_event_add,
         name="key-event-add",
+    ),
+    path("pupils/<int:pupil_id>/contacts/add/", profile.contact_add, name="contact-add"),
+    path(
+        "pupils/<int:pupil_id>/contacts/<int:contact_id>/",
+        profile.contact_history,
+        name="contact-history",
+    ),
+    path(
+        "pupils/<int:pupil_id>/contacts/<int:contact_id>/edit/",
+        profile.contact_edit,
+        name="contact-edit",
+    ),
+    path(
+        "pupils/<int:pupil_id>/contacts/<int:contact_id>/remove/",
+        profile.contact_remove,
+        name="contact-remove",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),

@@ -1,0 +1,114 @@
+"""The profile's forms. Each only gathers what was typed; the services check the rules and
+name each problem by its field, so the form shows it there with everything typed kept.
+Pupils offered by id are the current school's only: another school's id is "Select a valid
+choice"."""
+
+from typing import Any
+
+from django import forms
+
+from safeguard.casework.profile.contacts import ContactDetails
+from safeguard.casework.profile.models import (
+    ADDRESS_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    NOTES_MAX,
+    PHONE_MAX,
+    REASON_MAX,
+)
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+class ProfileForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _text(label: str, max_length: int, *, required: bool = False, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        error_messages={"max_length": f"Keep this to {max_length:,} characters."},
+        **kwargs,
+    )
+
+
+class ContactForm(ProfileForm):
+    name = _text("Name", NAME_MAX, required=True)
+    relationship = _text(
+        "Relationship to the pupil",
+        100,
+        required=True,
+        help_text="For example Mother, Father, Grandmother, Foster carer, Mum's partner.",
+    )
+    has_parental_responsibility = forms.ChoiceField(
+        label="Parental responsibility",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they have parental responsibility."},
+    )
+    phone = _text("Phone", PHONE_MAX, widget=forms.TextInput(attrs={"type": "tel"}))
+    email = _text("Email", EMAIL_MAX, widget=forms.EmailInput)
+    address = _text("Address", ADDRESS_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    do_not_contact = forms.BooleanField(
+        label="Do not contact",
+        required=False,
+        help_text="Tick if school must not contact this person (for example a court order).",
+    )
+    court_order_notes = _text(
+        "Court orders",
+        NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Any order about this person and the pupil: its kind, date and what it says.",
+    )
+    reason = _text(
+        "What changed",
+        REASON_MAX,
+        help_text="Optional: for example “Moved house” or “Court order made”.",
+    )
+
+    def __init__(self, *args: Any, is_change: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_change:
+            del self.fields["reason"]
+        self.fields["name"].error_messages["required"] = "Enter the contact's name."
+        self.fields["relationship"].error_messages["required"] = (
+            "Say how they are related to the pupil, for example Mother."
+        )
+
+    def details(self) -> ContactDetails:
+        data = self.cleaned_data
+        return ContactDetails(
+            name=data["name"],
+            relationship=data["relationship"],
+            has_parental_responsibility=data["has_parental_responsibility"] == "yes",
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            do_not_contact=data["do_not_contact"],
+            court_order_notes=data["court_order_notes"],
+        )
+
+    @staticmethod
+    def initial_from(details: ContactDetails) -> dict[str, Any]:
+        initial = dict(vars(details))
+        initial["has_parental_responsibility"] = (
+            "yes" if details.has_parental_responsibility else "no"
+        )
+        return initial
+
+
+class RemovalForm(ProfileForm):
+    reason = _text(
+        "Why remove it",
+        REASON_MAX,
+        required=True,
+        help_text="It stays in the history with this reason.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Say why this is being removed."

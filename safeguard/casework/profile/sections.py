@@ -1,0 +1,42 @@
+"""The profile's part of the pupil page (sent for by `pupils.signals.pupil_page_sections`).
+
+A lead sees the profile: contacts, professionals, household, photo, current risk level and
+open referrals and meetings; its showing is audited against the pupil. Anyone else sees
+nothing here.
+"""
+
+from typing import Any
+
+from safeguard.accounts.models import Membership
+from safeguard.accounts.permissions import Capability
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import record
+from safeguard.casework.profile.selectors import contacts_of
+from safeguard.pupils.models import Pupil
+from safeguard.pupils.signals import PupilPageSection
+
+
+def profile_context(membership: Membership, pupil: Pupil) -> dict[str, Any]:
+    """What the profile section shows, each part read in a fixed number of queries."""
+    return {
+        "pupil": pupil,
+        "contacts": list(contacts_of(pupil)),
+        "can_keep": Capability.KEEP_PUPIL_PROFILE in membership.capabilities,
+    }
+
+
+def pupil_page_section(
+    sender: Any, membership: Membership, pupil: Pupil, **kwargs: Any
+) -> PupilPageSection | None:
+    if Capability.VIEW_PUPIL_PROFILE not in membership.capabilities:
+        return None
+    if pupil.school_id != membership.school_id:
+        return None
+    context = profile_context(membership, pupil)
+    record(
+        actor=membership.user,
+        action=AuditAction.PROFILE_VIEWED,
+        school=membership.school,
+        target=pupil,
+    )
+    return PupilPageSection("casework/profile/section.html", context)
