@@ -22,6 +22,7 @@ from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.casework.models import DecisionOption
 from safeguard.casework.profile.contacts import ContactDetails, add_contact
+from safeguard.casework.profile.professionals import ProfessionalDetails, add_professional
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -141,6 +142,7 @@ KWARG_NAMES = frozenset(
         "draft_id",
         "option_id",
         "contact_id",
+        "professional_id",
         "key",
     }
 )
@@ -199,7 +201,16 @@ def profile_objects(pupil: Pupil) -> dict[str, Model]:
             phone="07700 900123",
         ),
     )
-    return {"contact_id": contact}
+    professional = add_professional(
+        membership=lead,
+        pupil=pupil,
+        details=ProfessionalDetails(
+            role="social_worker",
+            name="Sam Patel",
+            started_on=pupil.date_of_birth + datetime.timedelta(days=400),
+        ),
+    )
+    return {"contact_id": contact, "professional_id": professional}
 
 
 def _attachment(incident: Incident) -> Attachment:

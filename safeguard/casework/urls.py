@@ -7,7 +7,8 @@ from django.urls import path
 
 from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
-from safeguard.casework.profile import views as profile
+from safeguard.casework.profile.views import contacts as profile_contacts
+from safeguard.casework.profile.views import professionals as profile_professionals
 
 app_name = "casework"
 
@@ -30,21 +31,41 @@ urlpatterns = [
         chronology.key_event_add,
         name="key-event-add",
     ),
-    path("pupils/<int:pupil_id>/contacts/add/", profile.contact_add, name="contact-add"),
+    path("pupils/<int:pupil_id>/contacts/add/", profile_contacts.contact_add, name="contact-add"),
     path(
         "pupils/<int:pupil_id>/contacts/<int:contact_id>/",
-        profile.contact_history,
+        profile_contacts.contact_history,
         name="contact-history",
     ),
     path(
         "pupils/<int:pupil_id>/contacts/<int:contact_id>/edit/",
-        profile.contact_edit,
+        profile_contacts.contact_edit,
         name="contact-edit",
     ),
     path(
         "pupils/<int:pupil_id>/contacts/<int:contact_id>/remove/",
-        profile.contact_remove,
+        profile_contacts.contact_remove,
         name="contact-remove",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/add/",
+        profile_professionals.professional_add,
+        name="professional-add",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/<int:professional_id>/",
+        profile_professionals.professional_history,
+        name="professional-history",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/<int:professional_id>/edit/",
+        profile_professionals.professional_edit,
+        name="professional-edit",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/<int:professional_id>/remove/",
+        profile_professionals.professional_remove,
+        name="professional-remove",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),

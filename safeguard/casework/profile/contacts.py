@@ -167,17 +167,17 @@ def change_contact(
 
 
 @transaction.atomic
-def remove_contact(*, membership: Membership, contact: Contact, reason: str) -> Contact:
+def remove_contact(*, membership: Membership, version: Contact, reason: str) -> Contact:
     """Take the contact off the profile, saying why; every version stays in its history."""
-    versions.check_keeper(membership, contact.pupil)
+    versions.check_keeper(membership, version.pupil)
     problem = single_line_problem(reason.strip(), max_length=REASON_MAX, noun="Reasons")
     if not reason.strip():
         problem = "Say why this contact is being removed, for example “Moved away, no contact”."
     if problem:
         raise ValidationError({"reason": [problem]})
-    row = versions.copy_for_removal(contact, reason.strip())
+    row = versions.copy_for_removal(version, reason.strip())
     return versions.save_version(
-        row, membership=membership, previous=contact, action=AuditAction.CONTACT_REMOVED
+        row, membership=membership, previous=version, action=AuditAction.CONTACT_REMOVED
     )
 
 

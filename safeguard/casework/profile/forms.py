@@ -15,7 +15,11 @@ from safeguard.casework.profile.models import (
     NOTES_MAX,
     PHONE_MAX,
     REASON_MAX,
+    ProfessionalRole,
 )
+from safeguard.casework.profile.professionals import DETAIL_FIELDS as PROFESSIONAL_FIELDS
+from safeguard.casework.profile.professionals import ProfessionalDetails
+from safeguard.pupils.forms import DateInput
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
@@ -112,3 +116,51 @@ class RemovalForm(ProfileForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = "Say why this is being removed."
+
+
+class ProfessionalForm(ProfileForm):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose…"), *ProfessionalRole.choices],
+        error_messages={"required": "Choose their role from the list."},
+    )
+    name = _text("Name", NAME_MAX, required=True)
+    organisation = _text(
+        "Organisation", NAME_MAX, help_text="For example Leeds children's social care."
+    )
+    phone = _text("Phone", PHONE_MAX, widget=forms.TextInput(attrs={"type": "tel"}))
+    email = _text("Email", EMAIL_MAX, widget=forms.EmailInput)
+    started_on = forms.DateField(
+        label="Involved from",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the date they became involved.",
+            "invalid": "Enter the date as a real date, for example 31/03/2017.",
+        },
+    )
+    ended_on = forms.DateField(
+        label="Involved until",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave blank while they are still involved.",
+        error_messages={"invalid": "Enter the date as a real date, for example 31/03/2017."},
+    )
+    reason = _text(
+        "What changed",
+        REASON_MAX,
+        help_text="Optional: for example “Case closed” or “New social worker”.",
+    )
+
+    def __init__(self, *args: Any, is_change: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_change:
+            del self.fields["reason"]
+        self.fields["name"].error_messages["required"] = "Enter the professional's name."
+
+    def details(self) -> ProfessionalDetails:
+        data = self.cleaned_data
+        return ProfessionalDetails(**{name: data[name] for name in PROFESSIONAL_FIELDS})
+
+    @staticmethod
+    def initial_from(details: ProfessionalDetails) -> dict[str, Any]:
+        return dict(vars(details))

@@ -11,7 +11,8 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.casework.profile.selectors import contacts_of
+from safeguard.casework.profile.selectors import contacts_of, professionals_of
+from safeguard.lib import clock
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.signals import PupilPageSection
 
@@ -21,6 +22,8 @@ def profile_context(membership: Membership, pupil: Pupil) -> dict[str, Any]:
     return {
         "pupil": pupil,
         "contacts": list(contacts_of(pupil)),
+        "professionals": list(professionals_of(pupil)),
+        "today": clock.localdate(),
         "can_keep": Capability.KEEP_PUPIL_PROFILE in membership.capabilities,
     }
 

@@ -96,8 +96,8 @@ def test_changing_a_version_someone_else_already_changed_is_refused(lead, pupil)
 def test_a_removed_contact_leaves_the_profile_and_keeps_its_history(lead, pupil):
     first = add_contact(membership=lead, pupil=pupil, details=MUM)
     with pytest.raises(ValidationError):
-        remove_contact(membership=lead, contact=first, reason=" ")
-    removal = remove_contact(membership=lead, contact=first, reason="Added by mistake")
+        remove_contact(membership=lead, version=first, reason=" ")
+    removal = remove_contact(membership=lead, version=first, reason="Added by mistake")
     assert removal.is_removed and removal.phone == MUM.phone
     assert list(contacts_of(pupil)) == []
     assert Contact.objects.for_school(pupil.school).count() == 2
