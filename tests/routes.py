@@ -22,6 +22,7 @@ from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.casework.models import DecisionOption
 from safeguard.casework.profile.contacts import ContactDetails, add_contact
+from safeguard.casework.profile.household import link_pupils
 from safeguard.casework.profile.professionals import ProfessionalDetails, add_professional
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
@@ -143,6 +144,7 @@ KWARG_NAMES = frozenset(
         "option_id",
         "contact_id",
         "professional_id",
+        "link_id",
         "key",
     }
 )
@@ -210,7 +212,9 @@ def profile_objects(pupil: Pupil) -> dict[str, Model]:
             started_on=pupil.date_of_birth + datetime.timedelta(days=400),
         ),
     )
-    return {"contact_id": contact, "professional_id": professional}
+    sibling = PupilFactory(school=pupil.school)
+    link = link_pupils(membership=lead, pupil=pupil, other=sibling, relationship="sibling")
+    return {"contact_id": contact, "professional_id": professional, "link_id": link}
 
 
 def _attachment(incident: Incident) -> Attachment:

@@ -8,6 +8,7 @@ from django.urls import path
 from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
 from safeguard.casework.profile.views import contacts as profile_contacts
+from safeguard.casework.profile.views import household as profile_household
 from safeguard.casework.profile.views import professionals as profile_professionals
 
 app_name = "casework"
@@ -66,6 +67,21 @@ urlpatterns = [
         "pupils/<int:pupil_id>/professionals/<int:professional_id>/remove/",
         profile_professionals.professional_remove,
         name="professional-remove",
+    ),
+    path(
+        "pupils/<int:pupil_id>/household/add/",
+        profile_household.household_add,
+        name="household-add",
+    ),
+    path(
+        "pupils/<int:pupil_id>/household/dismiss/",
+        profile_household.household_dismiss,
+        name="household-dismiss",
+    ),
+    path(
+        "pupils/<int:pupil_id>/household/<int:link_id>/remove/",
+        profile_household.household_remove,
+        name="household-remove",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),

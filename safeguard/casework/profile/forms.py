@@ -15,11 +15,14 @@ from safeguard.casework.profile.models import (
     NOTES_MAX,
     PHONE_MAX,
     REASON_MAX,
+    HouseholdRelationship,
     ProfessionalRole,
 )
 from safeguard.casework.profile.professionals import DETAIL_FIELDS as PROFESSIONAL_FIELDS
 from safeguard.casework.profile.professionals import ProfessionalDetails
+from safeguard.lib.forms import model_choice_field
 from safeguard.pupils.forms import DateInput
+from safeguard.pupils.models import Pupil
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
@@ -164,3 +167,71 @@ class ProfessionalForm(ProfileForm):
     @staticmethod
     def initial_from(details: ProfessionalDetails) -> dict[str, Any]:
         return dict(vars(details))
+
+
+def pupil_label(obj: Pupil) -> str:
+    archived = " (archived)" if obj.is_archived else ""
+    return f"{obj.first_name} {obj.last_name}, {obj.class_label}{archived}"
+
+
+class PupilChoiceField(forms.ModelChoiceField[Pupil]):
+    def label_from_instance(self, obj: Pupil) -> str:
+        return pupil_label(obj)
+
+
+class LinkForm(ProfileForm):
+    """Find a pupil of the school by name, then link them: siblings or one household.
+    The name is posted, never put in an address."""
+
+    q = forms.CharField(
+        label="Find a pupil by name",
+        required=False,
+        max_length=100,
+        help_text="Type part of their first or last name, then Find pupils.",
+    )
+    other_pupil = PupilChoiceField(
+        label="Pupil to link",
+        queryset=Pupil.objects.none(),
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select a valid choice: that pupil is not available."},
+    )
+    relationship = forms.ChoiceField(
+        label="How they are related",
+        choices=[("", "Choose…"), *HouseholdRelationship.choices],
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, pupil: Pupil, found: list[Pupil] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = model_choice_field(self, "other_pupil")
+        field.queryset = Pupil.objects.for_school(pupil.school_id).exclude(pk=pupil.pk)
+        chosen = found or []
+        # Only the pupils found (or the one chosen) are offered; any of the school's counts.
+        field.widget.choices = [(p.pk, pupil_label(p)) for p in chosen]
+
+    def check_link(self) -> bool:
+        """Valid for linking: a pupil and a relationship chosen, each said by its field."""
+        if not self.is_valid():
+            return False
+        if self.cleaned_data["other_pupil"] is None:
+            self.add_error("other_pupil", "Choose the pupil to link.")
+        if not self.cleaned_data["relationship"]:
+            self.add_error("relationship", "Choose how they are related from the list.")
+        return not self.errors
+
+
+class DismissForm(ProfileForm):
+    other_pupil = forms.ModelChoiceField(
+        queryset=Pupil.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Select a valid choice: that pupil is not available."},
+    )
+
+    def __init__(self, *args: Any, pupil: Pupil, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "other_pupil").queryset = Pupil.objects.for_school(
+            pupil.school_id
+        ).exclude(pk=pupil.pk)

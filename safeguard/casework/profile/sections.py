@@ -11,7 +11,13 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.casework.profile.selectors import contacts_of, professionals_of
+from safeguard.casework.profile.models import HouseholdRelationship
+from safeguard.casework.profile.selectors import (
+    contacts_of,
+    household_of,
+    professionals_of,
+    suggested_siblings,
+)
 from safeguard.lib import clock
 from safeguard.pupils.models import Pupil
 from safeguard.pupils.signals import PupilPageSection
@@ -19,12 +25,18 @@ from safeguard.pupils.signals import PupilPageSection
 
 def profile_context(membership: Membership, pupil: Pupil) -> dict[str, Any]:
     """What the profile section shows, each part read in a fixed number of queries."""
+    contacts = list(contacts_of(pupil))
+    household = household_of(pupil)
+    can_keep = Capability.KEEP_PUPIL_PROFILE in membership.capabilities
     return {
         "pupil": pupil,
-        "contacts": list(contacts_of(pupil)),
+        "contacts": contacts,
         "professionals": list(professionals_of(pupil)),
+        "household": household,
+        "suggestions": suggested_siblings(pupil, contacts, household) if can_keep else [],
+        "relationships": HouseholdRelationship.choices,
         "today": clock.localdate(),
-        "can_keep": Capability.KEEP_PUPIL_PROFILE in membership.capabilities,
+        "can_keep": can_keep,
     }
 
 

@@ -1,9 +1,18 @@
 """Reads of a pupil's profile, each a fixed number of queries whatever the profile holds.
 For the leads only: the views and the page section check `VIEW_PUPIL_PROFILE` first."""
 
-from django.db.models import F, QuerySet
+from dataclasses import dataclass
 
-from safeguard.casework.profile.models import Contact, Professional, Versioned
+from django.db.models import F, Q, QuerySet
+
+from safeguard.casework.profile.household import either_side
+from safeguard.casework.profile.models import (
+    Contact,
+    HouseholdLink,
+    Professional,
+    SiblingSuggestionDismissal,
+    Versioned,
+)
 from safeguard.casework.profile.versions import current, live
 from safeguard.pupils.models import Pupil
 
@@ -25,3 +34,86 @@ def professionals_of(pupil: Pupil) -> QuerySet[Professional]:
         .filter(pupil=pupil)
         .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "name", "id")
     )
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    """A pupil linked to this one, and the link."""
+
+    link: HouseholdLink
+    pupil: Pupil
+
+
+def household_of(pupil: Pupil) -> list[HouseholdMember]:
+    """The pupils linked to this one, by name: one query, whichever side of each link."""
+    links = (
+        live(HouseholdLink, pupil.school_id)
+        .filter(either_side(pupil))
+        .select_related("pupil", "other_pupil")
+    )
+    members = [
+        HouseholdMember(link, link.other_pupil if link.pupil_id == pupil.pk else link.pupil)
+        for link in links
+    ]
+    return sorted(members, key=lambda m: (m.pupil.last_name, m.pupil.first_name, m.pupil.pk))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A pupil who shares a contact with this one, and what they share."""
+
+    pupil: Pupil
+    shared: tuple[str, ...]  # "email address", "address", "name and phone number"
+
+
+# More matches than this are not a household: a shared address of a children's home, say.
+SUGGESTION_LIMIT = 10
+MATCH_ROWS = 200
+
+
+def suggested_siblings(
+    pupil: Pupil, contacts: list[Contact], household: list[HouseholdMember]
+) -> list[Suggestion]:
+    """Pupils of the school who share a contact with this one (the same email address, the
+    same address, or the same name and phone number), not yet linked or dismissed: two
+    queries, whatever the number of contacts."""
+    emails = {c.email_key for c in contacts if c.email_key}
+    addresses = {c.address_key for c in contacts if c.address_key}
+    pairs = {(c.name_key, c.phone_key) for c in contacts if c.phone_key and c.name_key}
+    if not (emails or addresses or pairs):
+        return []
+    same = Q(email_key__in=emails) | Q(address_key__in=addresses)
+    if pairs:
+        same |= Q(phone_key__in={p for _, p in pairs}, name_key__in={n for n, _ in pairs})
+    matches = (
+        live(Contact, pupil.school_id)
+        .filter(same)
+        .exclude(pupil=pupil)
+        .select_related("pupil")
+        .order_by("pupil_id", "id")[:MATCH_ROWS]
+    )
+    dismissed = set(
+        SiblingSuggestionDismissal.objects.for_school(pupil.school_id)
+        .filter(either_side(pupil))
+        .values_list("pupil_id", "other_pupil_id")
+    )
+    known = {member.pupil.pk for member in household} | {
+        other for pair in dismissed for other in pair
+    }
+    found: dict[int, tuple[Pupil, list[str]]] = {}
+    for match in matches:
+        if match.pupil_id in known:
+            continue
+        shared = []
+        if match.email_key and match.email_key in emails:
+            shared.append("email address")
+        if match.address_key and match.address_key in addresses:
+            shared.append("address")
+        if (match.name_key, match.phone_key) in pairs:
+            shared.append("name and phone number")
+        if not shared:
+            continue  # a name and a phone number that belong to two different contacts
+        entry = found.setdefault(match.pupil_id, (match.pupil, []))
+        entry[1].extend(what for what in shared if what not in entry[1])
+    suggestions = [Suggestion(p, tuple(shared)) for p, shared in found.values()]
+    return suggestions[:SUGGESTION_LIMIT]

@@ -39,16 +39,21 @@ def audit_viewed(request: SchoolRequest, pupil: Pupil, **detail: object) -> None
 
 
 def stale(
-    request: SchoolRequest, version: Versioned, url_name: str, kwarg: str
+    request: SchoolRequest,
+    version: Versioned,
+    url_name: str,
+    kwarg: str,
+    pupil: Pupil | None = None,
 ) -> HttpResponse | None:
     """A version someone has since changed: say so and go to the record's current page."""
     now = current_version(version)
     if now is None or now.pk == version.pk:
         return None
     messages.info(request, "This was changed since you opened it: here are the current details.")
+    pupil = pupil or version.pupil
     if now.is_removed:
-        return back_to_profile(version.pupil)
-    return redirect(url_name, pupil_id=version.pupil_id, **{kwarg: now.pk})
+        return back_to_profile(pupil)
+    return redirect(url_name, pupil_id=pupil.pk, **{kwarg: now.pk})
 
 
 def remove_page(
@@ -59,9 +64,13 @@ def remove_page(
     url_name: str,
     kwarg: str,
     done: str,
+    pupil: Pupil | None = None,
+    what: str = "",
 ) -> HttpResponse:
-    """Confirm taking a record off the profile, with a reason; it stays in its history."""
-    if request.method == "GET" and (moved := stale(request, version, url_name, kwarg)):
+    """Confirm taking a record off the profile of `pupil` (the record's own unless given),
+    with a reason; it stays in its history."""
+    pupil = pupil or version.pupil
+    if request.method == "GET" and (moved := stale(request, version, url_name, kwarg, pupil)):
         return moved
     form = RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,8 +82,8 @@ def remove_page(
             apply_errors(form, error)
         else:
             messages.success(request, done)
-            return back_to_profile(version.pupil)
-    context = {"pupil": version.pupil, "form": form, "record": version}
+            return back_to_profile(pupil)
+    context = {"pupil": pupil, "form": form, "what": what or str(version)}
     return render(
         request, "casework/profile/remove_form.html", context, status=400 if form.errors else 200
     )
