@@ -23,7 +23,9 @@ from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.casework.models import DecisionOption
 from safeguard.casework.profile.contacts import ContactDetails, add_contact
 from safeguard.casework.profile.household import link_pupils
+from safeguard.casework.profile.photos import add_photo
 from safeguard.casework.profile.professionals import ProfessionalDetails, add_professional
+from safeguard.casework.tests.factories import png_upload
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -212,6 +214,7 @@ def profile_objects(pupil: Pupil) -> dict[str, Model]:
             started_on=pupil.date_of_birth + datetime.timedelta(days=400),
         ),
     )
+    add_photo(membership=lead, pupil=pupil, upload=png_upload())
     sibling = PupilFactory(school=pupil.school)
     link = link_pupils(membership=lead, pupil=pupil, other=sibling, relationship="sibling")
     return {"contact_id": contact, "professional_id": professional, "link_id": link}

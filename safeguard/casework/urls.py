@@ -9,6 +9,7 @@ from safeguard.casework import views
 from safeguard.casework.chronology import views as chronology
 from safeguard.casework.profile.views import contacts as profile_contacts
 from safeguard.casework.profile.views import household as profile_household
+from safeguard.casework.profile.views import photos as profile_photos
 from safeguard.casework.profile.views import professionals as profile_professionals
 
 app_name = "casework"
@@ -83,6 +84,9 @@ urlpatterns = [
         profile_household.household_remove,
         name="household-remove",
     ),
+    path("pupils/<int:pupil_id>/photo/", profile_photos.photo_file, name="photo"),
+    path("pupils/<int:pupil_id>/photo/change/", profile_photos.photo_change, name="photo-change"),
+    path("pupils/<int:pupil_id>/photo/remove/", profile_photos.photo_remove, name="photo-remove"),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),
     path(

@@ -235,3 +235,14 @@ class DismissForm(ProfileForm):
         model_choice_field(self, "other_pupil").queryset = Pupil.objects.for_school(
             pupil.school_id
         ).exclude(pk=pupil.pk)
+
+
+class PhotoForm(ProfileForm):
+    photo = forms.FileField(
+        label="Photo",
+        required=False,
+        help_text="A JPEG, PNG, GIF or WebP image. Location and camera details are removed.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )

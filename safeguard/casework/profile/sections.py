@@ -12,6 +12,7 @@ from safeguard.accounts.permissions import Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.casework.profile.models import HouseholdRelationship
+from safeguard.casework.profile.photos import current_photo
 from safeguard.casework.profile.selectors import (
     contacts_of,
     household_of,
@@ -32,6 +33,7 @@ def profile_context(membership: Membership, pupil: Pupil) -> dict[str, Any]:
         "pupil": pupil,
         "contacts": contacts,
         "professionals": list(professionals_of(pupil)),
+        "photo": current_photo(pupil),
         "household": household,
         "suggestions": suggested_siblings(pupil, contacts, household) if can_keep else [],
         "relationships": HouseholdRelationship.choices,

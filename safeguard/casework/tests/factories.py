@@ -8,6 +8,18 @@ from safeguard.casework.services.triage import review_incident
 from safeguard.incidents.models import Incident
 
 
+def png_upload(name: str = "photo.png") -> Any:
+    """A small real PNG, as a camera or phone would give one."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 32), (200, 120, 80)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
+
+
 def decision(school: Any, name: str = "No further action") -> DecisionOption:
     """The school's decision option of that name (every school starts with the defaults)."""
     return DecisionOption.objects.for_school(school).get(name=name)
