@@ -392,3 +392,30 @@ def test_the_chronology_at_10_and_1000_entries(client_as, world, how, monkeypatc
     # The session and the person, the audit event, the filters' choices, one query per
     # source and one or two per kind of row on the page (the later page reads two pages).
     assert small <= (70 if how == "later page" else 35)
+
+
+# A pupil's profile (casework) -----------------------------------------------------------------
+
+
+def test_the_profile_at_10_and_1000_related_rows(client_as, world):
+    """The pupil page with the leads' profile reads the same queries for a pupil with 10
+    contacts, professionals, household links and suggested siblings as with 1,000, and a
+    chronology of 10 entries or 1,000 beneath."""
+    from safeguard.casework.profile.photos import add_photo
+    from safeguard.casework.tests.factories import bulk_chronology, bulk_profile, png_upload
+
+    client = client_as(world.dsl.user)
+    pupil = PupilFactory(school=world.dsl.school)
+    add_photo(membership=world.dsl, pupil=pupil, upload=png_upload())
+    url = reverse("pupils:pupil-detail", args=[pupil.pk])
+    bulk_profile(world.dsl, pupil, 10)
+    bulk_chronology(world.dsl, pupil, 10)
+    client.get(url)
+    small, small_sql = count_queries(lambda: client.get(url))
+    bulk_profile(world.dsl, pupil, 990, start=10)
+    bulk_chronology(world.dsl, pupil, 990, start=10)
+    large, large_sql = count_queries(lambda: client.get(url))
+    assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])
+    # The session, the person, the pupil and statuses, the profile (two audit events, a
+    # query per part) and the chronology's first entries (one per source and kind).
+    assert small <= 55, "\n".join(small_sql)

@@ -31,11 +31,14 @@ class CaseworkConfig(AppConfig):
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
-        from safeguard.casework.profile.sections import pupil_page_section
+        from safeguard.casework.profile.sections import chronology_section, pupil_page_section
         from safeguard.pupils.signals import pupil_page_sections
 
         pupil_page_sections.connect(
             pupil_page_section, dispatch_uid="safeguard-casework-profile-section"
+        )
+        pupil_page_sections.connect(
+            chronology_section, dispatch_uid="safeguard-casework-chronology-section"
         )
 
         from safeguard.casework.services.retention import destroy_key_events, destroy_reviews

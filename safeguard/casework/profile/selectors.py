@@ -1,10 +1,13 @@
 """Reads of a pupil's profile, each a fixed number of queries whatever the profile holds.
 For the leads only: the views and the page section check `VIEW_PUPIL_PROFILE` first."""
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from safeguard.casework.models import TriageEntry
 from safeguard.casework.profile.household import either_side
 from safeguard.casework.profile.models import (
     Contact,
@@ -117,3 +120,36 @@ def suggested_siblings(
         entry[1].extend(what for what in shared if what not in entry[1])
     suggestions = [Suggestion(p, tuple(shared)) for p, shared in found.values()]
     return suggestions[:SUGGESTION_LIMIT]
+
+
+@dataclass(frozen=True)
+class PupilRisk:
+    """The risk level the leads' newest review of any of the pupil's incidents set."""
+
+    level: str
+    label: str
+    set_at: datetime.datetime
+
+
+def current_risk(pupil: Pupil) -> PupilRisk | None:
+    """The newest risk level set on any incident filed under the pupil (withdrawn ones
+    aside), or None before any review: one query."""
+    newest = (
+        TriageEntry.objects.for_school(pupil.school_id)
+        .filter(incident__review__pupil=pupil, incident__review__is_withdrawn=False)
+        .order_by("-made_at", "-id")
+        .only("risk_level", "made_at")
+        .first()
+    )
+    if newest is None:
+        return None
+    return PupilRisk(newest.risk_level, newest.get_risk_level_display(), newest.made_at)
+
+
+def open_referrals_and_meetings(pupil: Pupil) -> list[Any]:
+    """The pupil's open referrals and coming meetings, for the profile.
+
+    Empty for now: referrals and meetings are a part of casework of their own, which fills
+    this in (each item shown by its `str`, newest first). The profile already has its place.
+    """
+    return []

@@ -149,3 +149,75 @@ def bulk_chronology(lead: Membership, pupil: Any, entries: int, *, start: int = 
     TriageEntry.objects.bulk_create(reviews)
     IncidentCorrection.objects.bulk_create(fixes)
     KeyEvent.objects.bulk_create(events)
+
+
+def bulk_profile(lead: Membership, pupil: Any, rows: int, *, start: int = 0) -> None:
+    """`rows` more records about the pupil's profile, written straight to their tables (no
+    audit events, no seals: for measuring reads at size only), in turn: a contact, a
+    professional, a household link to another pupil, and another pupil's contact sharing
+    the first contact's email address (a suggested sibling). `start` continues a run."""
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from safeguard.casework.profile.models import Contact, HouseholdLink, Professional
+    from safeguard.pupils.models import Pupil
+
+    school, user, now = lead.school, lead.user, timezone.now()
+    others = Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            legal_first_name=f"Kin{n}",
+            legal_last_name="Jones",
+            date_of_birth=datetime.date(2016, 1, 1),
+            year_group="4",
+        )
+        for n in range(start, start + rows)
+        if n % 4 in (2, 3)
+    )
+    contacts, professionals, links = [], [], []
+    for n in range(start, start + rows):
+        common = {"school": school, "made_by": user, "made_at": now, "lineage": uuid.uuid4()}
+        if n % 4 == 0:
+            contacts.append(
+                Contact(
+                    pupil=pupil,
+                    name=f"Adult {n}",
+                    relationship="Aunt",
+                    email=f"adult{n}@example.org" if n else "family@example.org",
+                    email_key=f"adult{n}@example.org" if n else "family@example.org",
+                    **common,
+                )
+            )
+        elif n % 4 == 1:
+            professionals.append(
+                Professional(
+                    pupil=pupil,
+                    role="other",
+                    name=f"Worker {n}",
+                    started_on=datetime.date(2024, 1, 1),
+                    **common,
+                )
+            )
+        else:
+            other = others.pop(0)
+            if n % 4 == 2:
+                low, high = sorted([pupil, other], key=lambda p: p.pk)
+                links.append(
+                    HouseholdLink(pupil=low, other_pupil=high, relationship="cousin", **common)
+                )
+            else:
+                contacts.append(
+                    Contact(
+                        pupil=other,
+                        name="Parent",
+                        relationship="Mother",
+                        email="family@example.org",
+                        email_key="family@example.org",
+                        **common,
+                    )
+                )
+    Contact.objects.bulk_create(contacts)
+    Professional.objects.bulk_create(professionals)
+    HouseholdLink.objects.bulk_create(links)
