@@ -419,3 +419,27 @@ def test_the_profile_at_10_and_1000_related_rows(client_as, world):
     # The session, the person, the pupil and statuses, the profile (two audit events, a
     # query per part) and the chronology's first entries (one per source and kind).
     assert small <= 55, "\n".join(small_sql)
+
+
+# The "CP records" mark beside pupils' names, for the leads (casework) -------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["pupil list", "pupil search", "type-ahead", "incident list", "review queue"]
+)
+def test_the_lists_mark_pupils_with_cp_records_at_no_query_per_row(client_as, world, page):
+    client = client_as(world.dsl.user)
+
+    def read() -> Any:
+        if page == "pupil list":
+            return client.get(reverse("pupils:pupil-list"))
+        if page == "pupil search":
+            return client.post(reverse("pupils:pupil-list"), {"q": "Sa"})
+        if page == "type-ahead":
+            return client.post(reverse("incidents:pupil-search"), {"term": "Sa"})
+        if page == "incident list":
+            return client.get(reverse("incidents:incident-list"))
+        return client.get(reverse("casework:review-queue"))
+
+    same_count_small_and_large(world, read)
+    assert b"CP records" in read().content

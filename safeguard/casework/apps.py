@@ -31,9 +31,11 @@ class CaseworkConfig(AppConfig):
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
+        from safeguard.casework.profile.markers import cp_records_marker
         from safeguard.casework.profile.sections import chronology_section, pupil_page_section
-        from safeguard.pupils.signals import pupil_page_sections
+        from safeguard.pupils.signals import pupil_markers, pupil_page_sections
 
+        pupil_markers.connect(cp_records_marker, dispatch_uid="safeguard-casework-cp-marker")
         pupil_page_sections.connect(
             pupil_page_section, dispatch_uid="safeguard-casework-profile-section"
         )

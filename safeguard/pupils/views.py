@@ -56,6 +56,7 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
                     term=search_form.cleaned_data["q"],
                     include_archived=filters["include_archived"],
                     limit=SEARCH_LIMIT + 1,
+                    reader=request.membership,
                 )
             )
             context.update(
@@ -67,9 +68,9 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
         else:
             context.update(pupils=[], is_search=True)
     else:
-        page = Paginator(selectors.pupil_list(school=school, **filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(
+            selectors.pupil_list(school=school, reader=request.membership, **filters), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(page=page, pupils=page.object_list, query=query.urlencode())
