@@ -51,6 +51,11 @@ class CaseworkConfig(AppConfig):
         incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"
         )
+        from safeguard.casework.profile.retention import destroy_profile
+
+        incident_records_destroyed.connect(
+            destroy_profile, dispatch_uid="safeguard-casework-destroy-profile"
+        )
 
         from safeguard.audit import sealing
         from safeguard.casework.models import (
