@@ -30,7 +30,8 @@ def household_add(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     data = request.POST if request.method == "POST" else None
     found: list[Pupil] = []
-    term = str(data.get("q", "")).strip() if data is not None else ""
+    # PostgreSQL refuses a null character in a query; no name holds one.
+    term = str(data.get("q", "")).replace("\x00", "").strip()[:100] if data is not None else ""
     if term:
         found = [
             match
