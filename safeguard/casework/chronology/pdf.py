@@ -15,8 +15,14 @@ from django.template.loader import render_to_string
 def chronology_pdf_bytes(request: HttpRequest, context: dict[str, Any]) -> bytes:
     """The PDF of the printed chronology `context` describes."""
     # Imported when needed: loading it loads Pango.
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
+    # Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images;
+    # the file checks of uploads (attachments, pupil photos) rely on Pillow refusing them,
+    # and this document draws no raster image. Pillow's default again.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     html = render_to_string("casework/chronology_pdf.html", context, request=request)
     fetch_nothing = URLFetcher(allowed_protocols=frozenset())  # every address is refused

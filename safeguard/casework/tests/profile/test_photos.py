@@ -82,3 +82,15 @@ def test_uploading_through_the_page_names_a_bad_file_next_to_the_field(client_as
     good = client_as(dsl).post(url, {"photo": png_upload()})
     assert good.status_code == 302
     assert current_photo(pupil) is not None
+
+
+def test_a_damaged_image_is_refused_even_after_a_chronology_pdf_was_made(
+    client_as, dsl, lead, pupil
+):
+    """WeasyPrint, loaded for the chronology's PDF, switches Pillow to accepting truncated
+    images for the whole process; the upload checks must still refuse them."""
+    response = client_as(dsl).post(reverse("casework:chronology-pdf", args=[pupil.pk]))
+    assert response.status_code == 200
+    damaged = SimpleUploadedFile("photo.png", png_upload().read()[:60])
+    with pytest.raises(ValidationError, match="could not be read as a PNG image"):
+        add_photo(membership=lead, pupil=pupil, upload=damaged)
