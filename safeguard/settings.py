@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "safeguard.accounts.context_processors.membership",
                 "safeguard.incidents.context_processors.unread_alerts",
+                "safeguard.pupils.context_processors.pupil_markers",
                 "safeguard.accounts.sessions.session_timing",
             ],
             # Every template may show typed text with its direction controls made visible.

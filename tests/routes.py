@@ -30,6 +30,11 @@ from safeguard.casework.models import (
     ReferralAgency,
     SchoolClosure,
 )
+from safeguard.casework.profile.contacts import ContactDetails, add_contact
+from safeguard.casework.profile.household import link_pupils
+from safeguard.casework.profile.photos import add_photo
+from safeguard.casework.profile.professionals import ProfessionalDetails, add_professional
+from safeguard.casework.tests.factories import png_upload
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
@@ -154,6 +159,9 @@ KWARG_NAMES = frozenset(
         "referral_id",
         "agency_id",
         "meeting_id",
+        "contact_id",
+        "professional_id",
+        "link_id",
         "key",
     }
 )
@@ -205,6 +213,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
             added_by=author.user,
         ),
         "agency_id": agency,
+        **profile_objects(pupil),
     }
     objects["referral_id"] = Referral.objects.create(
         school=school,
@@ -262,6 +271,34 @@ def _meeting(pupil, user) -> Meeting:
         report_sha256=stored.sha256,
         recorded_by=user,
     )
+
+
+def profile_objects(pupil: Pupil) -> dict[str, Model]:
+    """One of each record of a pupil's profile, written by a lead of the pupil's school."""
+    lead = MembershipFactory(school=pupil.school, role=Role.DSL)
+    contact = add_contact(
+        membership=lead,
+        pupil=pupil,
+        details=ContactDetails(
+            name="Jane Jones",
+            relationship="Mother",
+            has_parental_responsibility=True,
+            phone="07700 900123",
+        ),
+    )
+    professional = add_professional(
+        membership=lead,
+        pupil=pupil,
+        details=ProfessionalDetails(
+            role="social_worker",
+            name="Sam Patel",
+            started_on=pupil.date_of_birth + datetime.timedelta(days=400),
+        ),
+    )
+    add_photo(membership=lead, pupil=pupil, upload=png_upload())
+    sibling = PupilFactory(school=pupil.school)
+    link = link_pupils(membership=lead, pupil=pupil, other=sibling, relationship="sibling")
+    return {"contact_id": contact, "professional_id": professional, "link_id": link}
 
 
 def _attachment(incident: Incident) -> Attachment:

@@ -520,3 +520,54 @@ def test_a_referral_page_with_few_and_many_outcomes_and_chases(client_as, world)
     grow(LARGE)
     large, large_sql = count_queries(lambda: client.get(url))
     assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])
+
+
+# A pupil's profile (casework) -----------------------------------------------------------------
+
+
+def test_the_profile_at_10_and_1000_related_rows(client_as, world):
+    """The pupil page with the leads' profile reads the same queries for a pupil with 10
+    contacts, professionals, household links and suggested siblings as with 1,000, and a
+    chronology of 10 entries or 1,000 beneath."""
+    from safeguard.casework.profile.photos import add_photo
+    from safeguard.casework.tests.factories import bulk_chronology, bulk_profile, png_upload
+
+    client = client_as(world.dsl.user)
+    pupil = PupilFactory(school=world.dsl.school)
+    add_photo(membership=world.dsl, pupil=pupil, upload=png_upload())
+    url = reverse("pupils:pupil-detail", args=[pupil.pk])
+    bulk_profile(world.dsl, pupil, 10)
+    bulk_chronology(world.dsl, pupil, 10)
+    client.get(url)
+    small, small_sql = count_queries(lambda: client.get(url))
+    bulk_profile(world.dsl, pupil, 990, start=10)
+    bulk_chronology(world.dsl, pupil, 990, start=10)
+    large, large_sql = count_queries(lambda: client.get(url))
+    assert small == large, "\n".join(["small:", *small_sql, "large:", *large_sql])
+    # The session, the person, the pupil and statuses, the profile (two audit events, a
+    # query per part) and the chronology's first entries (one per source and kind).
+    assert small <= 55, "\n".join(small_sql)
+
+
+# The "CP records" mark beside pupils' names, for the leads (casework) -------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["pupil list", "pupil search", "type-ahead", "incident list", "review queue"]
+)
+def test_the_lists_mark_pupils_with_cp_records_at_no_query_per_row(client_as, world, page):
+    client = client_as(world.dsl.user)
+
+    def read() -> Any:
+        if page == "pupil list":
+            return client.get(reverse("pupils:pupil-list"))
+        if page == "pupil search":
+            return client.post(reverse("pupils:pupil-list"), {"q": "Sa"})
+        if page == "type-ahead":
+            return client.post(reverse("incidents:pupil-search"), {"term": "Sa"})
+        if page == "incident list":
+            return client.get(reverse("incidents:incident-list"))
+        return client.get(reverse("casework:review-queue"))
+
+    same_count_small_and_large(world, read)
+    assert b"CP records" in read().content

@@ -65,6 +65,12 @@ class Capability(StrEnum):
     RECORD_REFERRALS = "record_referrals"
     # Set the school's clocks, closure days, escalation policy and list of agencies.
     MANAGE_CLOCKS = "manage_clocks"
+    # Read a pupil's profile: contacts (phone numbers, addresses, court orders), the
+    # professionals involved, siblings and household, the photo. Leads only: no other role
+    # holds a need for them in the app today (the office keeps contact details in the MIS).
+    VIEW_PUPIL_PROFILE = "view_pupil_profile"
+    # Keep it: add and change contacts and professionals, link siblings, upload the photo.
+    KEEP_PUPIL_PROFILE = "keep_pupil_profile"
     VIEW_REPORTS = "view_reports"
     MANAGE_STAFF = "manage_staff"
     CHANGE_ROLES = "change_roles"

@@ -43,12 +43,23 @@ class CaseworkConfig(AppConfig):
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
+        from safeguard.casework.profile.markers import cp_records_marker
+        from safeguard.casework.profile.sections import chronology_section, pupil_page_section
         from safeguard.casework.services.retention import (
             destroy_encompass,
             destroy_exports,
             destroy_key_events,
             destroy_referrals_and_meetings,
             destroy_reviews,
+        )
+        from safeguard.pupils.signals import pupil_markers, pupil_page_sections
+
+        pupil_markers.connect(cp_records_marker, dispatch_uid="safeguard-casework-cp-marker")
+        pupil_page_sections.connect(
+            pupil_page_section, dispatch_uid="safeguard-casework-profile-section"
+        )
+        pupil_page_sections.connect(
+            chronology_section, dispatch_uid="safeguard-casework-chronology-section"
         )
 
         incident_records_destroyed.connect(
@@ -66,13 +77,23 @@ class CaseworkConfig(AppConfig):
         incident_records_destroyed.connect(
             destroy_referrals_and_meetings, dispatch_uid="safeguard-casework-destroy-referrals"
         )
+        from safeguard.casework.profile.retention import destroy_profile
+
+        incident_records_destroyed.connect(
+            destroy_profile, dispatch_uid="safeguard-casework-destroy-profile"
+        )
 
         from safeguard.audit import sealing
         from safeguard.casework.models import (
+            Contact,
             EncompassAcknowledgement,
             EncompassChild,
             EncompassNotification,
+            HouseholdLink,
             KeyEvent,
+            Professional,
+            PupilPhoto,
+            SiblingSuggestionDismissal,
             TriageEntry,
         )
         from safeguard.casework.referrals.models import (
@@ -100,3 +121,9 @@ class CaseworkConfig(AppConfig):
         stored_files_in_use.connect(
             meeting_reports_in_use, dispatch_uid="safeguard-casework-meeting-reports"
         )
+        for model in (Contact, Professional, HouseholdLink, SiblingSuggestionDismissal):
+            sealing.register(model)
+        from safeguard.incidents.services.attachments import stored_file_digest
+
+        # A photo's seal covers its file's bytes too, as an attachment's does.
+        sealing.register(PupilPhoto, extra=stored_file_digest)

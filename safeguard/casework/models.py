@@ -235,3 +235,12 @@ from safeguard.casework.encompass.models import (  # noqa: E402
     EncompassNotification as EncompassNotification,
 )
 from safeguard.casework.encompass.models import Presence as Presence  # noqa: E402
+
+# The pupil's profile (casework/profile/), defined in its own package, registered here.
+from safeguard.casework.profile.models import Contact as Contact  # noqa: E402
+from safeguard.casework.profile.models import HouseholdLink as HouseholdLink  # noqa: E402
+from safeguard.casework.profile.models import Professional as Professional  # noqa: E402
+from safeguard.casework.profile.models import PupilPhoto as PupilPhoto  # noqa: E402
+from safeguard.casework.profile.models import (  # noqa: E402
+    SiblingSuggestionDismissal as SiblingSuggestionDismissal,
+)

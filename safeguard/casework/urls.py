@@ -1,6 +1,7 @@
 """Every casework URL, one namespace ("casework:"), mounted at the site's root: the review
 queue and review page under /casework/, a pupil's chronology under /pupils/<id>/chronology/,
-the school's decisions under /school/decisions/."""
+the records of their profile under /pupils/<id>/ (contacts/, professionals/, household/,
+photo/), the school's decisions under /school/decisions/."""
 
 from django.urls import path
 
@@ -9,6 +10,10 @@ from safeguard.casework.chronology import export_views as exports
 from safeguard.casework.chronology import views as chronology
 from safeguard.casework.clocks import views as clocks
 from safeguard.casework.encompass import views as encompass
+from safeguard.casework.profile.views import contacts as profile_contacts
+from safeguard.casework.profile.views import household as profile_household
+from safeguard.casework.profile.views import photos as profile_photos
+from safeguard.casework.profile.views import professionals as profile_professionals
 from safeguard.casework.referrals import meeting_views as meetings
 from safeguard.casework.referrals import views as referrals
 
@@ -100,6 +105,60 @@ urlpatterns = [
         clocks.closure_remove,
         name="closure-remove",
     ),
+    path("pupils/<int:pupil_id>/contacts/add/", profile_contacts.contact_add, name="contact-add"),
+    path(
+        "pupils/<int:pupil_id>/contacts/<int:contact_id>/",
+        profile_contacts.contact_history,
+        name="contact-history",
+    ),
+    path(
+        "pupils/<int:pupil_id>/contacts/<int:contact_id>/edit/",
+        profile_contacts.contact_edit,
+        name="contact-edit",
+    ),
+    path(
+        "pupils/<int:pupil_id>/contacts/<int:contact_id>/remove/",
+        profile_contacts.contact_remove,
+        name="contact-remove",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/add/",
+        profile_professionals.professional_add,
+        name="professional-add",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/<int:professional_id>/",
+        profile_professionals.professional_history,
+        name="professional-history",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/<int:professional_id>/edit/",
+        profile_professionals.professional_edit,
+        name="professional-edit",
+    ),
+    path(
+        "pupils/<int:pupil_id>/professionals/<int:professional_id>/remove/",
+        profile_professionals.professional_remove,
+        name="professional-remove",
+    ),
+    path(
+        "pupils/<int:pupil_id>/household/add/",
+        profile_household.household_add,
+        name="household-add",
+    ),
+    path(
+        "pupils/<int:pupil_id>/household/dismiss/",
+        profile_household.household_dismiss,
+        name="household-dismiss",
+    ),
+    path(
+        "pupils/<int:pupil_id>/household/<int:link_id>/remove/",
+        profile_household.household_remove,
+        name="household-remove",
+    ),
+    path("pupils/<int:pupil_id>/photo/", profile_photos.photo_file, name="photo"),
+    path("pupils/<int:pupil_id>/photo/change/", profile_photos.photo_change, name="photo-change"),
+    path("pupils/<int:pupil_id>/photo/remove/", profile_photos.photo_remove, name="photo-remove"),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),
     path(

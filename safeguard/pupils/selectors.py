@@ -1,11 +1,13 @@
 """Reads of pupils that carry a rule. Every one is confined to one school."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import School
+from safeguard.pupils.markers import with_markers
 from safeguard.pupils.models import Pupil, PupilStatus
 
 NAME_FIELDS = (
@@ -45,8 +47,10 @@ def pupil_list(
     registration_group: str = "",
     status_kind: str = "",
     include_archived: bool = False,
+    reader: Any = None,
 ) -> QuerySet[Pupil]:
-    """The pupil list: by last name, filtered by non-identifying facts only."""
+    """The pupil list: by last name, filtered by non-identifying facts only; with a
+    `reader` (a membership), each pupil annotated with the marks they see (`markers.py`)."""
     pupils = Pupil.objects.for_school(school)
     if not include_archived:
         pupils = pupils.filter(is_archived=False)
@@ -58,17 +62,23 @@ def pupil_list(
         holding = current_statuses(school=school).filter(pupil=OuterRef("pk"), kind=status_kind)
         pupils = pupils.filter(Exists(holding))
     pupils = pupils.order_by("legal_last_name", "legal_first_name", "pk")
-    return with_current_statuses(pupils, school=school)
+    return with_current_statuses(with_markers(pupils, reader), school=school)
 
 
 def search_pupils(
-    *, school: School, term: str, include_archived: bool = False, limit: int = 20
+    *,
+    school: School,
+    term: str,
+    include_archived: bool = False,
+    limit: int = 20,
+    reader: Any = None,
 ) -> QuerySet[Pupil]:
     """Pupils whose legal or preferred names match every word of `term`.
 
     Case-insensitive; each word may match any part of any of the four names,
     so "sam jon" finds Samuel Jones and also Sam whose legal name is Jonathan.
-    Used by the pupil list's search box and the incident form's pupil picker.
+    Used by the pupil list's search box and the incident form's pupil picker. With a
+    `reader` (a membership), each pupil is annotated with the marks they see.
     """
     words = term.split()[:MAX_SEARCH_WORDS]
     pupils = Pupil.objects.for_school(school)
@@ -82,7 +92,7 @@ def search_pupils(
     if not include_archived:
         pupils = pupils.filter(is_archived=False)
     pupils = pupils.order_by("is_archived", "legal_last_name", "legal_first_name", "pk")
-    return with_current_statuses(pupils, school=school)[:limit]
+    return with_current_statuses(with_markers(pupils, reader), school=school)[:limit]
 
 
 def registration_groups(*, school: School) -> list[str]:

@@ -26,6 +26,8 @@ from safeguard.pupils.forms import (
     StatusForm,
     apply_errors,
 )
+from safeguard.pupils.models import Pupil
+from safeguard.pupils.signals import PupilPageSection, pupil_page_sections
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
@@ -54,6 +56,7 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
                     term=search_form.cleaned_data["q"],
                     include_archived=filters["include_archived"],
                     limit=SEARCH_LIMIT + 1,
+                    reader=request.membership,
                 )
             )
             context.update(
@@ -65,9 +68,9 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
         else:
             context.update(pupils=[], is_search=True)
     else:
-        page = Paginator(selectors.pupil_list(school=school, **filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(
+            selectors.pupil_list(school=school, reader=request.membership, **filters), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(page=page, pupils=page.object_list, query=query.urlencode())
@@ -107,8 +110,20 @@ def pupil_detail(request: SchoolRequest, pupil_id: int) -> HttpResponse:
             "current_statuses": [s for s in statuses if s.is_current],
             "future_statuses": [s for s in statuses if s.is_future],
             "past_statuses": [s for s in statuses if s.is_past],
+            "sections": _sections_from_above(request, pupil),
         },
     )
+
+
+def _sections_from_above(request: SchoolRequest, pupil: Pupil) -> list[PupilPageSection]:
+    """What the apps above show on the pupil page for this reader (`signals.py`)."""
+    found: list[PupilPageSection] = []
+    for _receiver, response in pupil_page_sections.send(
+        sender=Pupil, membership=request.membership, pupil=pupil
+    ):
+        if isinstance(response, PupilPageSection):
+            found.append(response)
+    return sorted(found, key=lambda section: section.order)
 
 
 @require_http_methods(["GET", "POST"])

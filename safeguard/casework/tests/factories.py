@@ -8,6 +8,18 @@ from safeguard.casework.services.triage import review_incident
 from safeguard.incidents.models import Incident
 
 
+def png_upload(name: str = "photo.png") -> Any:
+    """A small real PNG, as a camera or phone would give one."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 32), (200, 120, 80)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
+
+
 def decision(school: Any, name: str = "No further action") -> DecisionOption:
     """The school's decision option of that name (every school starts with the defaults)."""
     return DecisionOption.objects.for_school(school).get(name=name)
@@ -214,3 +226,75 @@ def _save_referrals(referrals: list[Any]) -> None:
         )
         for r in referrals
     )
+
+
+def bulk_profile(lead: Membership, pupil: Any, rows: int, *, start: int = 0) -> None:
+    """`rows` more records about the pupil's profile, written straight to their tables (no
+    audit events, no seals: for measuring reads at size only), in turn: a contact, a
+    professional, a household link to another pupil, and another pupil's contact sharing
+    the first contact's email address (a suggested sibling). `start` continues a run."""
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from safeguard.casework.profile.models import Contact, HouseholdLink, Professional
+    from safeguard.pupils.models import Pupil
+
+    school, user, now = lead.school, lead.user, timezone.now()
+    others = Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            legal_first_name=f"Kin{n}",
+            legal_last_name="Jones",
+            date_of_birth=datetime.date(2016, 1, 1),
+            year_group="4",
+        )
+        for n in range(start, start + rows)
+        if n % 4 in (2, 3)
+    )
+    contacts, professionals, links = [], [], []
+    for n in range(start, start + rows):
+        common = {"school": school, "made_by": user, "made_at": now, "lineage": uuid.uuid4()}
+        if n % 4 == 0:
+            contacts.append(
+                Contact(
+                    pupil=pupil,
+                    name=f"Adult {n}",
+                    relationship="Aunt",
+                    email=f"adult{n}@example.org" if n else "family@example.org",
+                    email_key=f"adult{n}@example.org" if n else "family@example.org",
+                    **common,
+                )
+            )
+        elif n % 4 == 1:
+            professionals.append(
+                Professional(
+                    pupil=pupil,
+                    role="other",
+                    name=f"Worker {n}",
+                    started_on=datetime.date(2024, 1, 1),
+                    **common,
+                )
+            )
+        else:
+            other = others.pop(0)
+            if n % 4 == 2:
+                low, high = sorted([pupil, other], key=lambda p: p.pk)
+                links.append(
+                    HouseholdLink(pupil=low, other_pupil=high, relationship="cousin", **common)
+                )
+            else:
+                contacts.append(
+                    Contact(
+                        pupil=other,
+                        name="Parent",
+                        relationship="Mother",
+                        email="family@example.org",
+                        email_key="family@example.org",
+                        **common,
+                    )
+                )
+    Contact.objects.bulk_create(contacts)
+    Professional.objects.bulk_create(professionals)
+    HouseholdLink.objects.bulk_create(links)

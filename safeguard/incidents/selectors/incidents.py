@@ -21,6 +21,7 @@ from safeguard.incidents.models import (
 )
 from safeguard.incidents.selectors.alerts import alerts_for
 from safeguard.lib.keyset import Order
+from safeguard.pupils.markers import with_markers
 from safeguard.pupils.models import Pupil
 
 # The lists' order, newest recorded first, read from an index in that order: the incident's
@@ -165,12 +166,14 @@ def as_listed(incidents: QuerySet[Incident], membership: Membership) -> QuerySet
     Lists never show the text, which can be long, and name the pupil as the review has it
     now (a correction may have moved the incident)."""
     shown = "review__categories" if is_lead(membership) else "categories"
-    return (
+    listed = (
         incidents.select_related(None)
         .select_related("author", "review__pupil", "reference")
         .defer("text")
         .prefetch_related(shown)
     )
+    # The marks the reader sees beside each pupil's name, in the same query.
+    return with_markers(listed, membership, pupil="review__pupil_id")
 
 
 def incidents_awaiting_review(membership: Membership) -> QuerySet[Incident]:

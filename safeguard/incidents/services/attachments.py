@@ -98,9 +98,9 @@ class StoreFailed(Exception):
 # Storing --------------------------------------------------------------------------------
 
 
-def school_folder(school: School | int) -> str:
+def school_folder(school: School | int, root: str = ROOT) -> str:
     school_id = school if isinstance(school, int) else school.pk
-    return f"{ROOT}/{school_id}"
+    return f"{root}/{school_id}"
 
 
 def _read_capped(upload: UploadedFile[Any], limit: int) -> bytes | None:
@@ -117,7 +117,7 @@ def _read_capped(upload: UploadedFile[Any], limit: int) -> bytes | None:
 
 
 def store_uploads(
-    files: Sequence[UploadedFile[Any]], *, school: School
+    files: Sequence[UploadedFile[Any]], *, school: School, root: str = ROOT
 ) -> tuple[list[StoredFile], list[str]]:
     """Check every file and store them all, or store none and say what is wrong.
 
@@ -126,6 +126,9 @@ def store_uploads(
     messages and ask for the files again. Limits: settings
     ATTACHMENT_MAX_BYTES (each), ATTACHMENT_MAX_FILES, ATTACHMENT_MAX_TOTAL_BYTES.
     When clamd is configured, every file is scanned, and refused unless found clean.
+    `root` is the store's top folder: another app's files (casework's pupil photos) keep
+    out of the attachments' folder, whose files `sweep_orphan_files` checks against
+    attachments only.
     Raises `StoreFailed` if the file store can't take them (a full disk); then too
     nothing is left behind.
     """
@@ -167,7 +170,7 @@ def store_uploads(
     problems = _scan([(name, data) for name, _, data in checked])
     if problems:
         return [], problems
-    return _write_all(school, checked), []
+    return _write_all(school, checked, root), []
 
 
 def store_or_refuse(files: Sequence[UploadedFile[Any]], *, school: School) -> list[StoredFile]:
@@ -245,13 +248,15 @@ def _scan(files: list[tuple[str, bytes]]) -> list[str]:
     return problems
 
 
-def _write_all(school: School, checked: list[tuple[str, FileKind, bytes]]) -> list[StoredFile]:
+def _write_all(
+    school: School, checked: list[tuple[str, FileKind, bytes]], root: str = ROOT
+) -> list[StoredFile]:
     """Store every file, or none: on a storage error, remove what this call wrote."""
     written: list[StoredFile] = []
     path = ""
     try:
         for name, kind, data in checked:
-            path = f"{school_folder(school)}/{secrets.token_hex(16)}"
+            path = f"{school_folder(school, root)}/{secrets.token_hex(16)}"
             written.append(_write(path, name, kind, data))
     except OSError as error:
         for leftover in [stored.stored_name for stored in written] + [path]:

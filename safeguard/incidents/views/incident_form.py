@@ -118,7 +118,11 @@ def pupils_matching(membership: Membership, term: str) -> list[Pupil]:
         return []
     return list(
         search_pupils(
-            school=membership.school, term=term, include_archived=True, limit=SEARCH_LIMIT
+            school=membership.school,
+            term=term,
+            include_archived=True,
+            limit=SEARCH_LIMIT,
+            reader=membership,
         )
     )
 

@@ -37,6 +37,7 @@ from safeguard.incidents.views.incident_form import (
     render_incident_form,
     staff_matching_for,
 )
+from safeguard.pupils.markers import markers_for
 
 # The form -------------------------------------------------------------------------------
 
@@ -186,7 +187,10 @@ def pupil_search(request: SchoolRequest) -> HttpResponse:
     """Suggestions for the pupil pickers: name, class and year, archived marked."""
     lead = is_lead(request.membership)
     template = "incidents/recording/pupil_options.html"
-    return _suggestions(request, template, "pupils", pupils_matching, is_lead=lead)
+    markers = markers_for(request.membership)
+    return _suggestions(
+        request, template, "pupils", pupils_matching, is_lead=lead, pupil_markers=markers
+    )
 
 
 @require_POST

@@ -1,0 +1,1 @@
+"""The profile's pages, one module per kind of record."""
