@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership, School, StaffGroup
+from safeguard.demo.records.agencies import agency_steps, overdue_referral_steps
 from safeguard.demo.records.fernhill import FERNHILL_STORIES
 from safeguard.demo.records.larkspur_first_half import LARKSPUR_FIRST_HALF
 from safeguard.demo.records.larkspur_second_half import LARKSPUR_SECOND_HALF
@@ -86,6 +87,7 @@ def load_records(schools: Mapping[str, tuple[School, str]]) -> int:
     for story in STORIES:
         steps.extend(_steps(context, story, len(steps)))
     steps.extend(fresh_steps(context, context.now, len(steps)))
+    steps.extend(overdue_referral_steps(context, *context.schools["larkspur"], context.now))
     steps.sort(key=lambda step: (step[0], step[1]))
     for moment, _, run in steps:
         with clock.frozen_at(moment):
@@ -136,6 +138,11 @@ def _steps(
             order + len(story.then) + 2,
             lambda: _names(context, story),
             lambda moment: _later(now, moment),
+        )
+    )
+    steps.extend(
+        agency_steps(
+            context, story, recorded, order + len(steps), lambda moment: _later(now, moment)
         )
     )
     return steps

@@ -141,3 +141,28 @@ def test_the_terms_encompass_notification_is_in_both_childrens_chronologies(demo
             membership=lead, pupil=child.pupil, filters=Filters(significant_only=True), size=100
         )
         assert any(entry.type == "encompass" for entry in page.rows)
+
+
+def test_yusufs_referral_leads_to_a_conference_cycle_and_his_profile(demo):
+    from safeguard.casework.models import Contact, Meeting, Professional, Referral
+
+    school = School.objects.get(name=LARKSPUR)
+    yusuf = KeyEvent.objects.for_school(school).get(kind=KeyEventKind.CP_PLAN_STARTED).pupil
+    referral = Referral.objects.for_school(school).get(pupil=yusuf)
+    assert not referral.is_consent_sought and referral.no_consent_reason
+    assert {o.kind for o in referral.outcomes.all()} == {"acknowledged", "strategy"}
+    kinds = set(
+        Meeting.objects.for_school(school).filter(pupil=yusuf).values_list("kind", flat=True)
+    )
+    assert kinds == {"strategy", "icpc", "core_group"}
+    assert Contact.objects.for_school(school).filter(pupil=yusuf).exists()
+    assert (
+        Professional.objects.for_school(school).filter(pupil=yusuf, role="social_worker").exists()
+    )
+
+
+def test_an_unanswered_referral_is_overdue_on_the_dsls_dashboard(demo, client_as):
+    dsl = User.objects.get(email="dsl@larkspur.example")
+    page = client_as(dsl).get(reverse("dashboard")).content.decode()
+    assert "Early help" in page
+    assert "overdue" in page.lower()
