@@ -8,6 +8,7 @@ a linked one), and its summary is written here, never taken from the record's te
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,14 @@ class Entry:
         return bool(self.role)
 
     @property
+    def incident_id(self) -> int | None:
+        """The incident the entry is, or is about (None: a key event)."""
+        if self.type == EntryType.INCIDENT:
+            return self.pk
+        found = getattr(self.record, "incident_id", None)
+        return found if isinstance(found, int) else None
+
+    @property
     def cursor(self) -> Cursor:
         return Cursor(self.at, RANKS[self.type], self.pk)
 
@@ -111,6 +120,13 @@ class Entry:
         if self.author is None:
             return ""
         return str(self.author.full_name or self.author.email)
+
+
+def incidents_shown(entries: Iterable[Entry]) -> list[int]:
+    """The ids of the incidents these entries show or are about, own and linked: what the
+    audit event of showing them names, so each child they concern finds it in their access
+    log (an incident about one child may name another)."""
+    return sorted({entry.incident_id for entry in entries if entry.incident_id is not None})
 
 
 def one_line(text: str, length: int = SUMMARY_LENGTH) -> str:

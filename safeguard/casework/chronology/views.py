@@ -2,6 +2,7 @@
 and adding a key event. For the leads only; every showing, print and download is audited
 as a view of the pupil's record, so the pupil's access log lists it."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
+from safeguard.casework.chronology.entries import Entry, incidents_shown
 from safeguard.casework.chronology.forms import ChronologyFilterForm, KeyEventForm
 from safeguard.casework.chronology.selectors import Filters, chronology_page
 from safeguard.casework.services.key_events import add_key_event
@@ -34,14 +36,21 @@ def _filters_of(request: SchoolRequest) -> ChronologyFilterForm:
 
 
 def _audit(
-    request: SchoolRequest, pupil: Pupil, action: AuditAction, filters: Filters | None
+    request: SchoolRequest,
+    pupil: Pupil,
+    action: AuditAction,
+    filters: Filters | None,
+    shown: Iterable[Entry] = (),
 ) -> None:
+    """Audit a showing of the chronology against the pupil, naming every incident it
+    showed (own and linked), so the access log of each child they concern lists it."""
     record(
         actor=request.user,
         action=action,
         school=request.school,
         target=pupil,
         detail={"filters": filters.audit_detail() if filters is not None else "refused"},
+        shown=incidents_shown(shown),
     )
 
 
@@ -68,7 +77,7 @@ def chronology(request: SchoolRequest, pupil_id: int) -> HttpResponse:
             after=form.cursor("after"),
             before=form.cursor("before"),
         )
-    _audit(request, pupil, AuditAction.CHRONOLOGY_VIEWED, filters)
+    _audit(request, pupil, AuditAction.CHRONOLOGY_VIEWED, filters, page.rows if page else ())
     context = {"pupil": pupil, "form": form, "page": page, "filters": filters}
     return render(
         request, "casework/chronology.html", context, status=200 if filters is not None else 400
@@ -87,7 +96,7 @@ def _printed(
     page = chronology_page(
         membership=request.membership, pupil=pupil, filters=filters, size=PRINT_LIMIT
     )
-    _audit(request, pupil, action, filters)
+    _audit(request, pupil, action, filters, page.rows)
     context = {
         "pupil": pupil,
         "form": form,
