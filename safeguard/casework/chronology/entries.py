@@ -31,6 +31,24 @@ class EntryType(models.TextChoices):
 
 
 RANKS = {entry_type: rank for rank, entry_type in enumerate(EntryType)}
+
+# A decision lives in a lead's review, yet a DSL looks for decisions as a kind of their own
+# (KCSIE Annex C: decisions and their rationale): filtering by it shows the reviews that
+# recorded one, still as review entries.
+DECISION = "decision"
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    """The type filter's choices: each kind of entry, and decisions after reviews."""
+    found = []
+    for value, label in EntryType.choices:
+        found.append((value, str(label)))
+        if value == EntryType.REVIEW:
+            found.append((DECISION, "Decision"))
+    return found
+
+
+TYPE_CHOICES = _type_choices()
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
-from safeguard.casework.chronology.entries import RANKS, Cursor, EntryType
+from safeguard.casework.chronology.entries import DECISION, RANKS, Cursor, EntryType
 from safeguard.casework.chronology.rows import Wanted, build_entries, with_triage_state
 from safeguard.casework.models import KeyEvent, TriageEntry
 from safeguard.casework.services.key_events import start_of
@@ -181,9 +181,11 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
         sources.append(Source(EntryType.KEY_EVENT, key_events, "sorts_at", "added_by_id"))
     found = []
     for source in sources:
-        if filters.entry_type and source.type != filters.entry_type:
-            continue
         rows = source.rows
+        if filters.entry_type == DECISION and source.type == EntryType.REVIEW:
+            rows = rows.filter(decision__isnull=False)
+        elif filters.entry_type and source.type != filters.entry_type:
+            continue
         if filters.author_id is not None:
             rows = rows.filter(**{source.author: filters.author_id})
         if filters.start is not None:
