@@ -5,9 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateTimeField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from safeguard.casework.chronology.entries import Entry, EntryType, one_line
+from safeguard.casework.chronology.entries import EPOCH, Entry, EntryType, one_line
 from safeguard.casework.models import KeyEvent, RiskLevel, TriageEntry
 from safeguard.incidents.models import (
     Action,
@@ -32,18 +33,41 @@ class Wanted:
     pk: int
 
 
+def last_moved_at(school_id: int, incident: str) -> Subquery:
+    """When the incident (`incident`: an outer reference to its id) was last moved to
+    another pupil by a lead, or None: since then it is filed under the pupil it is now."""
+    return Subquery(
+        IncidentCorrection.objects.for_school(school_id)
+        .filter(incident=OuterRef(incident), kind=CorrectionKind.MOVE_PUPIL)
+        .order_by("-made_at", "-id")
+        .values("made_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def reviews_since_filed(reviews: QuerySet[TriageEntry], school_id: int) -> QuerySet[TriageEntry]:
+    """The reviews made since their incident was filed under the pupil it is now: one made
+    before a lead moved it was about the child it was filed under then, and must not read
+    as decided about this one."""
+    return reviews.annotate(filed_since=last_moved_at(school_id, "incident")).filter(
+        Q(filed_since__isnull=True) | Q(made_at__gte=F("filed_since"))
+    )
+
+
 def _newest_review(school_id: int) -> QuerySet[TriageEntry]:
     return (
         TriageEntry.objects.for_school(school_id)
-        .filter(incident=OuterRef("pk"))
+        .filter(incident=OuterRef("pk"), made_at__gte=OuterRef("filed_since"))
         .order_by("-made_at", "-id")
     )
 
 
 def with_triage_state(incidents: QuerySet[Incident], school_id: int) -> QuerySet[Incident]:
-    """Each incident with the risk level and significance its newest review gives it."""
+    """Each incident with the risk level and significance its newest review since it was
+    filed under its pupil gives it (`reviews_since_filed`)."""
     newest = _newest_review(school_id)
     return incidents.annotate(
+        filed_since=Coalesce(last_moved_at(school_id, "pk"), Value(EPOCH)),
         current_risk=Subquery(newest.values("risk_level")[:1]),
         current_significance=Subquery(newest.values("is_significant")[:1]),
         current_summary=Subquery(newest.values("significance_summary")[:1]),
@@ -97,6 +121,13 @@ def _marks(school_id: int) -> Prefetch[Any]:
     )
 
 
+def name_and_initial(pupil: Pupil) -> str:
+    """Another child as a record names them: first name and the initial of their last
+    name ("Oscar Z."), never in full."""
+    initial = pupil.last_name[:1]
+    return f"{pupil.first_name} {initial}." if initial else str(pupil.first_name)
+
+
 def _role_of(pupil: Pupil, incident: Incident) -> str:
     for link in getattr(incident, "chronology_links", []):
         if link.pupil_id == pupil.pk:
@@ -142,7 +173,7 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 "status": incident.review.get_status_display(),
                 "risk": RiskLevel(risk).label if risk else "",
                 "links": [
-                    (link.pupil, LinkRole(link.role).label)
+                    (name_and_initial(link.pupil), LinkRole(link.role).label)
                     for link in getattr(incident, "chronology_links", [])
                 ],
             },
@@ -226,15 +257,18 @@ def _corrections(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry
     )
     for correction in rows:
         label = str(CorrectionKind(correction.kind).label)
+        # Why an incident was moved names the child it was wrongly filed under, or this one
+        # to that child's leads: the incident page shows it to a lead who opens it.
+        reason = "" if correction.kind == CorrectionKind.MOVE_PUPIL else correction.reason
         yield Entry(
             type=EntryType.CORRECTION,
             at=correction.made_at,
             pk=correction.pk,
             author=correction.made_by,
-            summary=one_line(f"{label}: {correction.reason}" if correction.reason else label),
+            summary=one_line(f"{label}: {reason}" if reason else label),
             record=correction,
             categories=_in_order(correction.incident.review.categories.all()),
-            facts={"change": _change(correction)},
+            facts={"change": _change(correction), "reason": reason},
         )
 
 
@@ -242,7 +276,7 @@ def _change(correction: IncidentCorrection) -> str:
     """What the correction changed, in words, naming no pupil (a move names another child:
     the incident page shows it to a lead who opens it)."""
     if correction.kind == CorrectionKind.MOVE_PUPIL:
-        return "Filed under this pupil by a lead (the incident page says from whom)."
+        return "Filed under this pupil by a lead (the incident page says from whom, and why)."
     return correction_change(correction, {})
 
 

@@ -11,7 +11,9 @@ those ids: one query per source and one per kind of row, never one per entry.
 Reviews and corrections of an incident the pupil is only linked to are left out: they set
 the risk, decision and categories of the incident's main pupil, and what a lead decides
 about one child must not appear as decided about another. Their actions are shown, without
-their text, which names the main pupil.
+their text, which names the main pupil. For the same reason an incident a lead moved to the
+pupil shows only the reviews made since the move (`rows.reviews_since_filed`), and takes its
+risk level and significance from those alone.
 """
 
 import datetime
@@ -23,7 +25,12 @@ from django.db.models import Q, QuerySet
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
 from safeguard.casework.chronology.entries import DECISION, RANKS, Cursor, EntryType
-from safeguard.casework.chronology.rows import Wanted, build_entries, with_triage_state
+from safeguard.casework.chronology.rows import (
+    Wanted,
+    build_entries,
+    reviews_since_filed,
+    with_triage_state,
+)
 from safeguard.casework.models import KeyEvent, TriageEntry
 from safeguard.casework.services.key_events import start_of
 from safeguard.incidents.models import Action, Category, Incident, IncidentCorrection
@@ -149,7 +156,10 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
             ),
             Source(
                 EntryType.REVIEW,
-                TriageEntry.objects.for_school(school_id).filter(incident__in=own_ids),
+                reviews_since_filed(
+                    TriageEntry.objects.for_school(school_id).filter(incident__in=own_ids),
+                    school_id,
+                ),
                 "made_at",
                 "made_by_id",
             ),
