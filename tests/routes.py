@@ -23,6 +23,7 @@ from safeguard.accounts.tests.factories import MembershipFactory
 from safeguard.casework.models import DecisionOption
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
+from safeguard.incidents.services.recording import Link
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
 from safeguard.pupils.models import PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
@@ -152,7 +153,9 @@ def kwarg_objects(school: School) -> dict[str, Model]:
     """
     pupil = PupilFactory(school=school)
     author = MembershipFactory(school=school, role=Role.TEACHER)
-    incident = record_test_incident(author, pupil=PupilFactory(school=school))
+    # The shared pupil is linked to the incident, so a view of one linked pupil on an
+    # incident (casework:linked-categories) finds them.
+    incident = record_test_incident(author, pupil=PupilFactory(school=school), links=[Link(pupil)])
     objects: dict[str, Model] = {
         "pupil_id": pupil,
         "status_id": PupilStatus.objects.create(

@@ -58,6 +58,10 @@ class AuditAction(models.TextChoices):
     CHRONOLOGY_PRINTED = "chronology_printed", "Chronology printed"
     CHRONOLOGY_DOWNLOADED = "chronology_downloaded", "Chronology downloaded as a PDF"
     KEY_EVENT_ADDED = "key_event_added", "Key event added to a chronology"
+    LINKED_CATEGORIES_ALLOCATED = (
+        "linked_categories_allocated",
+        "Categories allocated to a linked pupil",
+    )
     DECISION_OPTION_CREATED = "decision_option_created", "Decision option added"
     DECISION_OPTION_UPDATED = "decision_option_updated", "Decision option changed"
     DECISION_OPTION_MOVED = "decision_option_moved", "Decision option reordered"

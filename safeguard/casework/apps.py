@@ -31,7 +31,11 @@ class CaseworkConfig(AppConfig):
             incident_page_section, dispatch_uid="safeguard-casework-review-section"
         )
 
-        from safeguard.casework.services.retention import destroy_key_events, destroy_reviews
+        from safeguard.casework.services.retention import (
+            destroy_key_events,
+            destroy_linked_categories,
+            destroy_reviews,
+        )
 
         incident_records_destroyed.connect(
             destroy_reviews, dispatch_uid="safeguard-casework-destroy-reviews"
@@ -39,10 +43,20 @@ class CaseworkConfig(AppConfig):
         incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"
         )
+        incident_records_destroyed.connect(
+            destroy_linked_categories, dispatch_uid="safeguard-casework-destroy-linked-categories"
+        )
 
         from safeguard.audit import sealing
-        from safeguard.casework.models import KeyEvent, TriageEntry
+        from safeguard.casework.models import (
+            KeyEvent,
+            LinkedPupilCategories,
+            LinkedPupilCategory,
+            TriageEntry,
+        )
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
         sealing.register(KeyEvent)
+        sealing.register(LinkedPupilCategories)
+        sealing.register(LinkedPupilCategory)

@@ -179,3 +179,52 @@ class KeyEvent(SchoolOwned):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class LinkedPupilCategories(SchoolOwned):
+    """The categories a lead allocated to a pupil linked to an incident (a witness, a child
+    harmed by the main pupil...), for that pupil's chronology: categories allocated to an
+    incident are its main pupil's and never pass to a linked one.
+
+    An entry is the whole allocation as it stands from `made_at` (none: cleared); the
+    newest entry for the incident and pupil wins, and the earlier ones stay. Never changed
+    or deleted: the database refuses UPDATE and DELETE on it and its rows (migration 0008)
+    and the service seals them.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    categories = models.ManyToManyField(
+        "incidents.Category", through="LinkedPupilCategory", related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        verbose_name_plural = "linked pupil categories"
+        indexes = [
+            models.Index(
+                fields=["school", "pupil", "incident", "-made_at", "-id"],
+                name="linkedcats_newest",
+            ),
+            models.Index(fields=["school", "incident"], name="linkedcats_incident"),
+        ]
+
+
+class LinkedPupilCategory(SchoolOwned):
+    """One category in a `LinkedPupilCategories` entry."""
+
+    allocation = models.ForeignKey(
+        LinkedPupilCategories, on_delete=models.PROTECT, related_name="rows"
+    )
+    category = models.ForeignKey("incidents.Category", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "category"], name="linkedcategory_once_per_allocation"
+            ),
+        ]

@@ -16,6 +16,11 @@ urlpatterns = [
         views.review_incident,
         name="review-incident",
     ),
+    path(
+        "casework/review/<incident:incident_id>/linked/<int:pupil_id>/categories/",
+        views.linked_categories,
+        name="linked-categories",
+    ),
     path("pupils/<int:pupil_id>/chronology/", chronology.chronology, name="chronology"),
     path(
         "pupils/<int:pupil_id>/chronology/print/",

@@ -3,8 +3,9 @@
 Every entry has the same five things a DSL scans for (date, type, category, author, a
 one-line summary) and the record it stands for, shown in full when the line is opened.
 An entry about an incident the pupil is only linked to names no other child: it gives the
-pupil's role, no categories (a category is allocated to an incident's main pupil, never to
-a linked one), and its summary is written here, never taken from the record's text.
+pupil's role, only the categories a lead allocated to this pupil there (an incident's own
+categories are its main pupil's), and its summary is written here, never taken from the
+record's text.
 """
 
 import datetime

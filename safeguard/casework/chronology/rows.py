@@ -9,7 +9,7 @@ from django.db.models import DateTimeField, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from safeguard.casework.chronology.entries import EPOCH, Entry, EntryType, one_line
-from safeguard.casework.models import KeyEvent, RiskLevel, TriageEntry
+from safeguard.casework.models import KeyEvent, LinkedPupilCategories, RiskLevel, TriageEntry
 from safeguard.incidents.models import (
     Action,
     BodyMapMark,
@@ -128,6 +128,26 @@ def name_and_initial(pupil: Pupil) -> str:
     return f"{pupil.first_name} {initial}." if initial else str(pupil.first_name)
 
 
+def _linked_categories(
+    pupil: Pupil, school_id: int, incident_ids: list[int]
+) -> dict[int, list[Category]]:
+    """incident id -> the categories a lead allocated to `pupil` as a linked pupil there (the
+    newest allocation), never the incident's own, which are its main pupil's."""
+    if not incident_ids:
+        return {}
+    entries = (
+        LinkedPupilCategories.objects.for_school(school_id)
+        .filter(pupil=pupil, incident_id__in=incident_ids)
+        .order_by("incident_id", "-made_at", "-id")
+        .prefetch_related("categories")
+    )
+    found: dict[int, list[Category]] = {}
+    for entry in entries:
+        if entry.incident_id not in found:
+            found[entry.incident_id] = _in_order(entry.categories.all())
+    return found
+
+
 def _role_of(pupil: Pupil, incident: Incident) -> str:
     for link in getattr(incident, "chronology_links", []):
         if link.pupil_id == pupil.pk:
@@ -143,7 +163,11 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
         .prefetch_related("review__categories", _linked_roles(pupil), _marks(school_id)),
         school_id,
     )
-    for incident in rows:
+    incidents = list(rows)
+    allocated = _linked_categories(
+        pupil, school_id, [i.pk for i in incidents if i.review.pupil_id != pupil.pk]
+    )
+    for incident in incidents:
         if incident.review.pupil_id != pupil.pk:
             role = _role_of(pupil, incident)
             yield Entry(
@@ -153,6 +177,7 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 author=incident.author,
                 summary=f"{role}: linked to an incident recorded about another pupil.",
                 record=incident,
+                categories=allocated.get(incident.pk, []),
                 role=role,
             )
             continue
@@ -200,7 +225,13 @@ def _actions(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
             )
         ),
     )
-    for action in rows:
+    actions = list(rows)
+    allocated = _linked_categories(
+        pupil,
+        school_id,
+        [a.incident_id for a in actions if a.incident.review.pupil_id != pupil.pk],
+    )
+    for action in actions:
         incident = action.incident
         if incident.review.pupil_id != pupil.pk:
             role = _role_of(pupil, incident)
@@ -211,6 +242,7 @@ def _actions(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 author=action.author,
                 summary=f"Action on an incident this pupil is linked to ({role.lower()}).",
                 record=action,
+                categories=allocated.get(incident.pk, []),
                 role=role,
             )
             continue
