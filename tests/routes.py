@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.casework.models import DecisionOption
+from safeguard.casework.models import DecisionOption, KeyEventFile
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.services.recording import Link
@@ -140,6 +140,7 @@ KWARG_NAMES = frozenset(
         "attachment_id",
         "draft_id",
         "option_id",
+        "key_event_file_id",
         "key",
     }
 )
@@ -180,6 +181,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
         "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
+        "key_event_file_id": _key_event_file(pupil),
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
@@ -194,6 +196,23 @@ def _attachment(incident: Incident) -> Attachment:
     return Attachment.objects.create(
         school_id=incident.school_id, incident=incident, uploaded_by=incident.author, **vars(stored)
     )
+
+
+def _key_event_file(pupil) -> KeyEventFile:
+    """A real stored file on a key event in the pupil's chronology, added by a lead."""
+    from safeguard.casework.services.key_events import add_key_event
+
+    lead = MembershipFactory(school=pupil.school, role=Role.DSL)
+    upload = SimpleUploadedFile("minutes.txt", b"Strategy meeting minutes.", "text/plain")
+    event = add_key_event(
+        membership=lead,
+        pupil=pupil,
+        kind="strategy_meeting",
+        happened_on=datetime.date(2024, 9, 3),
+        summary="Strategy meeting held.",
+        files=[upload],
+    )
+    return KeyEventFile.objects.for_school(pupil.school).get(key_event=event)
 
 
 def _alert(incident: Incident, *, recipient) -> Alert:

@@ -58,6 +58,7 @@ class AuditAction(models.TextChoices):
     CHRONOLOGY_PRINTED = "chronology_printed", "Chronology printed"
     CHRONOLOGY_DOWNLOADED = "chronology_downloaded", "Chronology downloaded as a PDF"
     KEY_EVENT_ADDED = "key_event_added", "Key event added to a chronology"
+    KEY_EVENT_FILE_DOWNLOADED = "key_event_file_downloaded", "File of a key event downloaded"
     LINKED_CATEGORIES_ALLOCATED = (
         "linked_categories_allocated",
         "Categories allocated to a linked pupil",

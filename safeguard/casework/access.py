@@ -4,7 +4,7 @@ look the same). Incidents come through `incidents.access.get_incident_for`."""
 from django.http import Http404, HttpRequest
 
 from safeguard.accounts.models import Membership
-from safeguard.casework.models import DecisionOption
+from safeguard.casework.models import DecisionOption, KeyEventFile
 
 
 def get_decision_option_for(request: HttpRequest, option_id: int) -> DecisionOption:
@@ -15,4 +15,20 @@ def get_decision_option_for(request: HttpRequest, option_id: int) -> DecisionOpt
     try:
         return DecisionOption.objects.for_school(membership.school).get(pk=option_id)
     except DecisionOption.DoesNotExist:
+        raise Http404 from None
+
+
+def get_key_event_file_for(request: HttpRequest, file_id: int) -> KeyEventFile:
+    """A file of a key event in a chronology of the current school (with its key event), for
+    those who may read chronologies (the view's capability); another school's is missing."""
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        raise Http404
+    try:
+        return (
+            KeyEventFile.objects.for_school(membership.school)
+            .select_related("key_event")
+            .get(pk=file_id)
+        )
+    except KeyEventFile.DoesNotExist:
         raise Http404 from None

@@ -18,6 +18,14 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from safeguard.incidents.links import KeyEventFileKeyConverter
+
+        # `<keyeventfile:key_event_file_id>`: a key event file's address carries an opaque
+        # key, never its id (incidents/links.py). Registered before any URL module is imported.
+        register_converter(KeyEventFileKeyConverter, "keyeventfile")
+
         from safeguard.accounts.signals import school_created
         from safeguard.incidents.signals import incident_page_sections, incident_records_destroyed
 
@@ -50,13 +58,19 @@ class CaseworkConfig(AppConfig):
         from safeguard.audit import sealing
         from safeguard.casework.models import (
             KeyEvent,
+            KeyEventFile,
             LinkedPupilCategories,
             LinkedPupilCategory,
             TriageEntry,
         )
+        from safeguard.incidents.services import attachments
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
         sealing.register(KeyEvent)
         sealing.register(LinkedPupilCategories)
         sealing.register(LinkedPupilCategory)
+        # A key event's files: sealed with their stored bytes, and kept from the orphan
+        # sweep, as incidents' attachments are.
+        sealing.register(KeyEventFile, extra=attachments.stored_file_digest)
+        attachments.register_file_table(KeyEventFile)

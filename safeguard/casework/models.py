@@ -228,3 +228,32 @@ class LinkedPupilCategory(SchoolOwned):
                 fields=["allocation", "category"], name="linkedcategory_once_per_allocation"
             ),
         ]
+
+
+class KeyEventFile(SchoolOwned):
+    """A file attached to a key event (the strategy meeting's minutes, the plan's letter),
+    checked, cleaned and stored as an incident's attachment is (`incidents.services.
+    attachments`), under a generated name; the name the lead gave it is kept for display
+    only. Never changed or deleted: the database refuses UPDATE and DELETE (migration 0010)
+    and the key event's service seals it, with its stored bytes, as it adds the event.
+    """
+
+    key_event = models.ForeignKey(KeyEvent, on_delete=models.PROTECT, related_name="files")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    stored_name = models.CharField(max_length=100, unique=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            models.Index(fields=["school", "key_event"], name="keyeventfile_event"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -5,6 +5,7 @@ the school's decisions under /school/decisions/."""
 from django.urls import path
 
 from safeguard.casework import views
+from safeguard.casework.chronology import files as chronology_files
 from safeguard.casework.chronology import views as chronology
 
 app_name = "casework"
@@ -32,6 +33,11 @@ urlpatterns = [
         "pupils/<int:pupil_id>/chronology/key-events/add/",
         chronology.key_event_add,
         name="key-event-add",
+    ),
+    path(
+        "casework/key-event-files/<keyeventfile:key_event_file_id>/",
+        chronology_files.key_event_file_download,
+        name="key-event-file",
     ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),

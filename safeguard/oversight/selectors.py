@@ -178,6 +178,7 @@ TARGET_NOUNS = {
     "pupilstatus": "Pupil status",
     "school": "School details",
     "keyevent": "Key event",
+    "keyeventfile": "File of a key event",
 }
 
 

@@ -9,7 +9,13 @@ from django.db.models import DateTimeField, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from safeguard.casework.chronology.entries import EPOCH, Entry, EntryType, one_line
-from safeguard.casework.models import KeyEvent, LinkedPupilCategories, RiskLevel, TriageEntry
+from safeguard.casework.models import (
+    KeyEvent,
+    KeyEventFile,
+    LinkedPupilCategories,
+    RiskLevel,
+    TriageEntry,
+)
 from safeguard.incidents.models import (
     Action,
     BodyMapMark,
@@ -313,7 +319,18 @@ def _change(correction: IncidentCorrection) -> str:
 
 
 def _key_events(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
-    rows = KeyEvent.objects.for_school(school_id).filter(pk__in=ids).select_related("added_by")
+    rows = (
+        KeyEvent.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("added_by")
+        .prefetch_related(
+            Prefetch(
+                "files",
+                queryset=KeyEventFile.objects.for_school(school_id).order_by("uploaded_at", "id"),
+                to_attr="chronology_files",
+            )
+        )
+    )
     for event in rows:
         yield Entry(
             type=EntryType.KEY_EVENT,

@@ -18,7 +18,8 @@ from safeguard.audit.services import record
 from safeguard.casework.chronology.entries import Entry, incidents_shown
 from safeguard.casework.chronology.forms import ChronologyFilterForm, KeyEventForm
 from safeguard.casework.chronology.selectors import Filters, chronology_page
-from safeguard.casework.services.key_events import add_key_event
+from safeguard.casework.services.key_events import add_key_event, store_failed_message
+from safeguard.incidents.services import attachments
 from safeguard.lib import clock
 from safeguard.pupils.access import get_pupil_for
 from safeguard.pupils.forms import apply_errors
@@ -150,15 +151,27 @@ def key_event_add(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """Add a key event to the pupil's chronology, then back to the chronology."""
     pupil = get_pupil_for(request, pupil_id)
     form = KeyEventForm(request.POST or None)
+    file_errors: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            add_key_event(membership=request.membership, pupil=pupil, **form.cleaned_data)
+            add_key_event(
+                membership=request.membership,
+                pupil=pupil,
+                files=request.FILES.getlist("files"),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_errors(form, error)
+        except attachments.FilesRefused as refused:
+            file_errors = refused.problems
+        except attachments.StoreFailed as failure:
+            form.add_error(None, store_failed_message(failure))
+            status = 503
         else:
             messages.success(request, "Key event added to the chronology.")
             return redirect("casework:chronology", pupil_id=pupil.pk)
-    status = 400 if form.errors else 200
-    return render(
-        request, "casework/key_event_form.html", {"pupil": pupil, "form": form}, status=status
-    )
+    if status == 200 and (form.errors or file_errors):
+        status = 400
+    context = {"pupil": pupil, "form": form, "file_errors": file_errors}
+    return render(request, "casework/key_event_form.html", context, status=status)

@@ -15,6 +15,7 @@ from django.db import connection
 
 from safeguard.casework.models import (
     KeyEvent,
+    KeyEventFile,
     LinkedPupilCategories,
     LinkedPupilCategory,
     TriageEntry,
@@ -47,21 +48,31 @@ def destroy_key_events(
     sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
 ) -> dict[str, list[int]]:
     """incidents.signals.incident_records_destroyed: the key events in the pupil's chronology
-    go with their incidents (on PostgreSQL through the purge function, migration 0007)."""
+    go with their incidents, their files' rows first (on PostgreSQL through the purge
+    function, migrations 0007 and 0011; the stored bytes go to `sweep_orphan_files`)."""
     ids = list(
         KeyEvent.objects.for_school(school_id)
         .filter(pupil_id=pupil_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    files = list(
+        KeyEventFile.objects.for_school(school_id)
+        .filter(key_event_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if ids and delete:
-        placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor, allow_purge():
-            cursor.execute(
-                f"DELETE FROM casework_keyevent WHERE id IN ({placeholders})",  # noqa: S608
-                ids,
-            )
-    return {KeyEvent._meta.label_lower: ids}
+            for table, doomed in (("casework_keyeventfile", files), ("casework_keyevent", ids)):
+                if doomed:
+                    placeholders = ", ".join(["%s"] * len(doomed))
+                    cursor.execute(
+                        # Constant table names and "%s" placeholders only; ids are parameters.
+                        f"DELETE FROM {table} WHERE id IN ({placeholders})",  # noqa: S608  # nosec B608
+                        doomed,
+                    )
+    return {KeyEventFile._meta.label_lower: files, KeyEvent._meta.label_lower: ids}
 
 
 def destroy_linked_categories(
