@@ -160,3 +160,25 @@ def test_a_key_events_files_are_kept_from_the_sweep_until_destroyed_with_the_rec
     assert "Sealed records intact" in out.getvalue()
     assert sweep_orphan_files(older_than=datetime.timedelta(0)).deleted >= 1
     assert not default_storage.exists(file.stored_name)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no purge function")
+def test_the_migration_adds_the_files_to_the_purge_function_and_reverses(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from safeguard.casework.tests.test_retention import purge_function_source
+    from safeguard.lib.tests.app_role import database_owner
+
+    migration = import_module(
+        "safeguard.casework.migrations.0011_retention_purge_destroys_key_event_files"
+    )
+    (operation,) = migration.Migration.operations
+    assert "DELETE FROM casework_keyeventfile" in purge_function_source()
+    with database_owner(), connection.schema_editor() as editor:
+        operation.reverse_code(apps, editor)
+        assert "casework_keyeventfile" not in purge_function_source()
+        assert "DELETE FROM casework_linkedpupilcategories" in purge_function_source()
+        operation.code(apps, editor)
+    assert "DELETE FROM casework_keyeventfile" in purge_function_source()

@@ -199,3 +199,25 @@ def test_allocations_are_destroyed_with_the_incident_and_the_trail_verifies(
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert "Sealed records intact" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no purge function")
+def test_the_migration_adds_the_allocations_to_the_purge_function_and_reverses(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from safeguard.casework.tests.test_retention import purge_function_source
+    from safeguard.lib.tests.app_role import database_owner
+
+    migration = import_module(
+        "safeguard.casework.migrations.0009_retention_purge_destroys_linked_categories"
+    )
+    (operation,) = migration.Migration.operations
+    assert "DELETE FROM casework_linkedpupilcategories" in purge_function_source()
+    with database_owner(), connection.schema_editor() as editor:
+        operation.reverse_code(apps, editor)
+        assert "casework_linkedpupilcategor" not in purge_function_source()
+        assert "DELETE FROM casework_keyevent" in purge_function_source()
+        operation.code(apps, editor)
+    assert "DELETE FROM casework_linkedpupilcategory " in purge_function_source()
