@@ -371,6 +371,8 @@ LOGGING = {
     "loggers": {
         # Request logs carry paths only; paths never carry names (ASVS 14.2.1).
         "django.request": {"level": "ERROR"},
+        # WeasyPrint logs each page it lays out at INFO; only its warnings are worth keeping.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 ADMINS: list[tuple[str, str]] = []

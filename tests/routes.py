@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.models import School, StaffGroup
 from safeguard.accounts.permissions import Capability, Role
 from safeguard.accounts.tests.factories import MembershipFactory
-from safeguard.casework.models import DecisionOption, KeyEventFile
+from safeguard.casework.models import ChronologyExport, DecisionOption, KeyEventFile
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
 from safeguard.incidents.services.recording import Link
@@ -141,6 +141,7 @@ KWARG_NAMES = frozenset(
         "draft_id",
         "option_id",
         "key_event_file_id",
+        "export_id",
         "key",
     }
 )
@@ -182,6 +183,9 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
         "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
         "key_event_file_id": _key_event_file(pupil),
+        "export_id": ChronologyExport.objects.create(
+            school=school, pupil=pupil, requested_by=author.user
+        ),
     }
     objects["key"] = objects["alert_id"]  # the emailed alert link names the alert by its key
     assert set(objects) == KWARG_NAMES
@@ -228,7 +232,8 @@ def _alert(incident: Incident, *, recipient) -> Alert:
 
 def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
     """What belongs to the person asking: an alert to the shared incident (which is how
-    staff come to see an incident they didn't record) and a draft of their own."""
+    staff come to see an incident they didn't record), a draft of their own and a PDF of the
+    pupil's chronology they asked for."""
     incident = shared["incident_id"]
     assert isinstance(incident, Incident)
     alert = _alert(incident, recipient=user)
@@ -236,6 +241,9 @@ def personal_objects(user, shared: dict[str, Model]) -> dict[str, Model]:
         "alert_id": alert,
         "key": alert,
         "draft_id": Draft.objects.create(school_id=incident.school_id, author=user, data={}),
+        "export_id": ChronologyExport.objects.create(
+            school_id=incident.school_id, pupil_id=shared["pupil_id"].pk, requested_by=user
+        ),
     }
 
 

@@ -40,6 +40,7 @@ class CaseworkConfig(AppConfig):
         )
 
         from safeguard.casework.services.retention import (
+            destroy_exports,
             destroy_key_events,
             destroy_linked_categories,
             destroy_reviews,
@@ -47,6 +48,9 @@ class CaseworkConfig(AppConfig):
 
         incident_records_destroyed.connect(
             destroy_reviews, dispatch_uid="safeguard-casework-destroy-reviews"
+        )
+        incident_records_destroyed.connect(
+            destroy_exports, dispatch_uid="safeguard-casework-destroy-exports"
         )
         incident_records_destroyed.connect(
             destroy_key_events, dispatch_uid="safeguard-casework-destroy-key-events"

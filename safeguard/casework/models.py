@@ -188,7 +188,7 @@ class LinkedPupilCategories(SchoolOwned):
 
     An entry is the whole allocation as it stands from `made_at` (none: cleared); the
     newest entry for the incident and pupil wins, and the earlier ones stay. Never changed
-    or deleted: the database refuses UPDATE and DELETE on it and its rows (migration 0008)
+    or deleted: the database refuses UPDATE and DELETE on it and its rows (migration 0009)
     and the service seals them.
     """
 
@@ -234,7 +234,7 @@ class KeyEventFile(SchoolOwned):
     """A file attached to a key event (the strategy meeting's minutes, the plan's letter),
     checked, cleaned and stored as an incident's attachment is (`incidents.services.
     attachments`), under a generated name; the name the lead gave it is kept for display
-    only. Never changed or deleted: the database refuses UPDATE and DELETE (migration 0010)
+    only. Never changed or deleted: the database refuses UPDATE and DELETE (migration 0011)
     and the key event's service seals it, with its stored bytes, as it adds the event.
     """
 
@@ -257,3 +257,42 @@ class KeyEventFile(SchoolOwned):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ExportState(models.TextChoices):
+    PREPARING = "preparing", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be prepared"
+    TAKEN = "taken", "Downloaded"
+
+
+class ChronologyExport(SchoolOwned):
+    """A PDF of a pupil's chronology one lead asked for, made by the background worker
+    (a long chronology takes WeasyPrint longer than a web request may last).
+
+    `form_data` is the filters as posted: choices, ids and dates only, never free text. The
+    file is stored under a generated name and deleted once it is downloaded or expires; only
+    the lead who asked may see or download it, and each download is audited then.
+    """
+
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    form_data = models.JSONField(default=dict)
+    state = models.CharField(
+        max_length=10, choices=ExportState.choices, default=ExportState.PREPARING
+    )
+    stored_name = models.CharField(max_length=100, blank=True)
+    entries = models.PositiveIntegerField(default=0)
+    # The incidents the PDF shows, own and linked (ids only): its download's audit event
+    # names them, so the access log of each child they concern lists it.
+    incidents_shown = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["school", "requested_at"], name="export_school_requested"),
+        ]

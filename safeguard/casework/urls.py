@@ -5,6 +5,7 @@ the school's decisions under /school/decisions/."""
 from django.urls import path
 
 from safeguard.casework import views
+from safeguard.casework.chronology import export_views as exports
 from safeguard.casework.chronology import files as chronology_files
 from safeguard.casework.chronology import views as chronology
 
@@ -29,6 +30,16 @@ urlpatterns = [
         name="chronology-print",
     ),
     path("pupils/<int:pupil_id>/chronology/pdf/", chronology.chronology_pdf, name="chronology-pdf"),
+    path(
+        "pupils/<int:pupil_id>/chronology/pdf/<int:export_id>/",
+        exports.chronology_pdf_status,
+        name="chronology-pdf-status",
+    ),
+    path(
+        "pupils/<int:pupil_id>/chronology/pdf/<int:export_id>/download/",
+        exports.chronology_pdf_download,
+        name="chronology-pdf-download",
+    ),
     path(
         "pupils/<int:pupil_id>/chronology/key-events/add/",
         chronology.key_event_add,

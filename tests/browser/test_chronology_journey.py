@@ -101,6 +101,10 @@ def test_a_dsl_adds_a_key_event_filters_the_chronology_and_downloads_it(
     page.get_by_label("From", exact=True).fill("")
     page.get_by_label("To", exact=True).fill("")
 
+    page.get_by_role("button", name="Prepare a PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("PDF of Sally")
+    expect(page.locator("#pdf-state")).to_contain_text("Ready")
+    check_page(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     pdf = download.value

@@ -16,7 +16,7 @@ from safeguard.casework.chronology.selectors import Filters
 from safeguard.casework.models import MAX_TEXT, SUMMARY_MAX, KeyEventKind, RiskLevel
 from safeguard.incidents.models import Category
 from safeguard.incidents.selectors import categories_of
-from safeguard.lib import dates
+from safeguard.lib import clock, dates
 from safeguard.lib.forms import model_choice_field
 from safeguard.pupils.forms import DateInput
 
@@ -36,8 +36,19 @@ def _date_field(label: str, what: str) -> forms.DateField:
     )
 
 
+# The dates a filter may name: no record in Safeguard is older or newer than these.
+EARLIEST = datetime.date(1900, 1, 1)
+
+
+def latest_filter_date() -> datetime.date:
+    """The last day a filter may name: the end of next year."""
+    return datetime.date(clock.localdate().year + 1, 12, 31)
+
+
 def years_after(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` later (29 February becomes 28 February)."""
+    """The same day `years` later (29 February becomes 28 February), or the last day there is."""
+    if day.year + years > datetime.MAXYEAR:
+        return datetime.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:
@@ -93,6 +104,22 @@ class ChronologyFilterForm(forms.Form):
             .select_related("user")
             .order_by("user__first_name", "user__last_name", "user__email", "pk")
         )
+
+    def _in_range(self, name: str, what: str) -> datetime.date | None:
+        day: datetime.date | None = self.cleaned_data.get(name)
+        latest = latest_filter_date()
+        if day is not None and not EARLIEST <= day <= latest:
+            raise forms.ValidationError(
+                f"Choose a {what} between {dates.display_date(EARLIEST)} and "
+                f"{dates.display_date(latest)}."
+            )
+        return day
+
+    def clean_start(self) -> datetime.date | None:
+        return self._in_range("start", "start date")
+
+    def clean_end(self) -> datetime.date | None:
+        return self._in_range("end", "end date")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

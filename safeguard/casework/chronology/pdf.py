@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 
-def chronology_pdf_bytes(request: HttpRequest, context: dict[str, Any]) -> bytes:
-    """The PDF of the printed chronology `context` describes."""
+def chronology_pdf_bytes(request: HttpRequest | None, context: dict[str, Any]) -> bytes:
+    """The PDF of the printed chronology `context` describes (made by the background worker,
+    with no request: `exports.py`)."""
     # Imported when needed: loading it loads Pango.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher

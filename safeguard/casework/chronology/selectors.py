@@ -218,7 +218,7 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
             rows = rows.filter(**{source.author: filters.author_id})
         if filters.start is not None:
             rows = rows.filter(**{f"{source.at}__gte": start_of(filters.start)})
-        if filters.end is not None:
+        if filters.end is not None and filters.end < datetime.date.max:
             day_after = filters.end + datetime.timedelta(days=1)
             rows = rows.filter(**{f"{source.at}__lt": start_of(day_after)})
         found.append(Source(source.type, rows, source.at, source.author, source.is_linked))

@@ -9,25 +9,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
+from safeguard.accounts.stepup import requires_recent_second_factor
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
 from safeguard.casework.chronology.entries import Entry, incidents_shown
+from safeguard.casework.chronology.exports import filter_data, request_pdf
 from safeguard.casework.chronology.forms import ChronologyFilterForm, KeyEventForm
+from safeguard.casework.chronology.printing import printed_context
 from safeguard.casework.chronology.selectors import Filters, chronology_page
 from safeguard.casework.services.key_events import add_key_event, store_failed_message
 from safeguard.incidents.services import attachments
-from safeguard.lib import clock
 from safeguard.pupils.access import get_pupil_for
 from safeguard.pupils.forms import apply_errors
 from safeguard.pupils.models import Pupil
 
 PAGE_SIZE = 50
-# A printed copy holds the whole chronology as filtered, up to this many entries.
-PRINT_LIMIT = 1000
 
 
 def _filters_of(request: SchoolRequest) -> ChronologyFilterForm:
@@ -94,22 +94,8 @@ def _printed(
     filters = _valid_filters(form)
     if filters is None:
         return pupil, form, None
-    page = chronology_page(
-        membership=request.membership, pupil=pupil, filters=filters, size=PRINT_LIMIT
-    )
-    _audit(request, pupil, action, filters, page.rows)
-    context = {
-        "pupil": pupil,
-        "form": form,
-        "filters": filters,
-        "applied": form.applied(),
-        "entries": page.rows,
-        "is_cut_short": page.older is not None,
-        "print_limit": PRINT_LIMIT,
-        "printed_at": clock.now(),
-        "printed_by": request.user,
-        "printing": True,
-    }
+    context = printed_context(request.membership, pupil, form, filters)
+    _audit(request, pupil, action, filters, context["entries"])
     return pupil, form, context
 
 
@@ -120,8 +106,9 @@ def _refused(request: SchoolRequest, pupil: Pupil, form: ChronologyFilterForm) -
     return render(request, "casework/chronology.html", context, status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 @requires(Capability.VIEW_CHRONOLOGY)
+@requires_recent_second_factor
 def chronology_print(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """The chronology laid out for the browser's Print command."""
     pupil, form, context = _printed(request, pupil_id, AuditAction.CHRONOLOGY_PRINTED)
@@ -130,19 +117,18 @@ def chronology_print(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     return render(request, "casework/chronology_print.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 @requires(Capability.VIEW_CHRONOLOGY)
+@requires_recent_second_factor
 def chronology_pdf(request: SchoolRequest, pupil_id: int) -> HttpResponse:
-    """The chronology as a PDF (WeasyPrint), to keep or send securely."""
-    from safeguard.casework.chronology.pdf import chronology_pdf_bytes
-
-    pupil, form, context = _printed(request, pupil_id, AuditAction.CHRONOLOGY_DOWNLOADED)
-    if context is None:
+    """Ask for the chronology as a PDF: the worker makes it (`exports.py`); its page says
+    when it is ready to download."""
+    pupil = get_pupil_for(request, pupil_id)
+    form = _filters_of(request)
+    if _valid_filters(form) is None:
         return _refused(request, pupil, form)
-    response = HttpResponse(chronology_pdf_bytes(request, context), content_type="application/pdf")
-    # A name without the child's: the file may be saved where others see file names.
-    response["Content-Disposition"] = f'attachment; filename="chronology-{pupil.pk}.pdf"'
-    return response
+    export = request_pdf(membership=request.membership, pupil=pupil, data=filter_data(request.POST))
+    return redirect("casework:chronology-pdf-status", pupil_id=pupil.pk, export_id=export.pk)
 
 
 @require_http_methods(["GET", "POST"])

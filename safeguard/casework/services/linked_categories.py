@@ -5,7 +5,7 @@ harmed by, what the main pupil did has categories of their own, and these are ne
 pupil's passed on (a known complaint about other systems). Each allocation is an entry added
 to the record, dated and signed, the whole set as it stands from then (none clears it); the
 newest wins and the earlier ones stay. The database refuses UPDATE and DELETE on the entries
-and their rows (migration 0008) and this service seals them into the audit chain.
+and their rows (migration 0009) and this service seals them into the audit chain.
 """
 
 from collections.abc import Iterable

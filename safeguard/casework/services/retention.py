@@ -5,7 +5,7 @@ linked pupils with them.
 Incidents destroys a pupil's records (`incidents/services/retention.py`) and, since it
 cannot name casework, sends `incident_records_destroyed` first, in its transaction. On
 SQLite this deletes the reviews here, with the purge switch; on PostgreSQL the purge
-function deletes them (migrations 0004, 0007 and 0009 add them to it), as the application's role
+function deletes them (migrations 0004, 0007 and 0010 add them to it), as the application's role
 may not. Either way they are returned, so the audit event of the destruction names them.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 
 from safeguard.casework.models import (
+    ChronologyExport,
     KeyEvent,
     KeyEventFile,
     LinkedPupilCategories,
@@ -49,7 +50,7 @@ def destroy_key_events(
 ) -> dict[str, list[int]]:
     """incidents.signals.incident_records_destroyed: the key events in the pupil's chronology
     go with their incidents, their files' rows first (on PostgreSQL through the purge
-    function, migrations 0007 and 0011; the stored bytes go to `sweep_orphan_files`)."""
+    function, migrations 0007 and 0012; the stored bytes go to `sweep_orphan_files`)."""
     ids = list(
         KeyEvent.objects.for_school(school_id)
         .filter(pupil_id=pupil_id)
@@ -80,7 +81,7 @@ def destroy_linked_categories(
 ) -> dict[str, list[int]]:
     """incidents.signals.incident_records_destroyed: the categories allocated to the linked
     pupils of these incidents go with them (on PostgreSQL through the purge function,
-    migration 0009)."""
+    migration 0010)."""
     entries = list(
         LinkedPupilCategories.objects.for_school(school_id)
         .filter(incident_id__in=incident_ids)
@@ -110,3 +111,18 @@ def destroy_linked_categories(
         LinkedPupilCategory._meta.label_lower: rows,
         LinkedPupilCategories._meta.label_lower: entries,
     }
+
+
+def destroy_exports(
+    sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: PDFs of the pupil's chronology still
+    waiting to be downloaded go too, files and all. An ordinary table, not one the purge
+    function knows: deleted here on either database, whatever `delete` says."""
+    from safeguard.casework.chronology.exports import delete_exports
+
+    exports = ChronologyExport.objects.for_school(school_id).filter(pupil_id=pupil_id)
+    ids = list(exports.order_by("pk").values_list("pk", flat=True))
+    if ids:
+        delete_exports(exports)
+    return {ChronologyExport._meta.label_lower: ids}

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from safeguard.audit.models import AuditAction, AuditEvent, ShownIncident
+from safeguard.casework.tests.test_chronology_views import ask_for_pdf, export_url
 from safeguard.incidents.services.recording import Link
 from safeguard.incidents.tests.factories import record_test_incident
 from safeguard.pupils.tests.factories import PupilFactory
@@ -36,7 +37,7 @@ def access_log(client, pupil):
 
 
 def test_a_view_a_print_and_a_pdf_of_oscars_chronology_are_in_sallys_access_log(
-    client_as, dsl, deputy, teacher, membership_of, oscar, sally
+    client_as, dsl, deputy, teacher, membership_of, oscar, sally, django_capture_on_commit_callbacks
 ):
     incident = record_test_incident(
         membership_of(teacher), pupil=oscar, text="Oscar pushed Sally.", links=[Link(sally)]
@@ -44,7 +45,8 @@ def test_a_view_a_print_and_a_pdf_of_oscars_chronology_are_in_sallys_access_log(
     reader = client_as(deputy)
     assert reader.get(chronology("chronology", oscar)).status_code == 200
     assert reader.post(chronology("chronology-print", oscar)).status_code == 200
-    assert reader.post(chronology("chronology-pdf", oscar)).status_code == 200
+    _, export = ask_for_pdf(reader, oscar, django_capture_on_commit_callbacks)
+    assert reader.post(export_url("chronology-pdf-download", export)).status_code == 200
 
     response = access_log(client_as(dsl), sally)
     rows = response.context["rows"]

@@ -5,7 +5,6 @@ by name in the printed copy and the PDF, and destroyed with the pupil's records.
 import datetime
 import io
 
-import pypdf
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +16,7 @@ from django.utils import timezone
 from safeguard.audit.models import AuditAction, AuditEvent, Seal
 from safeguard.casework.models import KeyEvent, KeyEventFile
 from safeguard.casework.services.key_events import add_key_event
+from safeguard.casework.tests.test_chronology_other_children import pdf_text
 from safeguard.incidents.services.attachments import sweep_orphan_files
 from safeguard.incidents.services.retention import destroy_pupil_records
 from safeguard.pupils.models import Pupil
@@ -81,7 +81,9 @@ def test_a_lead_adds_a_key_event_with_a_file_and_downloads_it_from_the_chronolog
     assert "File of a key event" in log.content.decode()
 
 
-def test_the_printed_copy_and_the_pdf_list_the_files_by_name(client_as, lead, dsl, pupil):
+def test_the_printed_copy_and_the_pdf_list_the_files_by_name(
+    client_as, lead, dsl, pupil, django_capture_on_commit_callbacks
+):
     add_key_event(
         membership=lead,
         pupil=pupil,
@@ -95,9 +97,7 @@ def test_the_printed_copy_and_the_pdf_list_the_files_by_name(client_as, lead, ds
     content = printed.content.decode()
     assert "conference-letter.txt" in content
     assert "/casework/key-event-files/" not in content  # named, not linked, on paper
-    pdf = client.post(reverse("casework:chronology-pdf", kwargs={"pupil_id": pupil.pk}))
-    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "conference-letter.txt" in text
+    assert "conference-letter.txt" in pdf_text(client, pupil, django_capture_on_commit_callbacks)
 
 
 def test_a_bad_file_is_named_next_to_the_field_and_everything_typed_is_kept(
@@ -172,7 +172,7 @@ def test_the_migration_adds_the_files_to_the_purge_function_and_reverses(db):
     from safeguard.lib.tests.app_role import database_owner
 
     migration = import_module(
-        "safeguard.casework.migrations.0011_retention_purge_destroys_key_event_files"
+        "safeguard.casework.migrations.0012_retention_purge_destroys_key_event_files"
     )
     (operation,) = migration.Migration.operations
     assert "DELETE FROM casework_keyeventfile" in purge_function_source()

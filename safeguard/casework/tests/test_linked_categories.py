@@ -211,7 +211,7 @@ def test_the_migration_adds_the_allocations_to_the_purge_function_and_reverses(d
     from safeguard.lib.tests.app_role import database_owner
 
     migration = import_module(
-        "safeguard.casework.migrations.0009_retention_purge_destroys_linked_categories"
+        "safeguard.casework.migrations.0010_retention_purge_destroys_linked_categories"
     )
     (operation,) = migration.Migration.operations
     assert "DELETE FROM casework_linkedpupilcategories" in purge_function_source()

@@ -154,3 +154,32 @@ def test_the_migration_adds_the_key_events_to_the_purge_function_and_reverses(db
         assert "DELETE FROM casework_triageentry" in purge_function_source()
         operation.code(apps, editor)
     assert "DELETE FROM casework_keyevent" in purge_function_source()
+
+
+def test_a_pdf_of_the_chronology_still_waiting_is_deleted_with_the_records(
+    lead, teacher, membership_of, school, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from safeguard.casework.chronology.exports import request_pdf
+    from safeguard.casework.models import ChronologyExport
+
+    pupil = PupilFactory(school=school)
+    record_test_incident(membership_of(teacher), pupil=pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = request_pdf(membership=lead, pupil=pupil, data={})
+    other = request_pdf(membership=lead, pupil=PupilFactory(school=school), data={})
+    stored_name = ChronologyExport.objects.for_school(school).get(pk=export.pk).stored_name
+    assert default_storage.exists(stored_name)
+    past_retention(pupil)
+
+    destroy_pupil_records(actor=lead.user, pupil=pupil)
+
+    assert not ChronologyExport.objects.for_school(school).filter(pk=export.pk).exists()
+    assert not default_storage.exists(stored_name)
+    assert ChronologyExport.objects.for_school(school).filter(pk=other.pk).exists()
+    event = AuditEvent.objects.get(action=AuditAction.RECORDS_DESTROYED)
+    assert event.detail["destroyed"]["casework.chronologyexport"] == [export.pk]
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "Sealed records intact" in out.getvalue()

@@ -37,7 +37,7 @@ def _with_allocations(function: str) -> str:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0008_linked_pupil_categories"),
+        ("casework", "0009_linked_pupil_categories"),
     ]
 
     operations = [

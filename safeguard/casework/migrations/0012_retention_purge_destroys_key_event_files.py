@@ -16,7 +16,7 @@ with_key_events = import_module(
     "safeguard.casework.migrations.0007_retention_purge_destroys_key_events"
 )
 with_allocations = import_module(
-    "safeguard.casework.migrations.0009_retention_purge_destroys_linked_categories"
+    "safeguard.casework.migrations.0010_retention_purge_destroys_linked_categories"
 )
 
 ANCHOR = "  DELETE FROM casework_keyevent WHERE pupil_id = target_pupil;\n"
@@ -37,7 +37,7 @@ def _with_files(function: str) -> str:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0010_key_event_files"),
+        ("casework", "0011_key_event_files"),
     ]
 
     operations = [

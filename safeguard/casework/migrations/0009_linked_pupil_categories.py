@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_school_reference_code'),
-        ('casework', '0007_retention_purge_destroys_key_events'),
+        ('casework', '0008_chronology_exports'),
         ('incidents', '0013_alert_reply_reason'),
         ('pupils', '0002_index_registration_group_and_status_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_school_reference_code'),
-        ('casework', '0009_retention_purge_destroys_linked_categories'),
+        ('casework', '0010_retention_purge_destroys_linked_categories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
