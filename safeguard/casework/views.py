@@ -41,6 +41,7 @@ from safeguard.incidents.selectors import (
     linked_pupils_of,
 )
 from safeguard.lib import keyset
+from safeguard.pupils.access import get_pupil_for
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 1000
@@ -261,9 +262,10 @@ def linked_categories(request: SchoolRequest, incident_id: int, pupil_id: int) -
     """Allocate categories to one pupil linked to the incident, for their chronology; then
     back to the incident's review section."""
     incident = get_incident_for(request, incident_id)
+    pupil = get_pupil_for(request, pupil_id)  # (an id out of range is a 404 here too)
     link = (
         linked_pupils_of(incident)
-        .filter(pupil_id=pupil_id)
+        .filter(pupil=pupil)
         .exclude(pupil_id=incident.review.pupil_id)
         .first()
     )
