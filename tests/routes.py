@@ -25,6 +25,7 @@ from safeguard.casework.models import (
     DecisionOption,
     EncompassChild,
     EncompassNotification,
+    KeyEventFile,
     Meeting,
     Referral,
     ReferralAgency,
@@ -37,6 +38,7 @@ from safeguard.casework.profile.professionals import ProfessionalDetails, add_pr
 from safeguard.casework.tests.factories import png_upload
 from safeguard.incidents.models import Action, Alert, Attachment, Draft, Incident
 from safeguard.incidents.services.attachments import store_uploads
+from safeguard.incidents.services.recording import Link
 from safeguard.incidents.tests.factories import CategoryFactory, record_test_incident
 from safeguard.pupils.models import Pupil, PupilStatus, StatusKind
 from safeguard.pupils.tests.factories import PupilFactory
@@ -153,6 +155,7 @@ KWARG_NAMES = frozenset(
         "attachment_id",
         "draft_id",
         "option_id",
+        "key_event_file_id",
         "export_id",
         "notification_id",
         "closure_id",
@@ -177,6 +180,9 @@ def kwarg_objects(school: School) -> dict[str, Model]:
     author = MembershipFactory(school=school, role=Role.TEACHER)
     incident = record_test_incident(author, pupil=PupilFactory(school=school))
     agency = ReferralAgency.objects.for_school(school).order_by("pk")[0]
+    # The shared pupil is linked to the incident, so a view of one linked pupil on an
+    # incident (casework:linked-categories) finds them.
+    incident = record_test_incident(author, pupil=PupilFactory(school=school), links=[Link(pupil)])
     objects: dict[str, Model] = {
         "pupil_id": pupil,
         "status_id": PupilStatus.objects.create(
@@ -201,6 +207,7 @@ def kwarg_objects(school: School) -> dict[str, Model]:
         "attachment_id": _attachment(incident),
         "draft_id": Draft.objects.create(school=school, author=author.user, data={"text": "x"}),
         "option_id": DecisionOption.objects.for_school(school).order_by("pk")[0],
+        "key_event_file_id": _key_event_file(pupil),
         "export_id": ChronologyExport.objects.create(
             school=school, pupil=pupil, requested_by=author.user
         ),
@@ -309,6 +316,23 @@ def _attachment(incident: Incident) -> Attachment:
     return Attachment.objects.create(
         school_id=incident.school_id, incident=incident, uploaded_by=incident.author, **vars(stored)
     )
+
+
+def _key_event_file(pupil) -> KeyEventFile:
+    """A real stored file on a key event in the pupil's chronology, added by a lead."""
+    from safeguard.casework.services.key_events import add_key_event
+
+    lead = MembershipFactory(school=pupil.school, role=Role.DSL)
+    upload = SimpleUploadedFile("minutes.txt", b"Strategy meeting minutes.", "text/plain")
+    event = add_key_event(
+        membership=lead,
+        pupil=pupil,
+        kind="strategy_meeting",
+        happened_on=datetime.date(2024, 9, 3),
+        summary="Strategy meeting held.",
+        files=[upload],
+    )
+    return KeyEventFile.objects.for_school(pupil.school).get(key_event=event)
 
 
 def _alert(incident: Incident, *, recipient) -> Alert:

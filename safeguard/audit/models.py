@@ -89,6 +89,11 @@ class AuditAction(models.TextChoices):
     SIBLING_DISMISSED = "sibling_dismissed", "Suggested sibling dismissed"
     PHOTO_ADDED = "photo_added", "Pupil photo added"
     PHOTO_REMOVED = "photo_removed", "Pupil photo removed"
+    KEY_EVENT_FILE_DOWNLOADED = "key_event_file_downloaded", "File of a key event downloaded"
+    LINKED_CATEGORIES_ALLOCATED = (
+        "linked_categories_allocated",
+        "Categories allocated to a linked pupil",
+    )
     DECISION_OPTION_CREATED = "decision_option_created", "Decision option added"
     DECISION_OPTION_UPDATED = "decision_option_updated", "Decision option changed"
     DECISION_OPTION_MOVED = "decision_option_moved", "Decision option reordered"
@@ -238,3 +243,37 @@ class Seal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id}"
+
+
+class ShownIncident(models.Model):
+    """One incident an event showed, beside its event: a chronology lists many incidents,
+    several naming other children, and each of those children's access logs must find it.
+
+    The event's own `detail["incidents_shown"]` holds the same ids, so the chain covers
+    them; these rows are the index the access log reads them through, one probe per
+    incident instead of a search through every event's detail. Written only by
+    `audit.services.record(shown=...)` in the event's transaction; the database refuses
+    UPDATE and DELETE (migration 0017). `incident_id` is a plain integer, as `pupil_id` is
+    on the event: the trail never blocks or follows an incident row, which the retention
+    purge may destroy.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    school = models.ForeignKey(
+        "accounts.School", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    incident_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # The access log: a school's events that showed any of these incidents.
+            models.Index(fields=["school", "incident_id", "event"], name="shownincident_lookup"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "incident_id"], name="shownincident_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} showed incident {self.incident_id}"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from safeguard.audit import sealing
-from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.audit.models import AuditAction, AuditEvent, ShownIncident
 from safeguard.lib import clock, request_context
 
 # The deployment chain's genesis: it holds every event written before chains were per
@@ -99,6 +99,7 @@ def record(
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
     seal: Sequence[models.Model] = (),
+    shown: Iterable[int] = (),
 ) -> AuditEvent:
     """Append one event to its school's chain (or the deployment's), in the caller's transaction.
 
@@ -110,9 +111,16 @@ def record(
     is sealed into the chain with this event (`audit.sealing`), so
     `verify_audit` notices if one is later changed, removed or added behind
     the app's back.
+
+    `shown` lists the incidents a page or copy showed (a chronology shows many, some
+    naming other children): their ids go in `detail["incidents_shown"]` and in a
+    `ShownIncident` row each, so each child's access log finds the event.
     """
     meta = request_context.current()
     detail = detail or {}
+    shown_ids = sorted(set(shown))
+    if shown_ids:
+        detail = {**detail, "incidents_shown": shown_ids}
     found = sealing.digests(seal) if seal else []
     if found:
         detail = {**detail, "sealed": sealing.commitment(found)}
@@ -128,7 +136,13 @@ def record(
         user_agent=meta.user_agent if meta else "",
         created_at=clock.now(),
     )
-    return append_event(event, found)
+    event = append_event(event, found)
+    if shown_ids and school is not None:
+        ShownIncident.objects.bulk_create(
+            ShownIncident(event=event, school_id=event.school_id, incident_id=incident_id)
+            for incident_id in shown_ids
+        )
+    return event
 
 
 def chain_of(event: Any) -> int | None:

@@ -4,7 +4,7 @@ look the same). Incidents come through `incidents.access.get_incident_for`."""
 from django.http import Http404, HttpRequest
 
 from safeguard.accounts.models import Membership
-from safeguard.casework.models import DecisionOption
+from safeguard.casework.models import DecisionOption, KeyEventFile
 from safeguard.casework.referrals.models import Meeting, Referral, ReferralAgency
 
 
@@ -55,3 +55,19 @@ def get_agency_for(request: HttpRequest, agency_id: int) -> ReferralAgency:
     if agency is None:
         raise Http404
     return agency
+
+
+def get_key_event_file_for(request: HttpRequest, file_id: int) -> KeyEventFile:
+    """A file of a key event in a chronology of the current school (with its key event), for
+    those who may read chronologies (the view's capability); another school's is missing."""
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        raise Http404
+    try:
+        return (
+            KeyEventFile.objects.for_school(membership.school)
+            .select_related("key_event")
+            .get(pk=file_id)
+        )
+    except KeyEventFile.DoesNotExist:
+        raise Http404 from None

@@ -25,6 +25,14 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from safeguard.incidents.links import KeyEventFileKeyConverter
+
+        # `<keyeventfile:key_event_file_id>`: a key event file's address carries an opaque
+        # key, never its id (incidents/links.py). Registered before any URL module is imported.
+        register_converter(KeyEventFileKeyConverter, "keyeventfile")
+
         from safeguard.accounts.signals import school_created
         from safeguard.incidents.signals import (
             incident_page_sections,
@@ -49,6 +57,7 @@ class CaseworkConfig(AppConfig):
             destroy_encompass,
             destroy_exports,
             destroy_key_events,
+            destroy_linked_categories,
             destroy_referrals_and_meetings,
             destroy_reviews,
         )
@@ -82,6 +91,9 @@ class CaseworkConfig(AppConfig):
         incident_records_destroyed.connect(
             destroy_profile, dispatch_uid="safeguard-casework-destroy-profile"
         )
+        incident_records_destroyed.connect(
+            destroy_linked_categories, dispatch_uid="safeguard-casework-destroy-linked-categories"
+        )
 
         from safeguard.audit import sealing
         from safeguard.casework.models import (
@@ -91,6 +103,9 @@ class CaseworkConfig(AppConfig):
             EncompassNotification,
             HouseholdLink,
             KeyEvent,
+            KeyEventFile,
+            LinkedPupilCategories,
+            LinkedPupilCategory,
             Professional,
             PupilPhoto,
             SiblingSuggestionDismissal,
@@ -106,6 +121,7 @@ class CaseworkConfig(AppConfig):
             meeting_report_digest,
             meeting_reports_in_use,
         )
+        from safeguard.incidents.services import attachments
 
         # The tables the migrations make immutable are sealed into the audit trail when written.
         sealing.register(TriageEntry)
@@ -127,3 +143,9 @@ class CaseworkConfig(AppConfig):
 
         # A photo's seal covers its file's bytes too, as an attachment's does.
         sealing.register(PupilPhoto, extra=stored_file_digest)
+        sealing.register(LinkedPupilCategories)
+        sealing.register(LinkedPupilCategory)
+        # A key event's files: sealed with their stored bytes, and kept from the orphan
+        # sweep, as incidents' attachments are.
+        sealing.register(KeyEventFile, extra=attachments.stored_file_digest)
+        attachments.register_file_table(KeyEventFile)

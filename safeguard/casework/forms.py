@@ -248,3 +248,26 @@ class DecisionOptionForm(forms.Form):
                 f"This school already has a decision called “{existing.name}”{retired}."
             )
         return name
+
+
+class LinkedCategoriesForm(forms.Form):
+    """The categories allocated to one linked pupil on an incident: the whole set, ticked
+    as it stands now (none clears it). The school's own categories only, restricted ones
+    included (leads only, as this form is); a retired one only if allocated already."""
+
+    categories = forms.ModelMultipleChoiceField(
+        label="Categories for this pupil",
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Restricted ones (shown to the leads only) included. Untick them all to clear.",
+    )
+
+    def __init__(self, *args: Any, school: School, current: list[Category], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("initial", {"categories": current})
+        super().__init__(*args, **kwargs)
+        ids = [category.pk for category in current]
+        model_choice_field(self, "categories").queryset = categories_of(school).filter(
+            Q(is_retired=False) | Q(pk__in=ids)
+        )

@@ -190,6 +190,84 @@ class KeyEvent(SchoolOwned):
         return self.get_kind_display()
 
 
+class LinkedPupilCategories(SchoolOwned):
+    """The categories a lead allocated to a pupil linked to an incident (a witness, a child
+    harmed by the main pupil...), for that pupil's chronology: categories allocated to an
+    incident are its main pupil's and never pass to a linked one.
+
+    An entry is the whole allocation as it stands from `made_at` (none: cleared); the
+    newest entry for the incident and pupil wins, and the earlier ones stay. Never changed
+    or deleted: the database refuses UPDATE and DELETE on it and its rows (migration 0009)
+    and the service seals them.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    categories = models.ManyToManyField(
+        "incidents.Category", through="LinkedPupilCategory", related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        verbose_name_plural = "linked pupil categories"
+        indexes = [
+            models.Index(
+                fields=["school", "pupil", "incident", "-made_at", "-id"],
+                name="linkedcats_newest",
+            ),
+            models.Index(fields=["school", "incident"], name="linkedcats_incident"),
+        ]
+
+
+class LinkedPupilCategory(SchoolOwned):
+    """One category in a `LinkedPupilCategories` entry."""
+
+    allocation = models.ForeignKey(
+        LinkedPupilCategories, on_delete=models.PROTECT, related_name="rows"
+    )
+    category = models.ForeignKey("incidents.Category", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "category"], name="linkedcategory_once_per_allocation"
+            ),
+        ]
+
+
+class KeyEventFile(SchoolOwned):
+    """A file attached to a key event (the strategy meeting's minutes, the plan's letter),
+    checked, cleaned and stored as an incident's attachment is (`incidents.services.
+    attachments`), under a generated name; the name the lead gave it is kept for display
+    only. Never changed or deleted: the database refuses UPDATE and DELETE (migration 0011)
+    and the key event's service seals it, with its stored bytes, as it adds the event.
+    """
+
+    key_event = models.ForeignKey(KeyEvent, on_delete=models.PROTECT, related_name="files")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    stored_name = models.CharField(max_length=100, unique=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            models.Index(fields=["school", "key_event"], name="keyeventfile_event"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ExportState(models.TextChoices):
     PREPARING = "preparing", "Being prepared"
     READY = "ready", "Ready to download"
@@ -217,6 +295,9 @@ class ChronologyExport(SchoolOwned):
     )
     stored_name = models.CharField(max_length=100, blank=True)
     entries = models.PositiveIntegerField(default=0)
+    # The incidents the PDF shows, own and linked (ids only): its download's audit event
+    # names them, so the access log of each child they concern lists it.
+    incidents_shown = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """What casework shows on the incident page (sent for by `incidents.signals`).
 
-A lead sees the incident's reviews and the review form; the incident's author sees the
+A lead sees the incident's reviews and the review form, and the categories allocated to each
+linked pupil with a link to change them; the incident's author sees the
 replies they were sent, and nothing else of any review. Anyone else sees nothing here.
 """
 
@@ -10,11 +11,13 @@ from django.urls import reverse
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability, is_lead
+from safeguard.casework.chronology.rows import name_and_initial
 from safeguard.casework.forms import ReviewForm
 from safeguard.casework.selectors import replies_to, triage_entries_of, triage_state
+from safeguard.casework.services.linked_categories import current_allocations
 from safeguard.incidents.links import incident_key
 from safeguard.incidents.models import Incident
-from safeguard.incidents.selectors import categories_shown_to
+from safeguard.incidents.selectors import categories_shown_to, linked_pupils_of
 from safeguard.incidents.signals import PageSection
 
 
@@ -51,11 +54,36 @@ def referral_url(membership: Membership, incident: Incident, decision_name: str)
     return f"{url}?incident={incident_key(incident.pk)}"
 
 
+def linked_categories_of(incident: Incident) -> list[dict[str, Any]]:
+    """Each pupil linked to the incident (its main pupil aside), with the categories a lead
+    allocated to them: three queries, however many pupils and allocations."""
+    links = [
+        link for link in linked_pupils_of(incident) if link.pupil_id != incident.review.pupil_id
+    ]
+    allocations = current_allocations(incident, [link.pupil_id for link in links])
+    found = []
+    for link in links:
+        allocation = allocations.get(link.pupil_id)
+        found.append(
+            {
+                "pupil_id": link.pupil_id,
+                "name": name_and_initial(link.pupil),
+                "role": link.get_role_display(),
+                "categories": sorted(
+                    allocation.categories.all() if allocation is not None else [],
+                    key=lambda category: (category.position, category.name),
+                ),
+            }
+        )
+    return found
+
+
 def incident_page_section(
     sender: Any, membership: Membership, incident: Incident, **kwargs: Any
 ) -> PageSection | None:
     if is_lead(membership) and Capability.REVIEW_INCIDENTS in membership.capabilities:
         context = review_context(membership, incident, return_to="incident")
+        context["linked"] = linked_categories_of(incident)
         # A lead who recorded the incident reads a colleague's reply in the reviews.
         context["replies_anchor"] = incident.author_id == membership.user_id
         return PageSection(

@@ -7,6 +7,7 @@ from django.urls import path
 
 from safeguard.casework import views
 from safeguard.casework.chronology import export_views as exports
+from safeguard.casework.chronology import files as chronology_files
 from safeguard.casework.chronology import views as chronology
 from safeguard.casework.clocks import views as clocks
 from safeguard.casework.encompass import views as encompass
@@ -37,6 +38,11 @@ urlpatterns = [
         "casework/review/<incident:incident_id>/",
         views.review_incident,
         name="review-incident",
+    ),
+    path(
+        "casework/review/<incident:incident_id>/linked/<int:pupil_id>/categories/",
+        views.linked_categories,
+        name="linked-categories",
     ),
     path("pupils/<int:pupil_id>/chronology/", chronology.chronology, name="chronology"),
     path(
@@ -159,6 +165,11 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/photo/", profile_photos.photo_file, name="photo"),
     path("pupils/<int:pupil_id>/photo/change/", profile_photos.photo_change, name="photo-change"),
     path("pupils/<int:pupil_id>/photo/remove/", profile_photos.photo_remove, name="photo-remove"),
+    path(
+        "casework/key-event-files/<keyeventfile:key_event_file_id>/",
+        chronology_files.key_event_file_download,
+        name="key-event-file",
+    ),
     path("school/decisions/", views.decision_option_list, name="decision-option-list"),
     path("school/decisions/add/", views.decision_option_add, name="decision-option-add"),
     path(

@@ -4,7 +4,7 @@ from typing import Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -14,7 +14,8 @@ from safeguard.accounts.permissions import Capability, requires
 from safeguard.accounts.requests import SchoolRequest
 from safeguard.audit.models import AuditAction
 from safeguard.casework.access import get_decision_option_for
-from safeguard.casework.forms import DecisionOptionForm, ReviewForm
+from safeguard.casework.chronology.rows import name_and_initial
+from safeguard.casework.forms import DecisionOptionForm, LinkedCategoriesForm, ReviewForm
 from safeguard.casework.models import DecisionOption
 from safeguard.casework.sections import review_context
 from safeguard.casework.selectors import (
@@ -26,6 +27,10 @@ from safeguard.casework.selectors import (
     triage_state,
 )
 from safeguard.casework.services import decisions, triage
+from safeguard.casework.services.linked_categories import (
+    allocate_linked_categories,
+    current_allocations,
+)
 from safeguard.incidents.access import get_incident_for
 from safeguard.incidents.disclosure import audit_disclosure
 from safeguard.incidents.links import incident_id_from_key, incident_key
@@ -36,6 +41,7 @@ from safeguard.incidents.selectors import (
     linked_pupils_of,
 )
 from safeguard.lib import keyset
+from safeguard.pupils.access import get_pupil_for
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 1000
@@ -248,3 +254,47 @@ def _move(request: SchoolRequest, option_id: int, direction: Literal["up", "down
         edge = "first" if direction == "up" else "last"
         messages.info(request, f"“{option.name}” is already {edge}.")
     return redirect(f"{reverse('casework:decision-option-list')}#option-{option.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.REVIEW_INCIDENTS)
+def linked_categories(request: SchoolRequest, incident_id: int, pupil_id: int) -> HttpResponse:
+    """Allocate categories to one pupil linked to the incident, for their chronology; then
+    back to the incident's review section."""
+    incident = get_incident_for(request, incident_id)
+    pupil = get_pupil_for(request, pupil_id)  # (an id out of range is a 404 here too)
+    link = (
+        linked_pupils_of(incident)
+        .filter(pupil=pupil)
+        .exclude(pupil_id=incident.review.pupil_id)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    allocation = current_allocations(incident, [link.pupil_id]).get(link.pupil_id)
+    current = list(allocation.categories.all()) if allocation is not None else []
+    data = request.POST if request.method == "POST" else None  # none ticked: still a post
+    form = LinkedCategoriesForm(data, school=request.school, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocate_linked_categories(
+                membership=request.membership,
+                incident=incident,
+                pupil=link.pupil,
+                categories=form.cleaned_data["categories"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, f"Categories for {name_and_initial(link.pupil)} saved.")
+            return redirect(f"{reverse('incidents:incident-detail', args=[incident.pk])}#review")
+    context = {
+        "incident": incident,
+        "link": link,
+        "name": name_and_initial(link.pupil),
+        "allocation": allocation,
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "casework/linked_categories_form.html", context, status=status)

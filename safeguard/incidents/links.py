@@ -38,8 +38,9 @@ KEY_LENGTH = 13  # 64 bits in base32, without padding
 _HALF = 0xFFFFFFFF
 
 # What a key names. Each kind has its own derived key ("incident address", "file address",
-# "action address", "draft address"): the incident's is the one used before the others existed.
-Kind = Literal["incident", "file", "action", "draft"]
+# "action address", "draft address", "key event file address": casework's files): the
+# incident's is the one used before the others existed.
+Kind = Literal["incident", "file", "action", "draft", "key event file"]
 
 
 @functools.lru_cache(maxsize=32)
@@ -149,3 +150,10 @@ class DraftKeyConverter(_KeyConverter):
     """`<draft:draft_id>`: a draft's address, which only its author may open."""
 
     kind = "draft"
+
+
+class KeyEventFileKeyConverter(_KeyConverter):
+    """`<keyeventfile:key_event_file_id>`: the download address of a file on a key event in a
+    pupil's chronology (casework registers it)."""
+
+    kind = "key event file"

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from safeguard.accounts.models import Membership, School
 from safeguard.accounts.permissions import Role
-from safeguard.audit.models import AuditAction, AuditEvent
+from safeguard.audit.models import AuditAction, AuditEvent, ShownIncident
 from safeguard.incidents.models import (
     Attachment,
     Incident,
@@ -66,7 +66,9 @@ def access_parts(*, school: School, pupil: Pupil) -> list[QuerySet[AuditEvent]]:
     the (school, pupil_id, created_at, id) index: that pupil's rows only. Events on the
     pupil's incidents and their files are also matched by target (the target index), so
     an incident later moved to this pupil, or naming them as another child involved,
-    still counts; the second part leaves out what the first already holds.
+    still counts; the second part leaves out what the first already holds. A third finds
+    the pages and copies about another pupil that showed one of these incidents (another
+    child's chronology), through the incidents each event names (`ShownIncident`).
     """
     events = AuditEvent.objects.filter(school=school, action__in=PUPIL_ACCESS_ACTIONS)
     incidents = incident_ids_about(school=school, pupil=pupil)
@@ -80,10 +82,19 @@ def access_parts(*, school: School, pupil: Pupil) -> list[QuerySet[AuditEvent]]:
         )
         if files:
             about |= Q(target_type="attachment", target_id__in=_ids(files))
-    return [
+    parts = [
         events.filter(pupil_id=pupil.pk),
         events.filter(about).exclude(pupil_id=pupil.pk),
     ]
+    if incidents:
+        # A page or copy about another pupil that showed one of these incidents (another
+        # child's chronology listing an incident that links this one): found through
+        # ShownIncident's (school, incident_id, event) index, never by reading details.
+        shown = ShownIncident.objects.filter(school=school, incident_id__in=sorted(incidents))
+        parts.append(
+            events.filter(pk__in=shown.values("event_id")).exclude(pupil_id=pupil.pk).exclude(about)
+        )
+    return parts
 
 
 def access_to_pupil(*, school: School, pupil: Pupil) -> QuerySet[AuditEvent]:
@@ -167,6 +178,7 @@ TARGET_NOUNS = {
     "pupilstatus": "Pupil status",
     "school": "School details",
     "keyevent": "Key event",
+    "keyeventfile": "File of a key event",
 }
 
 
@@ -177,8 +189,11 @@ class Subject:
     pupil_id: int | None = None
 
 
-def subjects_of(*, school: School, events: list[AuditEvent]) -> dict[int, Subject]:
-    """event id -> what it was about, with one query for every file on the page."""
+def subjects_of(
+    *, school: School, events: list[AuditEvent], about: Pupil | None = None
+) -> dict[int, Subject]:
+    """event id -> what it was about, with one query for every file on the page. On the
+    access log of `about`, another pupil's chronology is named as such, not by that child."""
     file_ids = {
         int(e.target_id) for e in events if e.target_type == "attachment" and e.target_id.isdigit()
     }
@@ -208,7 +223,9 @@ def subjects_of(*, school: School, events: list[AuditEvent]) -> dict[int, Subjec
     subjects: dict[int, Subject] = {}
     for event in events:
         target = int(event.target_id) if event.target_id.isdigit() else None
-        if event.target_type == "pupil":
+        if event.target_type == "pupil" and about is not None and target != about.pk:
+            subject = Subject("Another pupil's chronology, showing an incident about this pupil")
+        elif event.target_type == "pupil":
             subject = Subject("Pupil record", pupil_id=target)
         elif event.target_type == "incident":
             reference = references.get(target or 0, "")

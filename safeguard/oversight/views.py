@@ -20,11 +20,14 @@ from safeguard.oversight.export import csv_lines
 from safeguard.oversight.forms import TrailFilterForm
 from safeguard.oversight.paging import read_page
 from safeguard.pupils.access import get_pupil_for, school_of
+from safeguard.pupils.models import Pupil
 
 
-def _rows(request: SchoolRequest, events: list[AuditEvent]) -> list[dict[str, object]]:
+def _rows(
+    request: SchoolRequest, events: list[AuditEvent], about: Pupil | None = None
+) -> list[dict[str, object]]:
     school = school_of(request)
-    subjects = selectors.subjects_of(school=school, events=events)
+    subjects = selectors.subjects_of(school=school, events=events, about=about)
     roles = selectors.roles_at_the_time(school=school, events=events)
     return [
         {"event": event, "subject": subjects[event.pk], "role": roles.get(event.pk, "")}
@@ -40,7 +43,7 @@ def pupil_access(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for(request, pupil_id)
     school = school_of(request)
     page = read_page(selectors.access_parts(school=school, pupil=pupil), request.GET)
-    rows = _rows(request, page.events)
+    rows = _rows(request, page.events, about=pupil)
     record(
         actor=request.user,
         action=AuditAction.AUDIT_VIEWED,

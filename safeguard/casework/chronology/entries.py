@@ -3,11 +3,13 @@
 Every entry has the same five things a DSL scans for (date, type, category, author, a
 one-line summary) and the record it stands for, shown in full when the line is opened.
 An entry about an incident the pupil is only linked to names no other child: it gives the
-pupil's role, no categories (a category is allocated to an incident's main pupil, never to
-a linked one), and its summary is written here, never taken from the record's text.
+pupil's role, only the categories a lead allocated to this pupil there (an incident's own
+categories are its main pupil's), and its summary is written here, never taken from the
+record's text.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,24 @@ class EntryType(models.TextChoices):
 
 
 RANKS = {entry_type: rank for rank, entry_type in enumerate(EntryType)}
+
+# A decision lives in a lead's review, yet a DSL looks for decisions as a kind of their own
+# (KCSIE Annex C: decisions and their rationale): filtering by it shows the reviews that
+# recorded one, still as review entries.
+DECISION = "decision"
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    """The type filter's choices: each kind of entry, and decisions after reviews."""
+    found = []
+    for value, label in EntryType.choices:
+        found.append((value, str(label)))
+        if value == EntryType.REVIEW:
+            found.append((DECISION, "Decision"))
+    return found
+
+
+TYPE_CHOICES = _type_choices()
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
@@ -99,6 +119,14 @@ class Entry:
         return bool(self.role)
 
     @property
+    def incident_id(self) -> int | None:
+        """The incident the entry is, or is about (None: a key event)."""
+        if self.type == EntryType.INCIDENT:
+            return self.pk
+        found = getattr(self.record, "incident_id", None)
+        return found if isinstance(found, int) else None
+
+    @property
     def cursor(self) -> Cursor:
         return Cursor(self.at, RANKS[self.type], self.pk)
 
@@ -116,6 +144,13 @@ class Entry:
         if self.author is None:
             return ""
         return str(self.author.full_name or self.author.email)
+
+
+def incidents_shown(entries: Iterable[Entry]) -> list[int]:
+    """The ids of the incidents these entries show or are about, own and linked: what the
+    audit event of showing them names, so each child they concern finds it in their access
+    log (an incident about one child may name another)."""
+    return sorted({entry.incident_id for entry in entries if entry.incident_id is not None})
 
 
 def one_line(text: str, length: int = SUMMARY_LENGTH) -> str:

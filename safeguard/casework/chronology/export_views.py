@@ -72,6 +72,7 @@ def chronology_pdf_download(request: SchoolRequest, pupil_id: int, export_id: in
             "export": export.pk,
             "entries": export.entries,
         },
+        shown=export.incidents_shown,
     )
     response = HttpResponse(document, content_type="application/pdf")
     # A name without the child's: the file may be saved where others see file names.

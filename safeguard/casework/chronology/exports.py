@@ -23,6 +23,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership
+from safeguard.casework.chronology.entries import incidents_shown
 from safeguard.casework.chronology.forms import ChronologyFilterForm
 from safeguard.casework.chronology.pdf import chronology_pdf_bytes
 from safeguard.casework.chronology.printing import printed_context
@@ -75,7 +76,7 @@ def prepare(*, export_id: int, school_id: int) -> str:
     if export is None:
         return "gone"
     try:
-        stored_name, entries = _make(export)
+        stored_name, entries, shown = _make(export)
     except Exception:
         logger.exception("The PDF of chronology export %s could not be made", export_id)
         ChronologyExport.objects.for_school(school_id).filter(pk=export_id).update(
@@ -89,6 +90,7 @@ def prepare(*, export_id: int, school_id: int) -> str:
             state=ExportState.READY,
             stored_name=stored_name,
             entries=entries,
+            incidents_shown=shown,
             finished_at=timezone.now(),
         )
     )
@@ -98,7 +100,9 @@ def prepare(*, export_id: int, school_id: int) -> str:
     return "ready"
 
 
-def _make(export: ChronologyExport) -> tuple[str, int]:
+def _make(export: ChronologyExport) -> tuple[str, int, list[int]]:
+    """The PDF stored, how many entries it holds and the incidents it shows (for the
+    download's audit event, so each child they concern finds it in their access log)."""
     membership = (
         Membership.objects.for_school(export.school_id)
         .select_related("user", "school")
@@ -111,7 +115,7 @@ def _make(export: ChronologyExport) -> tuple[str, int]:
     document = chronology_pdf_bytes(None, context)
     stored_name = f"exports/{secrets.token_hex(20)}.pdf"
     saved = default_storage.save(stored_name, ContentFile(document))
-    return saved, len(context["entries"])
+    return saved, len(context["entries"]), incidents_shown(context["entries"])
 
 
 def state_of(export: ChronologyExport) -> str:

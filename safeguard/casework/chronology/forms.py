@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from safeguard.accounts.models import Membership, School
-from safeguard.casework.chronology.entries import Cursor, EntryType
+from safeguard.casework.chronology.entries import TYPE_CHOICES, Cursor, EntryType
 from safeguard.casework.chronology.selectors import Filters
 from safeguard.casework.models import MAX_TEXT, SUMMARY_MAX, KeyEventKind, RiskLevel
 from safeguard.incidents.models import Category
@@ -81,7 +81,7 @@ class ChronologyFilterForm(forms.Form):
     )
     order = forms.ChoiceField(label="Order", choices=ORDERS, required=False, initial="newest")
     entry_type = forms.ChoiceField(
-        label="Type", choices=[("", "Every type"), *EntryType.choices], required=False
+        label="Type", choices=[("", "Every type"), *TYPE_CHOICES], required=False
     )
     category = forms.ModelChoiceField(
         label="Category",
@@ -191,7 +191,7 @@ class ChronologyFilterForm(forms.Form):
         return [
             ("View", dict(VIEWS)[data.get("view") or "full"]),
             ("Order", dict(ORDERS)[data.get("order") or "newest"]),
-            ("Type", str(EntryType(entry_type).label) if entry_type else "Every type"),
+            ("Type", dict(TYPE_CHOICES)[entry_type] if entry_type else "Every type"),
             ("Category", category.name if category is not None else "Any category"),
             ("Recorded by", staff_name(author) if author else "Anyone"),
             ("Risk level", str(RiskLevel(risk).label) if risk else "Any risk level"),

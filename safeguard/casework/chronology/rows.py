@@ -5,13 +5,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateTimeField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from safeguard.casework.chronology.entries import Entry, EntryType, one_line
+from safeguard.casework.chronology.entries import EPOCH, Entry, EntryType, one_line
 from safeguard.casework.models import (
     EncompassChild,
     EncompassNotification,
     KeyEvent,
+    KeyEventFile,
+    LinkedPupilCategories,
     Presence,
     RiskLevel,
     TriageEntry,
@@ -40,18 +43,41 @@ class Wanted:
     pk: int
 
 
+def last_moved_at(school_id: int, incident: str) -> Subquery:
+    """When the incident (`incident`: an outer reference to its id) was last moved to
+    another pupil by a lead, or None: since then it is filed under the pupil it is now."""
+    return Subquery(
+        IncidentCorrection.objects.for_school(school_id)
+        .filter(incident=OuterRef(incident), kind=CorrectionKind.MOVE_PUPIL)
+        .order_by("-made_at", "-id")
+        .values("made_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def reviews_since_filed(reviews: QuerySet[TriageEntry], school_id: int) -> QuerySet[TriageEntry]:
+    """The reviews made since their incident was filed under the pupil it is now: one made
+    before a lead moved it was about the child it was filed under then, and must not read
+    as decided about this one."""
+    return reviews.annotate(filed_since=last_moved_at(school_id, "incident")).filter(
+        Q(filed_since__isnull=True) | Q(made_at__gte=F("filed_since"))
+    )
+
+
 def _newest_review(school_id: int) -> QuerySet[TriageEntry]:
     return (
         TriageEntry.objects.for_school(school_id)
-        .filter(incident=OuterRef("pk"))
+        .filter(incident=OuterRef("pk"), made_at__gte=OuterRef("filed_since"))
         .order_by("-made_at", "-id")
     )
 
 
 def with_triage_state(incidents: QuerySet[Incident], school_id: int) -> QuerySet[Incident]:
-    """Each incident with the risk level and significance its newest review gives it."""
+    """Each incident with the risk level and significance its newest review since it was
+    filed under its pupil gives it (`reviews_since_filed`)."""
     newest = _newest_review(school_id)
     return incidents.annotate(
+        filed_since=Coalesce(last_moved_at(school_id, "pk"), Value(EPOCH)),
         current_risk=Subquery(newest.values("risk_level")[:1]),
         current_significance=Subquery(newest.values("is_significant")[:1]),
         current_summary=Subquery(newest.values("significance_summary")[:1]),
@@ -108,6 +134,33 @@ def _marks(school_id: int) -> Prefetch[Any]:
     )
 
 
+def name_and_initial(pupil: Pupil) -> str:
+    """Another child as a record names them: first name and the initial of their last
+    name ("Oscar Z."), never in full."""
+    initial = pupil.last_name[:1]
+    return f"{pupil.first_name} {initial}." if initial else str(pupil.first_name)
+
+
+def _linked_categories(
+    pupil: Pupil, school_id: int, incident_ids: list[int]
+) -> dict[int, list[Category]]:
+    """incident id -> the categories a lead allocated to `pupil` as a linked pupil there (the
+    newest allocation), never the incident's own, which are its main pupil's."""
+    if not incident_ids:
+        return {}
+    entries = (
+        LinkedPupilCategories.objects.for_school(school_id)
+        .filter(pupil=pupil, incident_id__in=incident_ids)
+        .order_by("incident_id", "-made_at", "-id")
+        .prefetch_related("categories")
+    )
+    found: dict[int, list[Category]] = {}
+    for entry in entries:
+        if entry.incident_id not in found:
+            found[entry.incident_id] = _in_order(entry.categories.all())
+    return found
+
+
 def _role_of(pupil: Pupil, incident: Incident) -> str:
     for link in getattr(incident, "chronology_links", []):
         if link.pupil_id == pupil.pk:
@@ -123,7 +176,11 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
         .prefetch_related("review__categories", _linked_roles(pupil), _marks(school_id)),
         school_id,
     )
-    for incident in rows:
+    incidents = list(rows)
+    allocated = _linked_categories(
+        pupil, school_id, [i.pk for i in incidents if i.review.pupil_id != pupil.pk]
+    )
+    for incident in incidents:
         if incident.review.pupil_id != pupil.pk:
             role = _role_of(pupil, incident)
             yield Entry(
@@ -133,6 +190,7 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 author=incident.author,
                 summary=f"{role}: linked to an incident recorded about another pupil.",
                 record=incident,
+                categories=allocated.get(incident.pk, []),
                 role=role,
             )
             continue
@@ -153,7 +211,7 @@ def _incidents(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 "status": incident.review.get_status_display(),
                 "risk": RiskLevel(risk).label if risk else "",
                 "links": [
-                    (link.pupil, LinkRole(link.role).label)
+                    (name_and_initial(link.pupil), LinkRole(link.role).label)
                     for link in getattr(incident, "chronology_links", [])
                 ],
             },
@@ -180,7 +238,13 @@ def _actions(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
             )
         ),
     )
-    for action in rows:
+    actions = list(rows)
+    allocated = _linked_categories(
+        pupil,
+        school_id,
+        [a.incident_id for a in actions if a.incident.review.pupil_id != pupil.pk],
+    )
+    for action in actions:
         incident = action.incident
         if incident.review.pupil_id != pupil.pk:
             role = _role_of(pupil, incident)
@@ -191,6 +255,7 @@ def _actions(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
                 author=action.author,
                 summary=f"Action on an incident this pupil is linked to ({role.lower()}).",
                 record=action,
+                categories=allocated.get(incident.pk, []),
                 role=role,
             )
             continue
@@ -237,15 +302,18 @@ def _corrections(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry
     )
     for correction in rows:
         label = str(CorrectionKind(correction.kind).label)
+        # Why an incident was moved names the child it was wrongly filed under, or this one
+        # to that child's leads: the incident page shows it to a lead who opens it.
+        reason = "" if correction.kind == CorrectionKind.MOVE_PUPIL else correction.reason
         yield Entry(
             type=EntryType.CORRECTION,
             at=correction.made_at,
             pk=correction.pk,
             author=correction.made_by,
-            summary=one_line(f"{label}: {correction.reason}" if correction.reason else label),
+            summary=one_line(f"{label}: {reason}" if reason else label),
             record=correction,
             categories=_in_order(correction.incident.review.categories.all()),
-            facts={"change": _change(correction)},
+            facts={"change": _change(correction), "reason": reason},
         )
 
 
@@ -253,12 +321,23 @@ def _change(correction: IncidentCorrection) -> str:
     """What the correction changed, in words, naming no pupil (a move names another child:
     the incident page shows it to a lead who opens it)."""
     if correction.kind == CorrectionKind.MOVE_PUPIL:
-        return "Filed under this pupil by a lead (the incident page says from whom)."
+        return "Filed under this pupil by a lead (the incident page says from whom, and why)."
     return correction_change(correction, {})
 
 
 def _key_events(pupil: Pupil, school_id: int, ids: list[int]) -> Iterable[Entry]:
-    rows = KeyEvent.objects.for_school(school_id).filter(pk__in=ids).select_related("added_by")
+    rows = (
+        KeyEvent.objects.for_school(school_id)
+        .filter(pk__in=ids)
+        .select_related("added_by")
+        .prefetch_related(
+            Prefetch(
+                "files",
+                queryset=KeyEventFile.objects.for_school(school_id).order_by("uploaded_at", "id"),
+                to_attr="chronology_files",
+            )
+        )
+    )
     for event in rows:
         yield Entry(
             type=EntryType.KEY_EVENT,

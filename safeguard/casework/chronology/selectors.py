@@ -12,20 +12,33 @@ those ids: one query per source and one per kind of row, never one per entry.
 Reviews and corrections of an incident the pupil is only linked to are left out: they set
 the risk, decision and categories of the incident's main pupil, and what a lead decides
 about one child must not appear as decided about another. Their actions are shown, without
-their text, which names the main pupil.
+their text, which names the main pupil. For the same reason an incident a lead moved to the
+pupil shows only the reviews made since the move (`rows.reviews_since_filed`), and takes its
+risk level and significance from those alone.
 """
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
-from safeguard.casework.chronology.entries import RANKS, Cursor, EntryType
-from safeguard.casework.chronology.rows import Wanted, build_entries, with_triage_state
-from safeguard.casework.models import EncompassChild, EncompassNotification, KeyEvent, TriageEntry
+from safeguard.casework.chronology.entries import DECISION, RANKS, Cursor, EntryType
+from safeguard.casework.chronology.rows import (
+    Wanted,
+    build_entries,
+    reviews_since_filed,
+    with_triage_state,
+)
+from safeguard.casework.models import (
+    EncompassChild,
+    EncompassNotification,
+    KeyEvent,
+    LinkedPupilCategories,
+    TriageEntry,
+)
 from safeguard.casework.referrals.models import Meeting, Referral
 from safeguard.casework.services.key_events import start_of
 from safeguard.incidents.models import Action, Category, Incident, IncidentCorrection
@@ -50,9 +63,14 @@ class Filters:
 
     @property
     def needs_incident(self) -> bool:
-        """A filter only the pupil's own incidents can meet (a category or a risk level
-        belongs to an incident's main pupil; linked entries and key events have neither)."""
+        """A filter only incidents can meet: key events have no category or risk level."""
         return self.category is not None or bool(self.risk_level)
+
+    @property
+    def shows_linked(self) -> bool:
+        """A risk level is the main pupil's; a linked pupil's own categories are allocated
+        to them (`LinkedPupilCategories`), so a category filter still shows linked entries."""
+        return not self.risk_level
 
     def audit_detail(self) -> dict[str, Any]:
         """The filters as the audit trail keeps them: codes, ids and dates only."""
@@ -115,13 +133,26 @@ def own_incidents(pupil: Pupil, filters: Filters) -> QuerySet[Incident]:
     return incidents
 
 
-def linked_incidents(pupil: Pupil) -> QuerySet[Incident]:
-    """Incidents naming the pupil as a linked pupil, other than their own."""
-    return (
+def linked_incidents(pupil: Pupil, filters: Filters | None = None) -> QuerySet[Incident]:
+    """Incidents naming the pupil as a linked pupil, other than their own; with a category
+    filter, those whose newest allocation to this pupil holds it."""
+    incidents = (
         Incident.objects.for_school(pupil.school_id)
         .filter(links__pupil=pupil, review__is_withdrawn=False)
         .exclude(review__pupil=pupil)
     )
+    if filters is not None and filters.category is not None:
+        allocations = LinkedPupilCategories.objects.for_school(pupil.school_id)
+        newest = allocations.filter(pupil=pupil, incident=OuterRef("incident")).order_by(
+            "-made_at", "-id"
+        )
+        holding = (
+            allocations.filter(pupil=pupil, categories=filters.category)
+            .annotate(newest=Subquery(newest.values("pk")[:1]))
+            .filter(pk=F("newest"))
+        )
+        incidents = incidents.filter(pk__in=holding.values("incident_id"))
+    return incidents
 
 
 def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
@@ -140,7 +171,7 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
             ),
         ]
     else:
-        linked_ids = linked_incidents(pupil).values("pk")
+        linked_ids = linked_incidents(pupil, filters).values("pk")
         sources = [
             Source(EntryType.INCIDENT, own, "occurred_at", "author_id"),
             Source(
@@ -151,7 +182,10 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
             ),
             Source(
                 EntryType.REVIEW,
-                TriageEntry.objects.for_school(school_id).filter(incident__in=own_ids),
+                reviews_since_filed(
+                    TriageEntry.objects.for_school(school_id).filter(incident__in=own_ids),
+                    school_id,
+                ),
                 "made_at",
                 "made_by_id",
             ),
@@ -162,11 +196,11 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
                 "made_by_id",
             ),
         ]
-        if not filters.needs_incident:
+        if filters.shows_linked:
             sources += [
                 Source(
                     EntryType.INCIDENT,
-                    linked_incidents(pupil),
+                    linked_incidents(pupil, filters),
                     "occurred_at",
                     "author_id",
                     is_linked=True,
@@ -203,9 +237,11 @@ def sources_for(pupil: Pupil, filters: Filters) -> list[Source]:
         ]
     found = []
     for source in sources:
-        if filters.entry_type and source.type != filters.entry_type:
-            continue
         rows = source.rows
+        if filters.entry_type == DECISION and source.type == EntryType.REVIEW:
+            rows = rows.filter(decision__isnull=False)
+        elif filters.entry_type and source.type != filters.entry_type:
+            continue
         if filters.author_id is not None:
             rows = rows.filter(**{source.author: filters.author_id})
         if filters.start is not None:

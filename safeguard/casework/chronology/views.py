@@ -2,6 +2,7 @@
 and adding a key event. For the leads only; every showing, print and download is audited
 as a view of the pupil's record, so the pupil's access log lists it."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -15,11 +16,13 @@ from safeguard.accounts.requests import SchoolRequest
 from safeguard.accounts.stepup import requires_recent_second_factor
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
+from safeguard.casework.chronology.entries import Entry, incidents_shown
 from safeguard.casework.chronology.exports import filter_data, request_pdf
 from safeguard.casework.chronology.forms import ChronologyFilterForm, KeyEventForm
 from safeguard.casework.chronology.printing import printed_context
 from safeguard.casework.chronology.selectors import Filters, chronology_page
-from safeguard.casework.services.key_events import add_key_event
+from safeguard.casework.services.key_events import add_key_event, store_failed_message
+from safeguard.incidents.services import attachments
 from safeguard.pupils.access import get_pupil_for
 from safeguard.pupils.forms import apply_errors
 from safeguard.pupils.models import Pupil
@@ -34,14 +37,21 @@ def _filters_of(request: SchoolRequest) -> ChronologyFilterForm:
 
 
 def _audit(
-    request: SchoolRequest, pupil: Pupil, action: AuditAction, filters: Filters | None
+    request: SchoolRequest,
+    pupil: Pupil,
+    action: AuditAction,
+    filters: Filters | None,
+    shown: Iterable[Entry] = (),
 ) -> None:
+    """Audit a showing of the chronology against the pupil, naming every incident it
+    showed (own and linked), so the access log of each child they concern lists it."""
     record(
         actor=request.user,
         action=action,
         school=request.school,
         target=pupil,
         detail={"filters": filters.audit_detail() if filters is not None else "refused"},
+        shown=incidents_shown(shown),
     )
 
 
@@ -68,7 +78,7 @@ def chronology(request: SchoolRequest, pupil_id: int) -> HttpResponse:
             after=form.cursor("after"),
             before=form.cursor("before"),
         )
-    _audit(request, pupil, AuditAction.CHRONOLOGY_VIEWED, filters)
+    _audit(request, pupil, AuditAction.CHRONOLOGY_VIEWED, filters, page.rows if page else ())
     context = {"pupil": pupil, "form": form, "page": page, "filters": filters}
     return render(
         request, "casework/chronology.html", context, status=200 if filters is not None else 400
@@ -85,7 +95,7 @@ def _printed(
     if filters is None:
         return pupil, form, None
     context = printed_context(request.membership, pupil, form, filters)
-    _audit(request, pupil, action, filters)
+    _audit(request, pupil, action, filters, context["entries"])
     return pupil, form, context
 
 
@@ -127,15 +137,27 @@ def key_event_add(request: SchoolRequest, pupil_id: int) -> HttpResponse:
     """Add a key event to the pupil's chronology, then back to the chronology."""
     pupil = get_pupil_for(request, pupil_id)
     form = KeyEventForm(request.POST or None)
+    file_errors: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            add_key_event(membership=request.membership, pupil=pupil, **form.cleaned_data)
+            add_key_event(
+                membership=request.membership,
+                pupil=pupil,
+                files=request.FILES.getlist("files"),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_errors(form, error)
+        except attachments.FilesRefused as refused:
+            file_errors = refused.problems
+        except attachments.StoreFailed as failure:
+            form.add_error(None, store_failed_message(failure))
+            status = 503
         else:
             messages.success(request, "Key event added to the chronology.")
             return redirect("casework:chronology", pupil_id=pupil.pk)
-    status = 400 if form.errors else 200
-    return render(
-        request, "casework/key_event_form.html", {"pupil": pupil, "form": form}, status=status
-    )
+    if status == 200 and (form.errors or file_errors):
+        status = 400
+    context = {"pupil": pupil, "form": form, "file_errors": file_errors}
+    return render(request, "casework/key_event_form.html", context, status=status)

@@ -3,14 +3,20 @@ section 47 enquiry started, a child protection plan started or ended... (local-a
 chronology guidance: a chronology lists the significant events in a child's life, with
 their dates).
 
+Its files are checked, cleaned and stored as an incident's attachments are
+(`incidents.services.attachments`) and sealed with it.
+
 A key event is added, never changed: the database refuses UPDATE and DELETE on it
 (migration 0006) and this service seals it into the audit chain with the event that
 records it. A mistake is put right by adding another key event that says so.
 """
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +24,8 @@ from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import Capability
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import record
-from safeguard.casework.models import MAX_TEXT, SUMMARY_MAX, KeyEvent, KeyEventKind
+from safeguard.casework.models import MAX_TEXT, SUMMARY_MAX, KeyEvent, KeyEventFile, KeyEventKind
+from safeguard.incidents.services import attachments
 from safeguard.lib import clock, dates
 from safeguard.lib.text import single_line_problem, text_problem
 from safeguard.pupils.models import Pupil
@@ -70,11 +77,16 @@ def add_key_event(
     happened_on: datetime.date | None,
     summary: str,
     details: str = "",
+    files: Sequence[UploadedFile[Any]] = (),
 ) -> KeyEvent:
-    """Add a key event to the pupil's chronology: only a lead of the pupil's school may.
+    """Add a key event to the pupil's chronology, with its files: only a lead of the pupil's
+    school may.
 
     Raises ValidationError, by field, for a date in the future (or before the pupil was
-    born), a missing or multi-line summary, or text that isn't clean; nothing is written.
+    born), a missing or multi-line summary, or text that isn't clean; then, if a file fails
+    the attachments' checks (type, content, size, virus scan), `attachments.FilesRefused`
+    naming each, or `attachments.StoreFailed` if the file store can't take them. Either
+    way nothing is written.
     """
     if Capability.ADD_KEY_EVENTS not in membership.capabilities:
         raise PermissionDenied("Only a DSL or deputy can add a key event.")
@@ -96,14 +108,35 @@ def add_key_event(
         added_by=membership.user,
         added_at=clock.now(),
     )
+    stored = attachments.store_or_refuse(files, school=membership.school) if files else []
     event.full_clean()
     event.save()
+    kept = KeyEventFile.objects.bulk_create(
+        KeyEventFile(
+            school_id=membership.school_id,
+            key_event=event,
+            uploaded_by=membership.user,
+            uploaded_at=event.added_at,
+            **vars(file),
+        )
+        for file in stored
+    )
     record(
         actor=membership.user,
         action=AuditAction.KEY_EVENT_ADDED,
         school=membership.school,
         target=event,
-        detail={"pupil": pupil.pk, "kind": kind},
-        seal=[event],
+        detail={"pupil": pupil.pk, "kind": kind, "files": [file.pk for file in kept]},
+        seal=[event, *kept],
     )
     return event
+
+
+def store_failed_message(failure: attachments.StoreFailed) -> str:
+    """What to tell the lead when the file store could not take the files."""
+    problem = "full" if failure.full else "not working"
+    return (
+        f"The file store is {problem}, so the key event has not been added and no file was "
+        "stored. Tell your IT support. What you typed is below: add the key event without "
+        "the files, or try again later."
+    )

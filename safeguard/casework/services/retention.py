@@ -1,10 +1,11 @@
 """The leads' reviews go with the incidents they are about when the retention period is over,
-and the key events of the pupil's chronology with them.
+and the key events of the pupil's chronology and the categories allocated to the incidents'
+linked pupils with them.
 
 Incidents destroys a pupil's records (`incidents/services/retention.py`) and, since it
 cannot name casework, sends `incident_records_destroyed` first, in its transaction. On
 SQLite this deletes the reviews here, with the purge switch; on PostgreSQL the purge
-function deletes them (migrations 0004 and 0007 add them to it), as the application's role
+function deletes them (migrations 0004, 0007 and 0010 add them to it), as the application's role
 may not. Either way they are returned, so the audit event of the destruction names them.
 """
 
@@ -18,6 +19,9 @@ from safeguard.casework.models import (
     EncompassChild,
     EncompassNotification,
     KeyEvent,
+    KeyEventFile,
+    LinkedPupilCategories,
+    LinkedPupilCategory,
     TriageEntry,
 )
 from safeguard.casework.referrals.models import Meeting, Referral, ReferralChase, ReferralOutcome
@@ -49,21 +53,68 @@ def destroy_key_events(
     sender: Any, school_id: int, pupil_id: int, delete: bool, **kwargs: Any
 ) -> dict[str, list[int]]:
     """incidents.signals.incident_records_destroyed: the key events in the pupil's chronology
-    go with their incidents (on PostgreSQL through the purge function, migration 0007)."""
+    go with their incidents, their files' rows first (on PostgreSQL through the purge
+    function, migrations 0007 and 0012; the stored bytes go to `sweep_orphan_files`)."""
     ids = list(
         KeyEvent.objects.for_school(school_id)
         .filter(pupil_id=pupil_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    files = list(
+        KeyEventFile.objects.for_school(school_id)
+        .filter(key_event_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if ids and delete:
-        placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor, allow_purge():
-            cursor.execute(
-                f"DELETE FROM casework_keyevent WHERE id IN ({placeholders})",  # noqa: S608
-                ids,
-            )
-    return {KeyEvent._meta.label_lower: ids}
+            for table, doomed in (("casework_keyeventfile", files), ("casework_keyevent", ids)):
+                if doomed:
+                    placeholders = ", ".join(["%s"] * len(doomed))
+                    cursor.execute(
+                        # Constant table names and "%s" placeholders only; ids are parameters.
+                        f"DELETE FROM {table} WHERE id IN ({placeholders})",  # noqa: S608  # nosec B608
+                        doomed,
+                    )
+    return {KeyEventFile._meta.label_lower: files, KeyEvent._meta.label_lower: ids}
+
+
+def destroy_linked_categories(
+    sender: Any, school_id: int, incident_ids: list[int], delete: bool, **kwargs: Any
+) -> dict[str, list[int]]:
+    """incidents.signals.incident_records_destroyed: the categories allocated to the linked
+    pupils of these incidents go with them (on PostgreSQL through the purge function,
+    migration 0010)."""
+    entries = list(
+        LinkedPupilCategories.objects.for_school(school_id)
+        .filter(incident_id__in=incident_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rows = list(
+        LinkedPupilCategory.objects.for_school(school_id)
+        .filter(allocation_id__in=entries)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if entries and delete:
+        with connection.cursor() as cursor, allow_purge():
+            for table, ids in (
+                ("casework_linkedpupilcategory", rows),
+                ("casework_linkedpupilcategories", entries),
+            ):
+                if ids:
+                    placeholders = ", ".join(["%s"] * len(ids))
+                    cursor.execute(
+                        # Constant table names and "%s" placeholders only; the ids are parameters.
+                        f"DELETE FROM {table} WHERE id IN ({placeholders})",  # noqa: S608  # nosec B608
+                        ids,
+                    )
+    return {
+        LinkedPupilCategory._meta.label_lower: rows,
+        LinkedPupilCategories._meta.label_lower: entries,
+    }
 
 
 def destroy_exports(

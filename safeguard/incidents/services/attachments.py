@@ -298,6 +298,16 @@ def stored_file_digest(row: Mapping[str, Any]) -> dict[str, str | None]:
 
 # Orphans --------------------------------------------------------------------------------
 
+# Tables of the apps above that name files stored here (casework's key event files), each
+# registered from its app's `AppConfig.ready()`: a file any of them names is a record.
+_file_tables: list[type[Any]] = []
+
+
+def register_file_table(model: type[Any]) -> None:
+    """Keep the files `model` names (its `stored_name`, per school) from the orphan sweep."""
+    if model not in _file_tables:
+        _file_tables.append(model)
+
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -307,7 +317,8 @@ class SweepResult:
 
 
 def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
-    """Delete stored files that no attachment names, once older than `older_than`.
+    """Delete stored files that no attachment (nor a registered table) names, once older than
+    `older_than`.
 
     Files are written before the incident's transaction; a failed transaction
     leaves them without an `Attachment`. Nothing else is deleted: a file that
@@ -325,7 +336,10 @@ def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
             continue
         _, names = default_storage.listdir(f"{ROOT}/{folder}")
         paths = [f"{ROOT}/{folder}/{name}" for name in names]
-        known = _names_in_use(Attachment, int(folder), paths)
+        known: set[str] = set()
+        tables: list[type[Any]] = [Attachment, *_file_tables]
+        for model in tables:
+            known |= _names_in_use(model, int(folder), paths)
         for _receiver, named in stored_files_in_use.send(
             sender=Attachment, school_id=int(folder), paths=paths
         ):
@@ -342,7 +356,7 @@ def sweep_orphan_files(*, older_than: datetime.timedelta) -> SweepResult:
     return SweepResult(checked, deleted, recent)
 
 
-def _names_in_use(model: type[Attachment], school_id: int, paths: Iterable[str]) -> set[str]:
+def _names_in_use(model: type[Any], school_id: int, paths: Iterable[str]) -> set[str]:
     found: set[str] = set()
     paths = list(paths)
     for start in range(0, len(paths), 500):

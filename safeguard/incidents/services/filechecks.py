@@ -60,6 +60,9 @@ def _clean_image(name: str, extension: str, data: bytes) -> bytes:
     """
     kind = KINDS[extension]
     expected = PILLOW_FORMAT[extension]
+    # A damaged (truncated) picture is refused, whatever else the process has loaded:
+    # importing WeasyPrint (the chronology's PDF) sets this for the whole process.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -489,3 +489,12 @@ def test_each_file_attached_is_audited_with_ids_only(school, teacher, membership
     ]
     assert {e.actor for e in events} == {teacher}
     assert [e.detail for e in events] == [{"incident": incident.pk, "action": None}] * 2
+
+
+def test_a_damaged_image_is_refused_after_the_pdf_maker_is_loaded(school, monkeypatch):
+    """WeasyPrint, once imported, tells Pillow to accept truncated pictures process-wide."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint leaves it
+    data = image_bytes("PNG")[:60]
+    assert "could not be read as a PNG image" in refused(school, "photo.png", data)
