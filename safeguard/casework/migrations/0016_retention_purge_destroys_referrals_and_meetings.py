@@ -22,7 +22,7 @@ with_encompass = import_module(
 SWITCH_OFF = with_key_events.SWITCH_OFF
 # Outcomes and chases point at the referrals, so they go first.
 REFERRALS_DELETE = (
-    "  DELETE FROM casework_referralchase WHERE referral_id IN\n"
+    "  DELETE FROM casework_referralchase WHERE referral_id IN\n"  # nosec B608 (constant)
     "    (SELECT id FROM casework_referral WHERE pupil_id = target_pupil);\n"
     "  DELETE FROM casework_referraloutcome WHERE referral_id IN\n"
     "    (SELECT id FROM casework_referral WHERE pupil_id = target_pupil);\n"

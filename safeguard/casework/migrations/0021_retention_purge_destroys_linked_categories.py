@@ -20,7 +20,7 @@ with_key_events = import_module(
 # The allocations point at the incidents: they go first, their categories before them.
 ANCHOR = with_reviews.REVIEWS_DELETE
 ALLOCATIONS_DELETE = (
-    "  DELETE FROM casework_linkedpupilcategory WHERE allocation_id IN (\n"
+    "  DELETE FROM casework_linkedpupilcategory WHERE allocation_id IN (\n"  # nosec B608
     "    SELECT id FROM casework_linkedpupilcategories WHERE incident_id = ANY (doomed));\n"
     "  DELETE FROM casework_linkedpupilcategories WHERE incident_id = ANY (doomed);\n"
     + ANCHOR  # constant SQL, put together from literals

@@ -21,7 +21,7 @@ with_allocations = import_module(
 
 ANCHOR = "  DELETE FROM casework_keyevent WHERE pupil_id = target_pupil;\n"
 FILES_DELETE = (
-    "  DELETE FROM casework_keyeventfile WHERE key_event_id IN (\n"
+    "  DELETE FROM casework_keyeventfile WHERE key_event_id IN (\n"  # nosec B608
     "    SELECT id FROM casework_keyevent WHERE pupil_id = target_pupil);\n"
     + ANCHOR  # constant SQL, put together from literals
 )
