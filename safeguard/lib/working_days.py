@@ -74,5 +74,7 @@ def closed_days(ranges: Iterable[tuple[datetime.date, datetime.date]]) -> frozen
         day = first
         while day <= last:
             days.add(day)
+            if day == datetime.date.max:
+                break
             day += DAY
     return frozenset(days)

@@ -43,6 +43,10 @@ DUE_SOON_WORKING_DAYS = 20
 # news enough, and the page's cost stays fixed.
 LIMIT = 50
 
+# The agencies' clocks (a referral's response, the initial conference) count weekends and
+# England's bank holidays only: children's social care does not close for the school's holidays.
+AGENCY_CALENDAR = Calendar()
+
 
 def add_months(day: datetime.date, count: int) -> datetime.date:
     """The same day `count` months later (the month's last day if it has no such day)."""
@@ -57,7 +61,9 @@ def referral_due_at(
     """When a response to a referral sent at `sent_at` is due: that time of day, the set
     number of working days later (sent on a Friday afternoon: Monday afternoon)."""
     local = timezone.localtime(sent_at)
-    day = calendar.add(local.date(), clocks.referral_response_days)
+    # The agency works through the school's holidays: its clock skips weekends and bank
+    # holidays only, never the school's closures.
+    day = AGENCY_CALENDAR.add(local.date(), clocks.referral_response_days)
     return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
 
 
@@ -119,7 +125,8 @@ def conference_clock(
         return None
     if meeting.kind == MeetingKind.STRATEGY_DISCUSSION:
         what = "Initial child protection conference"
-        deadline = calendar.add(meeting.held_on, clocks.initial_conference_days)
+        # The local authority's clock: weekends and bank holidays only, not school closures.
+        deadline = AGENCY_CALENDAR.add(meeting.held_on, clocks.initial_conference_days)
     elif meeting.kind == MeetingKind.INITIAL_CONFERENCE:
         what = "First review conference"
         deadline = add_months(meeting.held_on, clocks.first_review_months)

@@ -21,6 +21,18 @@ from safeguard.lib.working_days import Calendar, closed_days
 
 # A closure longer than this is a mistyped year, not a holiday.
 MAX_CLOSURE_DAYS = 70
+# Closures are entered for the years around this one; further out is a mistyped year.
+CLOSURE_YEARS = 2
+
+
+def years_from(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` on (or back); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 POLICY_MAX = 2000
 
 
@@ -88,7 +100,15 @@ def closure_problems(
         found["starts_on"] = ["Enter the first day the school is closed."]
     if ends_on is None:
         found["ends_on"] = ["Enter the last day the school is closed (the first day, for one day)."]
-    if starts_on and ends_on:
+    today = clock.localdate()
+    earliest, latest = years_from(today, -CLOSURE_YEARS), years_from(today, CLOSURE_YEARS)
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not earliest <= day <= latest:
+            found[name] = [
+                f"Choose a day between {dates.display_date(earliest)} and "
+                f"{dates.display_date(latest)} (check the year)."
+            ]
+    if starts_on and ends_on and not found:
         if ends_on < starts_on:
             found["ends_on"] = [
                 f"The last day is before the first day ({dates.display_date(starts_on)}): "

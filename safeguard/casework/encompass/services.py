@@ -173,7 +173,8 @@ def record_notification(
         detail={"children": [child.pupil.pk for child in children], "acknowledged": acknowledge},
         seal=sealed,
     )
-    for lead in _other_leads(membership):
+    # Acknowledged as it was recorded, it needs nobody else: only an unseen one is emailed.
+    for lead in [] if acknowledge else _other_leads(membership):
         transaction.on_commit(
             partial(
                 send_encompass_email.enqueue,

@@ -117,3 +117,25 @@ def test_another_schools_closure_is_not_found(client_as, dsl, dsl_other_school, 
     )
     response = client_as(dsl).post(reverse("casework:closure-remove", args=[theirs.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends"), [(D(9999, 12, 31), D(9999, 12, 31)), (D(1999, 1, 4), D(1999, 1, 8))]
+)
+def test_a_closure_years_away_is_refused_and_no_page_breaks(client_as, dsl, lead, starts, ends):
+    with pytest.raises(ValidationError) as refused:
+        add_closure(membership=lead, starts_on=starts, ends_on=ends, reason="INSET")
+    assert "check the year" in refused.value.message_dict["starts_on"][0]
+    assert client_as(dsl).get(reverse("dashboard")).status_code == 200
+
+
+def test_a_referral_is_due_a_working_day_on_whatever_the_school_is_closed(lead, school):
+    from safeguard.casework.clocks.due import referral_due_at
+
+    add_closure(
+        membership=lead, starts_on=D(2026, 12, 21), ends_on=D(2027, 1, 1), reason="Christmas"
+    )
+    sent = datetime.datetime(2026, 12, 18, 15, 0, tzinfo=datetime.UTC)  # the last day of term
+    due = referral_due_at(sent, calendar=calendar_for(school), clocks=clocks_of(school))
+    # Social care works through the school's holiday: due on the Monday, not in January.
+    assert due.date() == D(2026, 12, 21)

@@ -80,7 +80,7 @@ def test_the_initial_conference_falls_due_15_working_days_after_the_strategy_dis
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
-def test_a_closure_week_and_a_longer_report_clock_move_the_dates(lead, pupil):
+def test_a_closure_week_moves_the_schools_report_but_not_the_agencys_conference(lead, pupil):
     add_closure(
         membership=lead, starts_on=D(2026, 12, 7), ends_on=D(2026, 12, 11), reason="Closure"
     )
@@ -88,8 +88,12 @@ def test_a_closure_week_and_a_longer_report_clock_move_the_dates(lead, pupil):
     meet(lead, pupil)
     items = casework_due_items(lead, D(2026, 11, 25))
     [report] = [item for item in items.due if item.what.startswith("School's report")]
-    # The conference moves to Wed 23 Dec; five working days before it is Wed 16 Dec.
-    assert report.due_on == D(2026, 12, 16)
+    [conference] = [item for item in items.due if item.what.startswith("Initial")]
+    # The local authority works through the school's closure: the conference is due 15 of
+    # its working days on, Wed 16 Dec. The school's report is due five of the school's working
+    # days before that, skipping the closed week: Wed 2 Dec.
+    assert conference.due_on == D(2026, 12, 16)
+    assert report.due_on == D(2026, 12, 2)
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
