@@ -3,8 +3,9 @@ pupils (sent for by `pupils.signals.pupil_markers`).
 
 A pupil *has child-protection records* when the school holds a safeguarding record about
 them: an incident filed under them or one they are linked to (withdrawn ones aside: a
-withdrawn record was a mistake), or a child protection plan, child in need or looked-after
-status at any time, past or present. Every incident in Safeguard is a safeguarding record
+withdrawn record was a mistake), a key event in their chronology, a referral, a multi-agency
+meeting or an Operation Encompass notification naming them, or a child protection plan, child
+in need or looked-after status at any time, past or present. Every incident in Safeguard is a safeguarding record
 (the school policy's "concerns"), so any incident counts, whatever its category: the mark
 tells the DSL a file exists, not how serious it is (the profile's risk level does that).
 """
@@ -15,6 +16,7 @@ from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper
 
 from safeguard.accounts.models import Membership
 from safeguard.accounts.permissions import is_lead
+from safeguard.casework.models import EncompassChild, KeyEvent, Meeting, Referral
 from safeguard.incidents.models import IncidentReview, LinkedPupil
 from safeguard.pupils.models import PupilStatus, StatusKind
 from safeguard.pupils.signals import PupilMarker
@@ -23,8 +25,9 @@ CP_STATUSES = (StatusKind.CP_PLAN, StatusKind.CHILD_IN_NEED, StatusKind.LOOKED_A
 
 
 def has_cp_records(school_id: int, pupil_ref: str) -> Expression:
-    """True for the pupil whose id the outer query holds at `pupil_ref`: three indexed
-    EXISTS probes in the row's own query, so a list marks its rows at no query per row."""
+    """True for the pupil whose id the outer query holds at `pupil_ref`: indexed EXISTS
+    probes (each on a (school, pupil...) index) in the row's own query, so a list marks its
+    rows at no query per row."""
     pupil = OuterRef(pupil_ref)
     filed = IncidentReview.objects.for_school(school_id).filter(pupil_id=pupil, is_withdrawn=False)
     linked = LinkedPupil.objects.for_school(school_id).filter(
@@ -33,9 +36,14 @@ def has_cp_records(school_id: int, pupil_ref: str) -> Expression:
     statuses = PupilStatus.objects.for_school(school_id).filter(
         pupil_id=pupil, kind__in=CP_STATUSES
     )
-    return ExpressionWrapper(
-        Q(Exists(filed)) | Q(Exists(linked)) | Q(Exists(statuses)), output_field=BooleanField()
-    )
+    casework = [
+        model.objects.for_school(school_id).filter(pupil_id=pupil)
+        for model in (KeyEvent, Referral, Meeting, EncompassChild)
+    ]
+    found = Q(Exists(filed)) | Q(Exists(linked)) | Q(Exists(statuses))
+    for rows in casework:
+        found |= Q(Exists(rows))
+    return ExpressionWrapper(found, output_field=BooleanField())
 
 
 def cp_records_marker(sender: Any, membership: Membership, **kwargs: Any) -> PupilMarker | None:

@@ -75,3 +75,49 @@ def test_another_schools_records_mark_nobody(
     html = client_as(dsl_other_school).get(reverse("pupils:pupil-list")).content.decode()
     assert MARK in html
     assert Pupil.objects.for_school(other_school).count() == 1
+
+
+def test_a_key_event_referral_meeting_or_encompass_notification_marks_the_pupil_too(
+    client_as, dsl, membership_of, school
+):
+    from django.utils import timezone
+
+    from safeguard.casework.encompass.services import NamedChild, record_notification
+    from safeguard.casework.models import ReferralAgency
+    from safeguard.casework.referrals.meetings import record_meeting
+    from safeguard.casework.referrals.services import log_referral
+    from safeguard.casework.services.key_events import add_key_event
+
+    lead = membership_of(dsl)
+    made = {
+        name: PupilFactory(school=school, legal_first_name=name, legal_last_name="Test")
+        for name in ("Eve", "Fay", "Gus", "Hal", "Ivy")
+    }
+    today = timezone.localdate()
+    add_key_event(
+        membership=lead, pupil=made["Eve"], kind="other", happened_on=today, summary="Moved home."
+    )
+    log_referral(
+        membership=lead,
+        pupil=made["Fay"],
+        agency=ReferralAgency.objects.for_school(school).order_by("pk")[0],
+        sent_at=timezone.now(),
+        sent_by=dsl,
+        method="phone",
+        is_consent_sought=True,
+    )
+    record_meeting(
+        membership=lead, pupil=made["Gus"], kind="cin", held_on=today, attendees="Social worker"
+    )
+    record_notification(
+        membership=lead,
+        received_at=timezone.now(),
+        incident_at=timezone.now() - datetime.timedelta(hours=9),
+        force="Kent",
+        police_reference="OE/1",
+        summary="Police attended a domestic incident.",
+        key_adult=lead,
+        children=[NamedChild(made["Hal"], "present")],
+        acknowledge=True,
+    )
+    assert marked_in_pupil_list(client_as(dsl)) == {"Eve", "Fay", "Gus", "Hal"}
