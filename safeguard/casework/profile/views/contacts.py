@@ -13,6 +13,7 @@ from safeguard.casework.profile.access import get_version_for
 from safeguard.casework.profile.forms import ContactForm
 from safeguard.casework.profile.models import Contact
 from safeguard.casework.profile.views.common import (
+    audit_viewed,
     back_to_profile,
     history_page,
     remove_page,
@@ -67,6 +68,8 @@ def contact_edit(request: SchoolRequest, pupil_id: int, contact_id: int) -> Http
                 request, "Contact changed. The earlier details are kept in its history."
             )
             return back_to_profile(pupil)
+    # The form shows the contact's details: a view of the profile, audited as its history is.
+    audit_viewed(request, pupil, contact=contact.pk)
     context = {"pupil": pupil, "form": form, "contact": contact}
     return render(
         request, "casework/profile/contact_form.html", context, status=400 if form.errors else 200

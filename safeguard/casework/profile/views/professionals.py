@@ -14,6 +14,7 @@ from safeguard.casework.profile.access import get_version_for
 from safeguard.casework.profile.forms import ProfessionalForm
 from safeguard.casework.profile.models import Professional
 from safeguard.casework.profile.views.common import (
+    audit_viewed,
     back_to_profile,
     history_page,
     remove_page,
@@ -73,6 +74,8 @@ def professional_edit(request: SchoolRequest, pupil_id: int, professional_id: in
                 request, "Professional changed. The earlier details are kept in its history."
             )
             return back_to_profile(pupil)
+    # The form shows the professional's details: a view of the profile, audited.
+    audit_viewed(request, pupil, professional=professional.pk)
     context = {"pupil": pupil, "form": form, "professional": professional}
     return render(
         request,

@@ -173,3 +173,14 @@ def test_editing_and_history_pages(client_as, dsl, lead, pupil):
     history = client.get(reverse("casework:contact-history", args=[pupil.pk, first.pk]))
     assert history.status_code == 200
     assert b"12 Elm Road" in history.content and b"Court order made" in history.content
+
+
+def test_opening_a_contacts_edit_form_is_audited_as_a_view_of_the_profile(
+    client_as, dsl, lead, pupil
+):
+    from safeguard.audit.models import AuditEvent
+
+    first = add_contact(membership=lead, pupil=pupil, details=MUM)
+    client_as(dsl).get(reverse("casework:contact-edit", args=[pupil.pk, first.pk]))
+    [viewed] = AuditEvent.objects.filter(action="profile_viewed", pupil_id=pupil.pk)
+    assert viewed.detail == {"contact": first.pk} and viewed.actor == dsl
