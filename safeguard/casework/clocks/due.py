@@ -90,6 +90,8 @@ class DueItem:
 class DueItems:
     overdue: list[DueItem] = field(default_factory=list)
     due: list[DueItem] = field(default_factory=list)
+    # More referrals or meetings were waiting than the dashboard reads (the newest are shown).
+    is_cut_short: bool = False
 
     def add(self, item: DueItem) -> None:
         (self.overdue if item.is_overdue else self.due).append(item)
@@ -176,8 +178,14 @@ def casework_due_items(membership: Membership, today: datetime.date) -> DueItems
     clocks, calendar = clocks_of(school_id), calendar_for(school_id)
     now = timezone.now()
     horizon = calendar.add(today, DUE_SOON_WORKING_DAYS)
-    referrals = unanswered(Referral.objects.for_school(school_id), school_id)
-    for referral in referrals.select_related("pupil").order_by("sent_at", "pk")[:LIMIT]:
+    # The newest first, so a new referral is never hidden behind old ones nobody closed; a
+    # pupil who has left (archived) is for their referrals page, not the dashboard.
+    referrals = unanswered(
+        Referral.objects.for_school(school_id).filter(pupil__is_archived=False), school_id
+    )
+    found = list(referrals.select_related("pupil").order_by("-sent_at", "-pk")[: LIMIT + 1])
+    items.is_cut_short = len(found) > LIMIT
+    for referral in found[:LIMIT]:
         due_at = referral_due_at(referral.sent_at, calendar=calendar, clocks=clocks)
         overdue = due_at < now
         items.add(
@@ -196,9 +204,9 @@ def casework_due_items(membership: Membership, today: datetime.date) -> DueItems
         )
     # One query for both kinds of meeting clock: each pupil's newest strategy discussion or
     # conference, and their newest meeting of each other kind with a next date soon.
-    meetings = (
+    meeting_rows = (
         Meeting.objects.for_school(school_id)
-        .filter(closes_clock=False)
+        .filter(closes_clock=False, pupil__is_archived=False)
         .filter(
             Q(pk__in=newest_in_chain(school_id).values("pk"))
             | Q(
@@ -208,9 +216,11 @@ def casework_due_items(membership: Membership, today: datetime.date) -> DueItems
             )
         )
         .select_related("pupil")
-        .order_by("held_on", "pk")[: 2 * LIMIT]
+        .order_by("-held_on", "-pk")[: 2 * LIMIT + 1]
     )
-    for meeting in meetings:
+    meetings = list(meeting_rows)
+    items.is_cut_short |= len(meetings) > 2 * LIMIT
+    for meeting in meetings[: 2 * LIMIT]:
         if meeting.kind in CONFERENCE_CHAIN:
             _add_conference(
                 items, meeting, calendar=calendar, clocks=clocks, today=today, horizon=horizon

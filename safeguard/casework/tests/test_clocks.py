@@ -139,3 +139,44 @@ def test_a_referral_is_due_a_working_day_on_whatever_the_school_is_closed(lead, 
     due = referral_due_at(sent, calendar=calendar_for(school), clocks=clocks_of(school))
     # Social care works through the school's holiday: due on the Monday, not in January.
     assert due.date() == D(2026, 12, 21)
+
+
+def test_the_dashboard_shows_the_newest_referrals_first_and_says_when_it_cuts_short(
+    lead, school, monkeypatch
+):
+    from django.utils import timezone
+
+    from safeguard.casework.clocks import due
+    from safeguard.casework.models import ReferralAgency
+    from safeguard.casework.referrals.services import log_referral
+    from safeguard.pupils.tests.factories import PupilFactory
+
+    monkeypatch.setattr(due, "LIMIT", 2)
+    agency = ReferralAgency.objects.for_school(school).order_by("pk")[0]
+    sent = []
+    for days in (30, 20, 10):
+        pupil = PupilFactory(school=school)
+        log_referral(
+            membership=lead,
+            pupil=pupil,
+            agency=agency,
+            sent_at=timezone.now() - datetime.timedelta(days=days),
+            sent_by=lead.user,
+            method="phone",
+            is_consent_sought=True,
+        )
+        sent.append(pupil)
+    left = PupilFactory(school=school, is_archived=True)
+    log_referral(
+        membership=lead,
+        pupil=left,
+        agency=agency,
+        sent_at=timezone.now() - datetime.timedelta(days=5),
+        sent_by=lead.user,
+        method="phone",
+        is_consent_sought=True,
+    )
+    items = due.casework_due_items(lead, timezone.localdate())
+    shown = {item.pupil.pk for item in items.overdue}
+    assert shown == {sent[1].pk, sent[2].pk}  # the newest two, never the left pupil's
+    assert items.is_cut_short
